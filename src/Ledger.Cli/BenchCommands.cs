@@ -1,0 +1,273 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Ledger.EventStore;
+using Ledger.EventStore.Hosting;
+using Ledger.EventStore.Migrations;
+using Npgsql;
+using NpgsqlTypes;
+using Spectre.Console;
+
+namespace Ledger.Cli;
+
+/// <summary>
+/// Benchmarks. Every figure is a ratio to a baseline measured in the same run on the same cluster, so the
+/// machine's speed (and its fsync cost: commits are durable) cancels out.
+/// </summary>
+public static class BenchCommands
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure the ledger against a raw-SQL baseline in the same run");
+        var scale = new Option<double>("--scale")
+        {
+            Description = "Multiply the number of operations (1 = about a minute on 2 cores)",
+            DefaultValueFactory = _ => 1.0,
+        };
+        var append = new Command("append", "Append and read-fold throughput vs plain INSERT/SELECT of the same row shape");
+        append.Options.Add(scale);
+        append.SetAction((parse, ct) => Cli.RunAsync(() => AppendBenchmark.RunAsync(parse, parse.GetValue(scale), ct)));
+        bench.Subcommands.Add(append);
+        return bench;
+    }
+}
+
+internal static class AppendBenchmark
+{
+    private const double Target = 0.6;
+
+    private sealed record Scenario(string Name, string Unit, double LedgerRate, double RawRate)
+    {
+        public double Ratio => LedgerRate / RawRate;
+    }
+
+    public static async Task<int> RunAsync(ParseResult parse, double scale, CancellationToken ct)
+    {
+        if (scale is <= 0 or > 100) throw new CliInputException($"--scale must be > 0 and ≤ 100; got {scale}");
+        int Count(int n) => Math.Max(10, (int)(n * scale));
+
+        var connections = await Cli.ConnectAsync(parse, ct);
+        // A throwaway database, so the benchmark's streams never mix with real records.
+        var database = $"ledger_bench_{Environment.ProcessId}";
+        await using (var admin = NpgsqlDataSource.Create(connections.Owner))
+        {
+            await using var drop = admin.CreateCommand($"drop database if exists {database}");
+            await drop.ExecuteNonQueryAsync(ct);
+        }
+        var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
+        try
+        {
+            await using (var ownerSource = NpgsqlDataSource.Create(owner))
+            {
+                await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+                // The baseline table: the same columns, types, defaults and indexes as ledger.events,
+                // without the append function, the hash chain, the stream row or the triggers.
+                await using var raw = ownerSource.CreateCommand(
+                    "create table public.raw_events (like ledger.events including defaults including identity including indexes); " +
+                    "grant select, insert on public.raw_events to ledger_app");
+                await raw.ExecuteNonQueryAsync(ct);
+            }
+            var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
+            await using var dataSource = new NpgsqlDataSourceBuilder(application) { ConnectionStringBuilder = { MaxPoolSize = 50 } }.Build();
+            var store = new PostgresEventStore(dataSource);
+            var bench = new Runner(store, dataSource);
+
+            var results = new List<Scenario>();
+            AnsiConsole.MarkupLine($"[bold]bench append[/] in database {database} (durable commits; scale {scale})");
+            await bench.WarmUpAsync(ct);
+            results.Add(await Measure("(a) 1 event per append, new streams, 1 client", "events/s",
+                () => bench.AppendSingleAsync(Count(1500), clients: 1, ct),
+                () => bench.RawSingleAsync(Count(1500), clients: 1, ct)));
+            results.Add(await Measure("(b) 10 events per append, 1 client", "events/s",
+                () => bench.AppendBatchAsync(Count(300), 10, ct),
+                () => bench.RawBatchAsync(Count(300), 10, ct)));
+            results.Add(await Measure("(c) 1 event per append, 8 clients", "events/s",
+                () => bench.AppendSingleAsync(Count(4000), clients: 8, ct),
+                () => bench.RawSingleAsync(Count(4000), clients: 8, ct)));
+            var (streamId, rawStreamId) = await bench.PrepareFoldStreamsAsync(100, ct);
+            results.Add(await Measure("(d) read and fold a 100-event stream", "folds/s",
+                () => bench.FoldAsync(streamId, Count(1500), ct),
+                () => bench.RawReadAsync(rawStreamId, Count(1500), ct)));
+
+            var table = new Table().AddColumns("scenario", "ledger", "raw SQL", "ratio", $"target ≥ {Target}");
+            foreach (var r in results)
+                table.AddRow(r.Name, $"{r.LedgerRate:N0} {r.Unit}", $"{r.RawRate:N0} {r.Unit}", $"{r.Ratio:0.00}",
+                    r.Ratio >= Target ? "[green]met[/]" : "[red]not met[/]");
+            AnsiConsole.Write(table);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = NpgsqlDataSource.Create(connections.Owner);
+            await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs ledger and raw twice each, interleaved, so drift in the machine affects both alike;
+    /// each side's rate is its total work over its total time.</summary>
+    private static async Task<Scenario> Measure(string name, string unit, Func<Task<int>> ledger, Func<Task<int>> raw)
+    {
+        long ledgerWork = 0, rawWork = 0;
+        TimeSpan ledgerTime = default, rawTime = default;
+        for (var round = 0; round < 2; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            rawWork += await raw();
+            rawTime += watch.Elapsed;
+            watch.Restart();
+            ledgerWork += await ledger();
+            ledgerTime += watch.Elapsed;
+        }
+        var scenario = new Scenario(name, unit, ledgerWork / ledgerTime.TotalSeconds, rawWork / rawTime.TotalSeconds);
+        AnsiConsole.MarkupLine($"  {Markup.Escape(name)}: ledger {scenario.LedgerRate:N0}, raw {scenario.RawRate:N0} {unit}, ratio {scenario.Ratio:0.00}");
+        return scenario;
+    }
+
+    private sealed class Runner(PostgresEventStore store, NpgsqlDataSource dataSource)
+    {
+        private static readonly JsonElement Metadata = new EventMetadata("bench", Guid.NewGuid()).ToJson();
+        private static readonly string MetadataText = Metadata.GetRawText();
+        private int _streams;
+
+        // A payload the size and shape of a real case event (a decision with amounts and bases).
+        private static JsonElement Payload(long n) => JsonSerializer.SerializeToElement(new
+        {
+            case_id = $"case-150000-2020-{n:000000}",
+            decision_number = $"内市监处罚〔2020〕{n % 1000}号",
+            fine_fen = 1_250_000 + n,
+            confiscated_gains_fen = 31_000,
+            legal_basis = new[] { "商标法第60条第2款", "行政处罚法第32条" },
+            decided_on = "2020-06-30",
+        });
+
+        private string NextStream() => $"bench-{Interlocked.Increment(ref _streams)}-{Guid.NewGuid():N}";
+
+        public async Task WarmUpAsync(CancellationToken ct)
+        {
+            await AppendSingleAsync(50, 1, ct);
+            await RawSingleAsync(50, 1, ct);
+        }
+
+        public Task<int> AppendSingleAsync(int appends, int clients, CancellationToken ct) =>
+            Parallel(appends, clients, async i =>
+                await store.AppendAsync(new AppendRequest(NextStream(), "bench", ExpectedVersion.NoStream,
+                    [new NewEvent(Guid.NewGuid(), "bench_recorded.v1", Payload(i))], Metadata), ct));
+
+        public Task<int> RawSingleAsync(int inserts, int clients, CancellationToken ct) =>
+            Parallel(inserts, clients, async i =>
+            {
+                await using var command = dataSource.CreateCommand(
+                    "insert into public.raw_events (event_id, stream_id, version, event_type, data, metadata, recorded_at, previous_hash, hash) " +
+                    "values ($1, $2, 1, 'bench_recorded.v1', $3, $4, clock_timestamp(), $5, $6)");
+                AddRawParameters(command, NextStream(), Payload(i));
+                await command.ExecuteNonQueryAsync(ct);
+            });
+
+        public async Task<int> AppendBatchAsync(int appends, int size, CancellationToken ct)
+        {
+            for (var i = 0; i < appends; i++)
+            {
+                var events = Enumerable.Range(0, size)
+                    .Select(k => new NewEvent(Guid.NewGuid(), "bench_recorded.v1", Payload(i * size + k))).ToList();
+                await store.AppendAsync(new AppendRequest(NextStream(), "bench", ExpectedVersion.NoStream, events, Metadata), ct);
+            }
+            return appends * size;
+        }
+
+        public async Task<int> RawBatchAsync(int inserts, int size, CancellationToken ct)
+        {
+            var values = string.Join(", ", Enumerable.Range(0, size).Select(k =>
+                $"(${6 * k + 1}, ${6 * k + 2}, {k + 1}, 'bench_recorded.v1', ${6 * k + 3}, ${6 * k + 4}, clock_timestamp(), ${6 * k + 5}, ${6 * k + 6})"));
+            for (var i = 0; i < inserts; i++)
+            {
+                await using var command = dataSource.CreateCommand(
+                    "insert into public.raw_events (event_id, stream_id, version, event_type, data, metadata, recorded_at, previous_hash, hash) values " + values);
+                var stream = NextStream();
+                for (var k = 0; k < size; k++) AddRawParameters(command, stream, Payload(i * size + k));
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            return inserts * size;
+        }
+
+        private static void AddRawParameters(NpgsqlCommand command, string stream, JsonElement payload)
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.NewGuid() });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+            command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = payload.GetRawText() });
+            command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = MetadataText });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = RandomNumberGenerator.GetBytes(32) });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = RandomNumberGenerator.GetBytes(32) });
+        }
+
+        public async Task<(string Ledger, string Raw)> PrepareFoldStreamsAsync(int length, CancellationToken ct)
+        {
+            var stream = NextStream();
+            var events = Enumerable.Range(0, length).Select(k => new NewEvent(Guid.NewGuid(), "bench_recorded.v1", Payload(k))).ToList();
+            await store.AppendAsync(new AppendRequest(stream, "bench", ExpectedVersion.NoStream, events, Metadata), ct);
+            var raw = NextStream();
+            for (var k = 0; k < length; k++)
+            {
+                await using var command = dataSource.CreateCommand(
+                    "insert into public.raw_events (event_id, stream_id, version, event_type, data, metadata, recorded_at, previous_hash, hash) " +
+                    $"values ($1, $2, {k + 1}, 'bench_recorded.v1', $3, $4, clock_timestamp(), $5, $6)");
+                AddRawParameters(command, raw, Payload(k));
+                await command.ExecuteNonQueryAsync(ct);
+            }
+            return (stream, raw);
+        }
+
+        /// <summary>Reads the stream through the store and folds it: each event's payload is parsed and its
+        /// amounts summed, as a case projection would.</summary>
+        public async Task<int> FoldAsync(string stream, int folds, CancellationToken ct)
+        {
+            long checksum = 0;
+            for (var i = 0; i < folds; i++)
+            {
+                var events = await store.ReadStreamAsync(stream, ct: ct);
+                long state = 0;
+                foreach (var e in events)
+                {
+                    using var data = JsonDocument.Parse(e.Data);
+                    state += data.RootElement.GetProperty("fine_fen").GetInt64();
+                }
+                checksum += state;
+            }
+            return checksum > 0 ? folds : throw new InvalidOperationException("the fold saw no amounts");
+        }
+
+        /// <summary>The baseline: the same 100 rows' columns read with a plain SELECT, nothing parsed.</summary>
+        public async Task<int> RawReadAsync(string stream, int reads, CancellationToken ct)
+        {
+            long rows = 0;
+            for (var i = 0; i < reads; i++)
+            {
+                await using var command = dataSource.CreateCommand(
+                    "select position, event_id, stream_id, version, event_type, data::text, metadata::text, recorded_at, " +
+                    "transaction_id::text, previous_hash, hash from public.raw_events where stream_id = $1 order by version");
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    _ = reader.GetString(5);
+                    rows++;
+                }
+            }
+            return rows > 0 ? reads : throw new InvalidOperationException("the raw read saw no rows");
+        }
+
+        private static async Task<int> Parallel(int total, int clients, Func<int, Task> operation)
+        {
+            var next = -1;
+            var workers = Enumerable.Range(0, clients).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < total) await operation(i);
+            });
+            await Task.WhenAll(workers);
+            return total;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Ledger.EventStore;
+using Ledger.EventStore.Hosting;
+using Ledger.EventStore.Migrations;
+using Npgsql;
+
+namespace Ledger.Cli;
+
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    /// <summary>Bad input: an argument broke a rule; nothing was written.</summary>
+    public const int BadInput = 2;
+}
+
+public static class CliOptions
+{
+    public static readonly Option<string?> Connection = new("--connection")
+    {
+        Description = $"PostgreSQL connection string (default: ${LedgerDatabase.ConnectionVariable}, else the embedded private cluster in .ledger/pg)",
+        Recursive = true,
+    };
+}
+
+/// <summary>Runs a command body with the ledger's error conventions: rule violations exit 2 naming the field
+/// and rule, infrastructure failures exit 1 with the reason.</summary>
+public static class Cli
+{
+    public static void Info(string message) => Console.Error.WriteLine(message);
+
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (EventStoreValidationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}. Nothing was written.");
+            return ExitCodes.BadInput;
+        }
+        catch (CliInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}. Nothing was written.");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is MigrationException or EmbeddedPostgresException or EventStoreException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        catch (NpgsqlException e)
+        {
+            Console.Error.WriteLine($"error: database: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    public static Task<DatabaseConnections> ConnectAsync(ParseResult parse, CancellationToken ct) =>
+        LedgerDatabase.ResolveAsync(parse.GetValue(CliOptions.Connection), Info, ct);
+
+    public static string MigrationsDirectory => Path.Combine(AppContext.BaseDirectory, "migrations");
+
+    public static async Task MigrateAsync(DatabaseConnections connections, bool quiet, CancellationToken ct)
+    {
+        await using var owner = NpgsqlDataSource.Create(connections.Owner);
+        var applied = await new Migrator(owner, MigrationsDirectory).ApplyAsync(name => { if (!quiet) Info($"applying {name}"); }, ct);
+        if (!quiet || applied.Count > 0) Info(applied.Count == 0 ? "migrations: up to date" : $"migrations: applied {applied.Count}");
+    }
+}
+
+/// <summary>An argument that breaks a rule; the message names the argument and the rule.</summary>
+public sealed class CliInputException(string message) : Exception(message);

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace Ledger.EventStore.Hosting;
+
+/// <summary>Raised when the private cluster cannot be created, started or stopped; the message says what to do.</summary>
+public sealed class EmbeddedPostgresException(string message) : Exception(message);
+
+/// <summary>
+/// A private PostgreSQL cluster in a data directory of ours, used when no connection string is given:
+/// initdb on first use, pg_ctl start on 127.0.0.1 and a free port, reused while it runs, and stopped only
+/// through its own postmaster.pid (<c>pg_ctl stop</c>). The server refuses to run as root, so when we are
+/// root it runs as the unprivileged <c>postgres</c> account (created by Debian's package).
+/// Trust authentication on loopback: this is a developer's and a test run's cluster, not a production one.
+/// </summary>
+public sealed class EmbeddedPostgres
+{
+    public const string SuperUser = "ledger";
+
+    private readonly string _binDirectory;
+    private readonly string? _runAs;
+    private readonly Action<string> _log;
+
+    private EmbeddedPostgres(string dataDirectory, string binDirectory, string? runAs, Action<string> log)
+    {
+        DataDirectory = dataDirectory;
+        _binDirectory = binDirectory;
+        _runAs = runAs;
+        _log = log;
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>Prepares (but does not start) the cluster for <paramref name="dataDirectory"/>.</summary>
+    public static EmbeddedPostgres For(string dataDirectory, Action<string>? log = null)
+    {
+        log ??= _ => { };
+        var bin = FindServerBinaries();
+        var runAs = Environment.UserName == "root" ? UnprivilegedAccount() : null;
+        var directory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+        if (runAs is not null && !AccessibleTo(runAs, Path.GetDirectoryName(directory)!))
+        {
+            // The server account must traverse every parent folder; a clone under a private home cannot be.
+            var fallback = Path.Combine("/var/tmp",
+                "ledger-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(directory)))[..12], Path.GetFileName(directory));
+            log($"{directory} is not reachable by the '{runAs}' account; using {fallback} for the cluster");
+            directory = fallback;
+        }
+        return new EmbeddedPostgres(directory, bin, runAs, log);
+    }
+
+    /// <summary>Starts the cluster if it is not running (creating it first if needed) and returns a superuser
+    /// connection string to database <c>postgres</c>. Safe to call from several processes at once.</summary>
+    public async Task<string> StartAsync(CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DataDirectory)!);
+        using var startLock = await AcquireLockAsync(DataDirectory + ".lock", ct);
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION"))) await InitializeAsync(ct);
+        var port = RunningPort();
+        if (port is null)
+        {
+            port = FreePort();
+            _log($"starting PostgreSQL in {DataDirectory} on 127.0.0.1:{port}");
+            var (code, output) = await RunAsync("pg_ctl", ct,
+                "start", "-D", DataDirectory, "-w", "-t", "120", "-l", Path.Combine(DataDirectory, "server.log"),
+                "-o", $"-p {port}");
+            if (code != 0)
+                throw new EmbeddedPostgresException(
+                    $"pg_ctl start failed (exit {code}) for {DataDirectory}: {output.Trim()}\nSee {Path.Combine(DataDirectory, "server.log")}.");
+            port = RunningPort() ?? port;
+        }
+        return ConnectionString(port.Value);
+    }
+
+    public static string ConnectionString(int port, string database = "postgres", string user = SuperUser) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = user,
+            Database = database,
+            // Racing-writer tests and the 8-client benchmark need more than the default pool of 100 at times.
+            MaxPoolSize = 200,
+        }.ConnectionString;
+
+    /// <summary>The port of the running server, read from its own postmaster.pid, or null if it is not running.</summary>
+    public int? RunningPort()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile)) return null;
+        var (code, _) = RunAsync("pg_ctl", CancellationToken.None, "status", "-D", DataDirectory).GetAwaiter().GetResult();
+        if (code != 0) return null;
+        // postmaster.pid: line 1 pid, 2 data directory, 3 start time, 4 port.
+        var lines = File.ReadAllLines(pidFile);
+        return lines.Length >= 4 && int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+
+    /// <summary>Stops the server whose pid is in this data directory's postmaster.pid; nothing else.</summary>
+    public async Task<bool> StopAsync(CancellationToken ct = default)
+    {
+        if (RunningPort() is null) return false;
+        var (code, output) = await RunAsync("pg_ctl", ct, "stop", "-D", DataDirectory, "-m", "fast", "-w");
+        if (code != 0) throw new EmbeddedPostgresException($"pg_ctl stop failed (exit {code}): {output.Trim()}");
+        return true;
+    }
+
+    private async Task InitializeAsync(CancellationToken ct)
+    {
+        _log($"creating a private PostgreSQL cluster in {DataDirectory}");
+        if (Directory.Exists(DataDirectory) && Directory.EnumerateFileSystemEntries(DataDirectory).Any())
+            throw new EmbeddedPostgresException(
+                $"{DataDirectory} exists but holds no cluster (no PG_VERSION); move it away so a new cluster can be created there");
+        Directory.CreateDirectory(DataDirectory);
+        if (_runAs is not null) await ExecAsync("chown", ct, _runAs, DataDirectory);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (code, output) = await RunAsync("initdb", ct,
+            "-D", DataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync");
+        if (code != 0) throw new EmbeddedPostgresException($"initdb failed (exit {code}): {output.Trim()}");
+        // Loopback only, no Unix socket (its default folder belongs to the system's own cluster). The server
+        // time zone is Asia/Shanghai on purpose: any code that confuses local and UTC time fails our tests
+        // by 8 hours, as Marten's 'now() at time zone utc' did.
+        var settings = string.Join('\n',
+            "",
+            "# Ledger's private cluster",
+            "listen_addresses = '127.0.0.1'",
+            "unix_socket_directories = ''",
+            "max_connections = 250",
+            "shared_buffers = 256MB",
+            "timezone = 'Asia/Shanghai'",
+            "log_timezone = 'Asia/Shanghai'",
+            "");
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, ct);
+    }
+
+    private static string FindServerBinaries()
+    {
+        var configured = Environment.GetEnvironmentVariable("LEDGER_PG_BIN");
+        if (!string.IsNullOrEmpty(configured)) return configured;
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(c => c.Version >= 15 && File.Exists(Path.Combine(c.Dir, "initdb")))
+                .OrderByDescending(c => c.Version)
+                .Select(c => c.Dir)
+            : [];
+        return candidates.FirstOrDefault()
+               ?? throw new EmbeddedPostgresException(
+                   "PostgreSQL 15+ server binaries were not found under /usr/lib/postgresql/*/bin. " +
+                   "Install them with ops/install-postgres (apt-get install -y postgresql), " +
+                   "set LEDGER_PG_BIN, or give a connection with --connection / LEDGER_CONNECTION.");
+    }
+
+    private static string UnprivilegedAccount()
+    {
+        var configured = Environment.GetEnvironmentVariable("LEDGER_PG_OS_USER");
+        if (!string.IsNullOrEmpty(configured)) return configured;
+        if (Exec("id", "-u", "postgres") == 0) return "postgres";
+        if (Exec("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "ledgerpg") != 0
+            && Exec("id", "-u", "ledgerpg") != 0)
+            throw new EmbeddedPostgresException(
+                "running as root, and neither a 'postgres' account exists nor could 'ledgerpg' be created; " +
+                "set LEDGER_PG_OS_USER to an unprivileged account");
+        return "ledgerpg";
+    }
+
+    private static bool AccessibleTo(string account, string directory) =>
+        Exec("runuser", "-u", account, "--", "test", "-x", directory) == 0;
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static async Task<IDisposable> AcquireLockAsync(string path, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+    }
+
+    private Task<(int Code, string Output)> RunAsync(string tool, CancellationToken ct, params string[] arguments)
+    {
+        var executable = Path.Combine(_binDirectory, tool);
+        return _runAs is null
+            ? ExecAsync(executable, ct, arguments)
+            : ExecAsync("runuser", ct, ["-u", _runAs, "--", executable, .. arguments]);
+    }
+
+    private static int Exec(string file, params string[] arguments) =>
+        ExecAsync(file, CancellationToken.None, arguments).GetAwaiter().GetResult().Code;
+
+    private static async Task<(int Code, string Output)> ExecAsync(string file, CancellationToken ct, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            // A relative working directory could be unreadable to the server account.
+            WorkingDirectory = "/",
+        };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Process.Start(info) ?? throw new EmbeddedPostgresException($"could not start {file}");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,62 @@
+using Npgsql;
+
+namespace Ledger.EventStore.Hosting;
+
+/// <summary>Connection strings for the two roles the ledger uses: the owner (migrations, maintenance) and the
+/// application role <c>ledger_app</c>, which may only read and append events.</summary>
+public sealed record DatabaseConnections(string Owner, string Application, bool Embedded);
+
+/// <summary>Finds the database: an explicit connection string (option or LEDGER_CONNECTION), or else the
+/// embedded private cluster under the ledger's home folder (.ledger/ at the repository root).</summary>
+public static class LedgerDatabase
+{
+    public const string ConnectionVariable = "LEDGER_CONNECTION";
+    public const string DatabaseName = "ledger";
+    public const string ApplicationRole = "ledger_app";
+
+    /// <summary>LEDGER_HOME, else .ledger/ in the repository that holds this program, else ~/.ledger.</summary>
+    public static string Home()
+    {
+        var configured = Environment.GetEnvironmentVariable("LEDGER_HOME");
+        if (!string.IsNullOrEmpty(configured)) return Path.GetFullPath(configured);
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Ledger.sln"))) return Path.Combine(dir.FullName, ".ledger");
+        }
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ledger");
+    }
+
+    public static EmbeddedPostgres EmbeddedCluster(Action<string>? log = null) =>
+        EmbeddedPostgres.For(Path.Combine(Home(), "pg"), log);
+
+    public static async Task<DatabaseConnections> ResolveAsync(string? connection, Action<string>? log = null, CancellationToken ct = default)
+    {
+        connection ??= Environment.GetEnvironmentVariable(ConnectionVariable);
+        if (!string.IsNullOrWhiteSpace(connection)) return new DatabaseConnections(connection, connection, Embedded: false);
+        var admin = await EmbeddedCluster(log).StartAsync(ct);
+        var owner = await EnsureDatabaseAsync(admin, DatabaseName, ct);
+        return new DatabaseConnections(owner, WithUser(owner, ApplicationRole), Embedded: true);
+    }
+
+    /// <summary>Creates <paramref name="database"/> on the server if missing; returns a connection string to it.</summary>
+    public static async Task<string> EnsureDatabaseAsync(string adminConnection, string database, CancellationToken ct = default)
+    {
+        await using (var admin = new NpgsqlConnection(adminConnection))
+        {
+            await admin.OpenAsync(ct);
+            await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", admin);
+            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database });
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await using var create = new NpgsqlCommand($"create database \"{database.Replace("\"", "\"\"")}\"", admin);
+                try { await create.ExecuteNonQueryAsync(ct); }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase) { }
+            }
+        }
+        return new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
+    }
+
+    public static string WithUser(string connection, string user) =>
+        new NpgsqlConnectionStringBuilder(connection) { Username = user }.ConnectionString;
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+
+namespace Ledger.EventStore;
+
+/// <summary>
+/// The event store on PostgreSQL. Generic: it knows streams and events, nothing of cases.
+/// All SQL objects it uses are created by migrations/0001_event_store.sql.
+/// </summary>
+public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
+{
+    public const int MaxStreamIdLength = 200;
+    public const int MaxEventsPerAppend = 10_000;
+
+    private const string EventColumns =
+        "position, event_id, stream_id, version, event_type, data::text, metadata::text, recorded_at, " +
+        "transaction_id::text, previous_hash, hash";
+
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    /// <summary>Appends in one round trip on a connection of the store's own.</summary>
+    public async Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(ct);
+        return await AppendAsync(request, connection, null, ct);
+    }
+
+    /// <summary>Appends inside the caller's transaction, so read models can be updated atomically with the events.</summary>
+    public async Task<AppendResult> AppendAsync(
+        AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
+    {
+        Validate(request);
+        var events = request.Events;
+        await using var command = new NpgsqlCommand(
+            "select stream_version, first_position, last_position, recorded_at, already_recorded " +
+            "from ledger.append_events($1, $2, $3, $4, $5, $6, $7)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = request.Expected.Value });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]>
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            TypedValue = events.Select(e => e.Data.GetRawText()).ToArray(),
+        });
+        var metadata = request.Metadata.GetRawText();
+        command.Parameters.Add(new NpgsqlParameter<string[]>
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            TypedValue = events.Select(_ => metadata).ToArray(),
+        });
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return new AppendResult(
+                reader.GetInt64(0),
+                reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                reader.IsDBNull(3) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(3)),
+                reader.GetBoolean(4));
+        }
+        catch (PostgresException e) when (e.SqlState == "LE001")
+        {
+            var match = ConflictMessage().Match(e.MessageText);
+            var actual = match.Success ? long.Parse(match.Groups["actual"].Value, CultureInfo.InvariantCulture) : -1;
+            throw new ConcurrencyException(request.StreamId, request.Expected, actual);
+        }
+        catch (PostgresException e) when (e.SqlState == "LE002")
+        {
+            throw new EventIdReusedException(e.MessageText, e);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation
+                                          && e.ConstraintName == "events_event_id_unique")
+        {
+            // Two different appends carrying the same event id raced; the other one committed first.
+            throw new EventIdReusedException(
+                "event id reused: another append recorded one of these event ids concurrently; an event id names exactly one event", e);
+        }
+        catch (PostgresException e) when (e.SqlState == "22023")
+        {
+            // Only reachable for a stream type that differs from the existing stream's: the rest is validated above.
+            throw new EventStoreValidationException("streamType", e.MessageText);
+        }
+    }
+
+    [GeneratedRegex(@"is at version (?<actual>\d+), expected -?\d+$")]
+    private static partial Regex ConflictMessage();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.v[1-9][0-9]*$")]
+    private static partial Regex EventTypeShape();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,62}$")]
+    private static partial Regex StreamTypeShape();
+
+    /// <summary>Every rule the database also enforces, checked first so the caller gets the field's name.</summary>
+    public static void Validate(AppendRequest? request)
+    {
+        if (request is null) throw new EventStoreValidationException("request", "must not be null");
+        ValidateStreamId(request.StreamId);
+        if (request.StreamType is null || !StreamTypeShape().IsMatch(request.StreamType))
+            throw new EventStoreValidationException("streamType",
+                $"must be lower-case letters, digits and underscores, starting with a letter, at most 63 characters; got '{request.StreamType}'");
+        if (request.Expected.Value < -1)
+            throw new EventStoreValidationException("expectedVersion", $"must be 'any', 'no-stream' or a version ≥ 0; got {request.Expected.Value}");
+        if (request.Events is null) throw new EventStoreValidationException("events", "must not be null (pass an empty list to check the version only)");
+        if (request.Events.Count > MaxEventsPerAppend)
+            throw new EventStoreValidationException("events", $"at most {MaxEventsPerAppend} events per append; got {request.Events.Count}");
+        var ids = new HashSet<Guid>();
+        for (var i = 0; i < request.Events.Count; i++)
+        {
+            var e = request.Events[i];
+            var field = $"events[{i}]";
+            if (e is null) throw new EventStoreValidationException(field, "must not be null");
+            if (e.EventId == Guid.Empty) throw new EventStoreValidationException($"{field}.eventId", "must not be the empty uuid");
+            if (!ids.Add(e.EventId)) throw new EventStoreValidationException($"{field}.eventId", $"{e.EventId} appears twice in one append; event ids are unique");
+            if (e.Type is null || e.Type.Length > 100 || !EventTypeShape().IsMatch(e.Type))
+                throw new EventStoreValidationException($"{field}.type",
+                    $"must be an explicit versioned name such as 'case_filed.v1' (lower case, dot-separated, ending .vN, at most 100 characters); got '{e.Type}'");
+            if (e.Data.ValueKind != JsonValueKind.Object)
+                throw new EventStoreValidationException($"{field}.data", $"must be a JSON object; got {Describe(e.Data.ValueKind)}");
+        }
+        if (request.Metadata.ValueKind != JsonValueKind.Object)
+            throw new EventStoreValidationException("metadata", $"must be a JSON object; got {Describe(request.Metadata.ValueKind)}");
+        if (!request.Metadata.TryGetProperty("actor", out var actor) || actor.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(actor.GetString()))
+            throw new EventStoreValidationException("metadata.actor", "is required: every event records who recorded it");
+    }
+
+    private static void ValidateStreamId(string? streamId)
+    {
+        if (string.IsNullOrEmpty(streamId)) throw new EventStoreValidationException("streamId", "must not be empty");
+        if (streamId.Length > MaxStreamIdLength)
+            throw new EventStoreValidationException("streamId", $"must be at most {MaxStreamIdLength} characters; got {streamId.Length}");
+        if (streamId.Any(char.IsControl)) throw new EventStoreValidationException("streamId", "must not contain control characters");
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Undefined => "nothing (default JsonElement)",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The stream's head, or null if it has no events.</summary>
+    public async Task<StreamHead?> GetStreamAsync(string streamId, CancellationToken ct = default)
+    {
+        ValidateStreamId(streamId);
+        await using var command = DataSource.CreateCommand(
+            "select stream_id, stream_type, version, head_hash, created_at, updated_at from ledger.streams where stream_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new StreamHead(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3],
+            Instant.FromDateTimeUtc(reader.GetDateTime(4)), Instant.FromDateTimeUtc(reader.GetDateTime(5)));
+    }
+
+    /// <summary>Reads a stream in version order, optionally only versions within [from, to] and only what had
+    /// been recorded at <paramref name="recordedAtOrBefore"/> (time travel: the stream as the ledger knew it then).</summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(
+        string streamId, long fromVersion = 1, long toVersion = long.MaxValue, Instant? recordedAtOrBefore = null,
+        CancellationToken ct = default)
+    {
+        ValidateStreamId(streamId);
+        if (fromVersion < 1) throw new EventStoreValidationException("fromVersion", $"must be ≥ 1; got {fromVersion}");
+        if (toVersion < fromVersion)
+            throw new EventStoreValidationException("toVersion", $"must be ≥ fromVersion ({fromVersion}); got {toVersion}");
+        await using var command = DataSource.CreateCommand(
+            $"select {EventColumns} from ledger.events where stream_id = $1 and version between $2 and $3 " +
+            "and ($4::timestamptz is null or recorded_at <= $4) order by version");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromVersion });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toVersion });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.TimestampTz,
+            Value = recordedAtOrBefore is { } at ? at.ToDateTimeUtc() : DBNull.Value,
+        });
+        return await ReadEventsAsync(command, ct);
+    }
+
+    /// <summary>
+    /// Reads all events in commit order after <paramref name="after"/>. Only events of transactions older than
+    /// every transaction still running are returned, so an event whose transaction commits late (holding a low
+    /// position) is returned after it commits, never skipped, and never returned twice.
+    /// </summary>
+    public async Task<AllEventsPage> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken ct = default)
+    {
+        if (maxCount is < 1 or > 100_000) throw new EventStoreValidationException("maxCount", $"must be between 1 and 100000; got {maxCount}");
+        await using var command = DataSource.CreateCommand(
+            $"select {EventColumns} from ledger.events " +
+            "where (transaction_id, position) > ($1::text::xid8, $2) " +
+            "and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) " +
+            "order by transaction_id, position limit $3");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after.TransactionId.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Position });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
+        var events = await ReadEventsAsync(command, ct);
+        return new AllEventsPage(events, events.Count > 0 ? events[^1].Checkpoint : after);
+    }
+
+    private static async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var events = new List<RecordedEvent>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            events.Add(new RecordedEvent(
+                reader.GetInt64(0),
+                reader.GetGuid(1),
+                reader.GetString(2),
+                reader.GetInt64(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetString(6),
+                Instant.FromDateTimeUtc(reader.GetDateTime(7)),
+                ulong.Parse(reader.GetString(8), CultureInfo.InvariantCulture),
+                (byte[])reader[9],
+                (byte[])reader[10]));
+        }
+        return events;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Ledger.EventStore.Tests;
+
+/// <summary>
+/// The behaviours every event store of ours must have, run against a real database. A store implementation
+/// gets its own subclass; each test gets a fresh migrated database. Split by theme into partial files.
+/// </summary>
+public abstract partial class EventStoreContract : IAsyncLifetime
+{
+    protected TestDatabase Db { get; private set; } = null!;
+    protected PostgresEventStore Store { get; private set; } = null!;
+
+    protected abstract PostgresEventStore CreateStore(TestDatabase database);
+
+    public async Task InitializeAsync()
+    {
+        Db = await TestDatabase.CreateAsync();
+        Store = CreateStore(Db);
+    }
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
+
+    protected static string NewStreamId(string prefix = "case") => $"{prefix}-{Guid.NewGuid():N}";
+
+    protected static NewEvent Event(string type = "thing_happened.v1", object? data = null) =>
+        new(Guid.NewGuid(), type, JsonSerializer.SerializeToElement(data ?? new { n = 1 }));
+
+    protected static JsonElement Metadata(string actor = "officer-001") => new EventMetadata(actor, Guid.NewGuid()).ToJson();
+
+    protected Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, params NewEvent[] events) =>
+        Store.AppendAsync(new AppendRequest(stream, "case", expected, events, Metadata()));
+}
+
+/// <summary>The PostgreSQL store, used as the application would: through the ledger_app role.</summary>
+public sealed class PostgresEventStoreContractTests : EventStoreContract
+{
+    protected override PostgresEventStore CreateStore(TestDatabase database) => new(database.App);
+}

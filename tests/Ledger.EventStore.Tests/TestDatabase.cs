@@ -1,0 +1,75 @@
+using Ledger.EventStore.Hosting;
+using Ledger.EventStore.Migrations;
+using Npgsql;
+
+namespace Ledger.EventStore.Tests;
+
+/// <summary>
+/// The PostgreSQL server the tests run against: LEDGER_TEST_CONNECTION (a superuser connection) when set,
+/// else a private cluster in .ledger/test-pg started once per test run and reused by later runs.
+/// </summary>
+public static class TestServer
+{
+    private static readonly Lazy<Task<string>> Admin = new(StartAsync);
+
+    public static Task<string> AdminConnectionAsync() => Admin.Value;
+
+    private static async Task<string> StartAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("LEDGER_TEST_CONNECTION");
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        var cluster = EmbeddedPostgres.For(Path.Combine(LedgerDatabase.Home(), "test-pg"), Console.Error.WriteLine);
+        return await cluster.StartAsync();
+    }
+
+    public static string MigrationsDirectory => Path.Combine(AppContext.BaseDirectory, "migrations");
+}
+
+/// <summary>A fresh, migrated database for one test class, dropped afterwards. <see cref="Owner"/> connects as
+/// the table owner; <see cref="App"/> as the application role, which may only read and append.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string _admin;
+
+    private TestDatabase(string admin, string name, NpgsqlDataSource owner, NpgsqlDataSource app)
+    {
+        _admin = admin;
+        Name = name;
+        Owner = owner;
+        App = app;
+    }
+
+    public string Name { get; }
+    public NpgsqlDataSource Owner { get; }
+    public NpgsqlDataSource App { get; }
+
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    {
+        var admin = await TestServer.AdminConnectionAsync();
+        var name = $"ledger_test_{Guid.NewGuid():N}";
+        var ownerConnection = await LedgerDatabase.EnsureDatabaseAsync(admin, name);
+        var owner = NpgsqlDataSource.Create(ownerConnection);
+        if (migrate) await new Migrator(owner, TestServer.MigrationsDirectory).ApplyAsync();
+        var app = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ownerConnection)
+        {
+            Username = LedgerDatabase.ApplicationRole,
+            MaxPoolSize = 100,
+        }.ConnectionString);
+        return new TestDatabase(admin, name, owner, app);
+    }
+
+    public async Task<long> CountEventsAsync()
+    {
+        await using var command = Owner.CreateCommand("select count(*) from ledger.events");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Owner.DisposeAsync();
+        await using var admin = NpgsqlDataSource.Create(_admin);
+        await using var drop = admin.CreateCommand($"drop database if exists {Name} with (force)");
+        await drop.ExecuteNonQueryAsync();
+    }
+}
