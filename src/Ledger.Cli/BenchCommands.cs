@@ -69,7 +69,7 @@ internal static class AppendBenchmark
                 await raw.ExecuteNonQueryAsync(ct);
             }
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
-            await using var dataSource = new NpgsqlDataSourceBuilder(application) { ConnectionStringBuilder = { MaxPoolSize = 50 } }.Build();
+            await using var dataSource = LedgerDatabase.CreateDataSource(application, maxPoolSize: 50);
             var store = new PostgresEventStore(dataSource);
             var bench = new Runner(store, dataSource);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Ledger.EventStore;
+using Ledger.EventStore.Hosting;
 using Npgsql;
 using NodaTime;
 using Spectre.Console;
@@ -28,7 +29,7 @@ public static class DemoCommand
     {
         var connections = await Cli.ConnectAsync(parse, ct);
         await Cli.MigrateAsync(connections, quiet: true, ct);
-        await using var dataSource = NpgsqlDataSource.Create(connections.Application);
+        await using var dataSource = LedgerDatabase.CreateDataSource(connections.Application);
         var store = new PostgresEventStore(dataSource);
 
         AnsiConsole.MarkupLine($"[bold]Appending[/] stream [blue]{StreamId}[/] as role {new NpgsqlConnectionStringBuilder(connections.Application).Username}");

@@ -48,11 +48,10 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
             TypedValue = events.Select(e => e.Data.GetRawText()).ToArray(),
         });
-        var metadata = request.Metadata.GetRawText();
-        command.Parameters.Add(new NpgsqlParameter<string[]>
+        command.Parameters.Add(new NpgsqlParameter<string>
         {
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-            TypedValue = events.Select(_ => metadata).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
+            TypedValue = request.Metadata.GetRawText(),
         });
         try
         {

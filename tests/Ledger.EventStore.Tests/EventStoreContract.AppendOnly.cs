@@ -9,7 +9,11 @@ public abstract partial class EventStoreContract
     [InlineData("update ledger.events set data = '{\"fine_fen\": 1}'")]
     [InlineData("delete from ledger.events")]
     [InlineData("truncate ledger.events cascade")]
-    public async Task TheApplicationRoleMayNotRewriteEvents(string sql)
+    [InlineData("update ledger.streams set version = version + 1")]
+    // Writing past ledger.append_events would skip the version check and the hash chain.
+    [InlineData("insert into ledger.events (event_id, stream_id, version, event_type, data, metadata, recorded_at, previous_hash, hash) " +
+                "select gen_random_uuid(), stream_id, version + 1, 'forged.v1', '{}', '{}', now(), head_hash, head_hash from ledger.streams")]
+    public async Task TheApplicationRoleMayNotRewriteEventsOrWriteAroundTheAppendFunction(string sql)
     {
         await AppendAsync(NewStreamId(), ExpectedVersion.NoStream, Event());
 

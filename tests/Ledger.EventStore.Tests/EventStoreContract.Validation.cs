@@ -83,7 +83,7 @@ public abstract partial class EventStoreContract
         var error = await Should.ThrowAsync<Npgsql.PostgresException>(async () =>
         {
             await using var command = Db.App.CreateCommand(
-                "select * from ledger.append_events('s', 'case', -7, array[gen_random_uuid()], array['x.v1'], array['{}'::jsonb], array['{\"actor\":\"a\"}'::jsonb])");
+                "select * from ledger.append_events('s', 'case', -7, array[gen_random_uuid()], array['x.v1'], array['{}'::jsonb], '{\"actor\":\"a\"}'::jsonb)");
             await command.ExecuteNonQueryAsync();
         });
         error.MessageText.ShouldContain("expected_version -7 is not valid");

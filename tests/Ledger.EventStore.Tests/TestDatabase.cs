@@ -50,11 +50,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var ownerConnection = await LedgerDatabase.EnsureDatabaseAsync(admin, name);
         var owner = NpgsqlDataSource.Create(ownerConnection);
         if (migrate) await new Migrator(owner, TestServer.MigrationsDirectory).ApplyAsync();
-        var app = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(ownerConnection)
-        {
-            Username = LedgerDatabase.ApplicationRole,
-            MaxPoolSize = 100,
-        }.ConnectionString);
+        var app = LedgerDatabase.CreateDataSource(LedgerDatabase.WithUser(ownerConnection, LedgerDatabase.ApplicationRole), maxPoolSize: 100);
         return new TestDatabase(admin, name, owner, app);
     }
 

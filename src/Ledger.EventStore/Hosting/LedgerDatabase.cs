@@ -57,6 +57,16 @@ public static class LedgerDatabase
         return new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
     }
 
+    /// <summary>The application's one data source. Statements the ledger repeats (the append, stream reads)
+    /// are prepared automatically, which saves the server a parse and plan per call.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connection, int? maxPoolSize = null)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connection);
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        if (maxPoolSize is { } size) builder.ConnectionStringBuilder.MaxPoolSize = size;
+        return builder.Build();
+    }
+
     public static string WithUser(string connection, string user) =>
         new NpgsqlConnectionStringBuilder(connection) { Username = user }.ConnectionString;
 }
