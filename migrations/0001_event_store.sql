@@ -12,8 +12,9 @@
 
 create schema if not exists ledger;
 
--- The application role may read and append (through ledger.append_events), never rewrite. Roles are cluster-wide, so create it once;
--- two databases of one cluster migrating at the same moment can race here, hence the handler.
+-- The application role may read and append (through ledger.append_events), never rewrite. Roles are
+-- cluster-wide, so create it once; two databases of one cluster migrating at the same moment can race
+-- here, hence the handler.
 do $$
 begin
     if not exists (select from pg_roles where rolname = 'ledger_app') then
