@@ -1,0 +1,552 @@
+using System.Text.RegularExpressions;
+using Ledger.Domain.Law;
+using NodaTime;
+using static Ledger.Domain.CaseCommand;
+
+namespace Ledger.Domain;
+
+public static partial class CaseModel
+{
+    /// <summary>
+    /// Decides what <paramref name="command"/> records on a case in <paramref name="state"/>, or refuses it with a
+    /// <see cref="DomainRuleViolation"/> naming the field and the rule. Late steps are recorded, not refused: the
+    /// deadlines show them (<see cref="CaseDeadlines"/>).
+    /// </summary>
+    public static IReadOnlyList<CaseEvent> Decide(CaseCommand command, CaseState state, DecisionContext context)
+    {
+        CheckCommon(command, state, context);
+        return command switch
+        {
+            RegisterLead c => [RegisterLeadEvent(c)],
+            DecideNotToFile c => Step(state, c, [CaseStatus.Lead], () =>
+                new CaseEvent.LeadNotFiled(c.On, Text(c.Ground, "ground"), Text(c.ApprovedBy, "approved_by"))),
+            TransferLead c => Step(state, c, [CaseStatus.Lead], () =>
+                new CaseEvent.LeadTransferred(c.On, OtherRegion(state, c.TargetRegion, "target_region"), Text(c.Reason, "reason"))),
+            ExtendFilingPeriod c => Step(state, c, [CaseStatus.Lead], () => state.FilingPeriodExtended
+                ? throw Refuse("case", "the filing period was already extended; 程序规定 allows one extension of 15 working days (《市场监督管理行政处罚程序规定》第十八条)")
+                : new CaseEvent.FilingPeriodExtended(c.On, Text(c.ApprovedBy, "approved_by"), Text(c.Reason, "reason"))),
+            FileCase c => Step(state, c, [CaseStatus.Lead], () =>
+                new CaseEvent.CaseFiled(c.On, Text(c.ApprovedBy, "approved_by"), Bases(c.LegalBases, "legal_bases"))),
+            AssignOfficers c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => AssignOfficersEvent(state, c)),
+            RecordEvidence c => Step(state, c, [CaseStatus.Lead, CaseStatus.Investigating, CaseStatus.Suspended], () =>
+                new CaseEvent.EvidenceRecorded(c.On, Text(c.Description, "description"))),
+            HoldGoods c => Step(state, c, [CaseStatus.Investigating], () => state.Goods.Any(g => g.MeasureId == c.MeasureId)
+                ? throw Refuse("measure_id", $"a measure '{c.MeasureId}' is already recorded on this case")
+                : new CaseEvent.GoodsHeld(c.On, Text(c.MeasureId, "measure_id"), c.Measure, Text(c.Description, "description"), c.Value)),
+            ReleaseGoods c => ReleaseGoodsEvent(state, c),
+            SuspendCase c => Step(state, c, [CaseStatus.Investigating], () => new CaseEvent.CaseSuspended(c.On, Text(c.Reason, "reason"))),
+            ResumeCase c => Step(state, c, [CaseStatus.Suspended], () => new CaseEvent.CaseResumed(c.On, Text(c.Reason, "reason"))),
+            AssessAmounts c => Step(state, c, [CaseStatus.Investigating], () => AssessEvent(c)),
+            EstablishInnocentSeller c => Step(state, c, [CaseStatus.Investigating], () => state.Kind is not (CaseKind.TrademarkInfringement or CaseKind.GeographicalIndication)
+                ? throw Refuse("kind", "商标法第六十条第二款 concerns sellers of goods infringing a registered trademark; this case is " + state.Kind)
+                : new CaseEvent.InnocentSellerEstablished(c.On, Text(c.Supplier, "supplier"), c.SupplierRegion, Text(c.Evidence, "evidence"))),
+            ReferRelatedLead c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended, CaseStatus.Decided], () =>
+                new CaseEvent.RelatedLeadReferred(c.On, OtherRegion(state, c.TargetRegion, "target_region"), Text(c.Summary, "summary"))),
+            AgreeJointHandling c => Step(state, c, [CaseStatus.Lead, CaseStatus.Investigating, CaseStatus.Suspended], () => state.JointRegions.Contains(c.PartnerRegion)
+                ? throw Refuse("partner_region", $"joint handling with {c.PartnerRegion} is already recorded")
+                : new CaseEvent.JointHandlingAgreed(c.On, OtherRegion(state, c.PartnerRegion, "partner_region"), Text(c.Summary, "summary"))),
+            CompleteLegalReview c => Step(state, c, [CaseStatus.Investigating], () =>
+                new CaseEvent.LegalReviewCompleted(c.On, NotHandler(state, Text(c.ReviewerId, "reviewer_id"), "reviewer_id",
+                    "法制审核 is done by someone who is not a handler of the case (行政处罚法第五十八条; 《市场监督管理行政处罚程序规定》)"), c.Approved, Text(c.Opinion, "opinion"))),
+            ServeAdvanceNotice c => Step(state, c, [CaseStatus.Investigating], () => AdvanceNoticeEvent(state, c, context)),
+            RecordStatementOfDefence c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => state.Notice is null
+                ? throw Refuse("case", "a statement of defence answers an advance notice, and none has been served (行政处罚法第四十四条、第四十五条)")
+                : new CaseEvent.StatementOfDefenceReceived(c.On, Text(c.Summary, "summary"))),
+            RequestHearing c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => RequestHearingEvent(state, c)),
+            WithdrawHearingRequest c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => state.HearingPendingSince is null
+                ? throw Refuse("case", "no hearing request is pending")
+                : new CaseEvent.HearingRequestWithdrawn(c.On)),
+            HoldHearing c => Step(state, c, [CaseStatus.Investigating], () => state.HearingPendingSince is null
+                ? throw Refuse("case", "no hearing was requested, or it was already held or withdrawn")
+                : new CaseEvent.HearingHeld(c.On, NotHandler(state, Text(c.PresidedBy, "presided_by"), "presided_by",
+                    "a hearing is presided by someone who did not investigate the case (行政处罚法第六十四条第四项)"), Text(c.Summary, "summary"))),
+            ExtendDecisionPeriod c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => state.DecisionPeriodExtended
+                ? throw Refuse("case", "the decision period was already extended; a further extension needs a collective decision of the bureau's leaders, recorded as such")
+                : new CaseEvent.DecisionPeriodExtended(c.On, Text(c.ApprovedBy, "approved_by"), Text(c.Reason, "reason"))),
+            DecidePenalty c => [DecidePenaltyEvent(state, c, context)],
+            DecideNoPenalty c => [DecideNoPenaltyEvent(state, c)],
+            TransferCase c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => TransferEvent(state, c)),
+            WithdrawFiling c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () =>
+                new CaseEvent.FilingWithdrawn(c.On, Text(c.Reason, "reason"), Text(c.ApprovedBy, "approved_by"))),
+            ServeDecision c => Step(state, c, [CaseStatus.Decided], () => ServeEvent(state, c)),
+            DeferPayment c => Step(state, c, [CaseStatus.Decided], () => DeferEvent(state, c, context)),
+            GrantInstalments c => Step(state, c, [CaseStatus.Decided], () => InstalmentsEvent(state, c)),
+            RecordPayment c => Step(state, c, [CaseStatus.Decided], () => PaymentEvent(state, c, context)),
+            ApplyForReview c => [ApplyForReviewEvent(state, c)],
+            ConcludeReview c => [ConcludeReviewEvent(state, c)],
+            CloseCase c => Step(state, c, [CaseStatus.Decided], () => CloseEvent(state, c)),
+            CorrectCaseDetails c => [CorrectEvent(state, c)],
+            RequestDispute c => [RequestDisputeEvent(c)],
+            AcceptDispute c => Step(state, c, [CaseStatus.Lead], () =>
+                new CaseEvent.DisputeAccepted(c.On, Text(c.ApprovedBy, "approved_by"), Officers([], c.Officers))),
+            RecordDisputeAnswer c => Step(state, c, [CaseStatus.Investigating], () => new CaseEvent.DisputeAnswerReceived(c.On, Text(c.Summary, "summary"))),
+            HoldOralHearing c => Step(state, c, [CaseStatus.Investigating], () => new CaseEvent.OralHearingHeld(c.On, Text(c.Summary, "summary"))),
+            AdjudicateDispute c => Step(state, c, [CaseStatus.Investigating], () => new CaseEvent.DisputeAdjudicated(c.On, Text(c.DecisionNumber, "decision_number"), c.Finding,
+                NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "an adjudication is approved by the head of the bureau, not by a handler of the case"))),
+            RecordMediationAgreement c => Step(state, c, [CaseStatus.Investigating], () => new CaseEvent.MediationAgreed(c.On, c.Damages, Text(c.Terms, "terms"))),
+            RecordJudicialConfirmation c => Step(state, c, [CaseStatus.Decided], () => state.Decision?.Kind != DecisionKind.Mediation
+                ? throw Refuse("case", "a court confirms a mediation agreement, and this dispute has none")
+                : state.ConfirmedBy is not null
+                    ? throw Refuse("case", $"the agreement was already confirmed by {state.ConfirmedBy}")
+                    : new CaseEvent.JudicialConfirmationObtained(c.On, Text(c.Court, "court"), Text(c.Reference, "reference"))),
+            WithdrawDispute c => Step(state, c, [CaseStatus.Lead, CaseStatus.Investigating, CaseStatus.Suspended], () =>
+                new CaseEvent.DisputeWithdrawn(c.On, Text(c.Reason, "reason"))),
+            _ => throw new System.Diagnostics.UnreachableException($"no Decide case for {command.GetType().Name}"),
+        };
+    }
+
+    private static readonly Regex FlagPattern = new("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
+
+    private static void CheckCommon(CaseCommand command, CaseState state, DecisionContext context)
+    {
+        var today = context.Today;
+        if (command.On > today)
+            throw Refuse("on", $"an effective date may not be after the day it is recorded ({today:yyyy-MM-dd} in China); got {command.On:yyyy-MM-dd}");
+        var starts = command is RegisterLead or RequestDispute;
+        if (state.Status == CaseStatus.None && !starts)
+            throw Refuse("case", $"no case is recorded under this id; a case starts with register_lead or request_dispute, not {command.Name}");
+        if (state.Status != CaseStatus.None && starts)
+            throw Refuse("case", $"a case is already recorded under this id (version {state.Version})");
+        if (state.LeadOn is { } lead && command.On < lead)
+            throw Refuse("on", $"an effective date may not be before the lead was registered ({lead:yyyy-MM-dd}); got {command.On:yyyy-MM-dd}");
+        if (state.Status == CaseStatus.Closed && command is not (ApplyForReview or ConcludeReview))
+            throw Refuse("case", $"the case was closed on {state.ClosedOn:yyyy-MM-dd}; after closing only a reconsideration or lawsuit and its outcome may be recorded, not {command.Name}");
+        if (state.Status == CaseStatus.None) return;
+
+        var disputeOnly = command is AcceptDispute or RecordDisputeAnswer or HoldOralHearing or AdjudicateDispute
+            or RecordMediationAgreement or RecordJudicialConfirmation or WithdrawDispute;
+        var shared = command is SuspendCase or ResumeCase or ExtendDecisionPeriod or CloseCase or ApplyForReview
+            or ConcludeReview or RecordEvidence or CorrectCaseDetails or AgreeJointHandling;
+        if (state.Procedure == Procedure.PatentDispute && !disputeOnly && !shared)
+            throw Refuse("case", $"{command.Name} belongs to the penalty procedure; a patent infringement dispute is adjudicated or mediated, never fined (专利法第六十五条)");
+        if (state.Procedure == Procedure.Penalty && disputeOnly)
+            throw Refuse("case", $"{command.Name} belongs to a patent infringement dispute; this is a penalty case");
+    }
+
+    private static IReadOnlyList<CaseEvent> Step(CaseState state, CaseCommand command, CaseStatus[] allowed, Func<CaseEvent> make)
+    {
+        if (!allowed.Contains(state.Status))
+            throw Refuse("case", $"{command.Name} is not possible while the case is {Describe(state.Status)}; it needs the case to be {string.Join(" or ", allowed.Select(Describe))}");
+        return [make()];
+    }
+
+    private static string Describe(CaseStatus status) => status switch
+    {
+        CaseStatus.Lead => "a lead (not yet filed)",
+        CaseStatus.NotFiled => "not filed",
+        CaseStatus.LeadTransferred => "transferred away as a lead",
+        CaseStatus.Investigating => "filed and under investigation",
+        CaseStatus.Suspended => "suspended",
+        CaseStatus.Decided => "decided",
+        CaseStatus.Closed => "closed",
+        _ => "not recorded",
+    };
+
+    private static DomainRuleViolation Refuse(string field, string rule) => new(field, rule);
+
+    private static string Text(string? value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw Refuse(field, "is required and may not be blank") : value.Trim();
+
+    private static IReadOnlyList<string> Bases(IReadOnlyList<string>? bases, string field)
+    {
+        if (bases is null || bases.Count == 0) throw Refuse(field, "cite at least one provision of law (e.g. 商标法第五十七条第三项)");
+        return [.. bases.Select((b, i) => Text(b, $"{field}[{i}]"))];
+    }
+
+    private static IReadOnlyList<string> Flags(IReadOnlyList<string>? flags, string field)
+    {
+        flags ??= [];
+        for (var i = 0; i < flags.Count; i++)
+            if (flags[i] is null || !FlagPattern.IsMatch(flags[i]))
+                throw Refuse($"{field}[{i}]", $"a flag is lower-case words joined by hyphens, such as {CaseFlags.ForeignRelated} (got '{flags[i]}')");
+        return [.. flags.Distinct()];
+    }
+
+    private static IReadOnlyList<string> Campaigns(IReadOnlyList<string>? campaigns, string field)
+    {
+        campaigns ??= [];
+        for (var i = 0; i < campaigns.Count; i++)
+            if (string.IsNullOrWhiteSpace(campaigns[i]) || campaigns[i].Length > 64)
+                throw Refuse($"{field}[{i}]", "a campaign id such as 铁拳2020 is 1 to 64 characters");
+        return [.. campaigns.Select(c => c.Trim()).Distinct()];
+    }
+
+    private static Party ValidParty(Party? party, string field)
+    {
+        if (party is null) throw Refuse(field, "is required");
+        Text(party.Name, $"{field}.name");
+        if (party.IdentityNumber is { } id && party.Kind == PartyKind.NaturalPerson && !ResidentIdentityNumber.IsValid(id))
+            throw Refuse($"{field}.identity_number", "a resident identity number has 17 digits and a check digit (0–9 or X) per GB 11643");
+        return party;
+    }
+
+    private static ProtectedRight? ValidRight(ProtectedRight? right, string field)
+    {
+        if (right is null) return null;
+        Text(right.Name, $"{field}.name");
+        Text(right.Holder, $"{field}.holder");
+        return right;
+    }
+
+    private static RegionCode OtherRegion(CaseState state, RegionCode? target, string field)
+    {
+        if (target is null) throw Refuse(field, "is required");
+        if (target == state.Region) throw Refuse(field, $"is the case's own region ({target}); name the other region's code");
+        return target;
+    }
+
+    private static string NotHandler(CaseState state, string person, string field, string rule) =>
+        state.Handlers.Any(h => h.CertificateNumber == person) ? throw Refuse(field, $"{person} is a handler of this case; {rule}") : person;
+
+    private static IReadOnlyList<Officer> Officers(IReadOnlyList<Officer> existing, IReadOnlyList<Officer>? added)
+    {
+        added ??= [];
+        for (var i = 0; i < added.Count; i++)
+        {
+            Text(added[i].CertificateNumber, $"officers[{i}].certificate_number");
+            Text(added[i].Name, $"officers[{i}].name");
+        }
+        if (added.Select(o => o.CertificateNumber).Distinct().Count() != added.Count)
+            throw Refuse("officers", "an officer is listed twice");
+        var total = existing.Select(o => o.CertificateNumber).Union(added.Select(o => o.CertificateNumber)).Count();
+        if (total < 2)
+            throw Refuse("officers", "at least two certified law-enforcement officers handle a case (行政处罚法第四十二条)");
+        return added;
+    }
+
+    private static CaseEvent.LeadRegistered RegisterLeadEvent(RegisterLead c)
+    {
+        if (c.Kind == CaseKind.PatentInfringementDispute)
+            throw Refuse("kind", "a patent infringement dispute starts with request_dispute (专利法第六十五条), not with a lead");
+        if (c.Region is null) throw Refuse("region", "is required");
+        if (c.ViolationOn is { } v && v > c.On)
+            throw Refuse("violation_on", $"the violation ({v:yyyy-MM-dd}) cannot come after the lead that reports it ({c.On:yyyy-MM-dd})");
+        return new CaseEvent.LeadRegistered(c.On, c.Source, Text(c.Summary, "summary"), c.Region, c.Kind, ValidParty(c.Party, "party"),
+            ValidRight(c.Right, "right"), c.ViolationOn, Flags(c.Flags, "flags"), Campaigns(c.Campaigns, "campaigns"));
+    }
+
+    private static CaseEvent.DisputeRequested RequestDisputeEvent(RequestDispute c)
+    {
+        if (c.Region is null) throw Refuse("region", "is required");
+        var patent = ValidRight(c.Patent, "patent") ?? throw Refuse("patent", "is required");
+        if (patent.Kind is not (RightKind.InventionPatent or RightKind.UtilityModelPatent or RightKind.DesignPatent))
+            throw Refuse("patent.kind", "a patent infringement dispute concerns an invention, utility model or design patent");
+        return new CaseEvent.DisputeRequested(c.On, c.Region, ValidParty(c.Requester, "requester"), ValidParty(c.Respondent, "respondent"),
+            patent, Text(c.Summary, "summary"), Flags(c.Flags, "flags"), Campaigns(c.Campaigns, "campaigns"));
+    }
+
+    private static CaseEvent AssignOfficersEvent(CaseState state, AssignOfficers c)
+    {
+        var officers = Officers(state.Handlers, c.Officers);
+        if (officers.Count == 0) throw Refuse("officers", "name at least one officer");
+        return new CaseEvent.OfficersAssigned(c.On, officers);
+    }
+
+    private static IReadOnlyList<CaseEvent> ReleaseGoodsEvent(CaseState state, ReleaseGoods c)
+    {
+        var hold = state.Goods.FirstOrDefault(g => g.MeasureId == c.MeasureId)
+            ?? throw Refuse("measure_id", $"no measure '{c.MeasureId}' is recorded on this case");
+        if (hold.ReleasedOn is { } released) throw Refuse("measure_id", $"measure '{c.MeasureId}' was already released on {released:yyyy-MM-dd}");
+        if (c.On < hold.On) throw Refuse("on", $"goods cannot be released ({c.On:yyyy-MM-dd}) before they were held ({hold.On:yyyy-MM-dd})");
+        return [new CaseEvent.GoodsReleased(c.On, c.MeasureId, Text(c.Reason, "reason"))];
+    }
+
+    private static CaseEvent AssessEvent(AssessAmounts c)
+    {
+        if (c.Turnover is null && c.GoodsValue is null && c.IllegalGains is null)
+            throw Refuse("turnover", "assess at least one of turnover, goods_value and illegal_gains");
+        foreach (var (a, field) in new[] { (c.Turnover, "turnover"), (c.GoodsValue, "goods_value"), (c.IllegalGains, "illegal_gains") })
+            if (a is not null) Text(a.Method, $"{field}.method");
+        return new CaseEvent.AmountsAssessed(c.On, c.Turnover, c.GoodsValue, c.IllegalGains);
+    }
+
+    private static IReadOnlyList<PenaltyItem> ValidItems(IReadOnlyList<PenaltyItem>? items, string field, bool ordersOnly = false)
+    {
+        items ??= [];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var f = $"{field}[{i}]";
+            if (ordersOnly && item.IsPenalty())
+                throw Refuse(f, $"{Naming.SnakeCase(item.Kind.ToString())} is a penalty; this record may only carry orders to stop or correct");
+            if (item.IsMoneyPaid() && (item.Amount is null || item.Amount.Value == Money.Zero))
+                throw Refuse($"{f}.amount", $"a {Naming.SnakeCase(item.Kind.ToString())} states its amount, more than zero");
+            if (item.Kind is PenaltyItemKind.Warning or PenaltyItemKind.OrderToStop or PenaltyItemKind.OrderToCorrect && item.Amount is not null)
+                throw Refuse($"{f}.amount", $"a {Naming.SnakeCase(item.Kind.ToString())} carries no amount");
+        }
+        if (items.Count(i => i.Kind == PenaltyItemKind.Fine) > 1)
+            throw Refuse(field, "state the fine as one item (the total fine of the decision)");
+        return items;
+    }
+
+    private static CaseEvent AdvanceNoticeEvent(CaseState state, ServeAdvanceNotice c, DecisionContext context)
+    {
+        if (state.Handlers.Count < 2)
+            throw Refuse("case", "at least two certified officers must handle the case before it is notified (行政处罚法第四十二条)");
+        var items = ValidItems(c.ProposedItems, "proposed_items");
+        if (!items.Any(i => i.IsPenalty()))
+            throw Refuse("proposed_items", "an advance notice proposes at least one penalty (行政处罚法第四十四条)");
+        var hearing = context.HearingThresholds.Reached(state.Party!.Kind, items);
+        // "Five days" in the law are working days (行政处罚法第八十五条).
+        var statementDue = context.Calendar.AddWorkingDays(c.On, 5).Date;
+        return new CaseEvent.AdvanceNoticeServed(c.On, items, Bases(c.LegalBases, "legal_bases"), statementDue, hearing, hearing ? statementDue : null);
+    }
+
+    private static CaseEvent RequestHearingEvent(CaseState state, RequestHearing c)
+    {
+        if (state.Notice is null)
+            throw Refuse("case", "a hearing is requested after the advance notice, and none has been served (行政处罚法第六十四条)");
+        if (!state.Notice.HearingRightGranted)
+            throw Refuse("case", "the proposed penalty does not reach the hearing threshold, so the notice granted no hearing; the party may state a defence (行政处罚法第六十三条)");
+        if (state.HearingPendingSince is { } since) throw Refuse("case", $"a hearing request is already pending since {since:yyyy-MM-dd}");
+        if (state.HearingHeldOn is { } held) throw Refuse("case", $"the hearing was already held on {held:yyyy-MM-dd}");
+        return new CaseEvent.HearingRequested(c.On);
+    }
+
+    private static void CheckReadyToDecide(CaseState state, CaseCommand c)
+    {
+        switch (state.Status)
+        {
+            case CaseStatus.Lead or CaseStatus.NotFiled or CaseStatus.LeadTransferred:
+                throw Refuse("case", $"no decision before the case is filed (立案, 行政处罚法第五十四条); {c.Name} refused");
+            case CaseStatus.Suspended:
+                throw Refuse("case", "the case is suspended; resume it before deciding");
+            case CaseStatus.Decided:
+                throw Refuse("case", $"the case was already decided on {state.Decision!.On:yyyy-MM-dd}; a new decision follows only a review that revoked it with an order to decide again");
+        }
+        if (state.HearingPendingSince is { } since)
+            throw Refuse("case", $"a hearing was requested on {since:yyyy-MM-dd} and has not been held; no decision until it is (行政处罚法第六十四条)");
+        if (state.Handlers.Count < 2)
+            throw Refuse("case", "at least two certified officers must handle the case (行政处罚法第四十二条)");
+    }
+
+    private static CaseEvent DecidePenaltyEvent(CaseState state, DecidePenalty c, DecisionContext context)
+    {
+        CheckReadyToDecide(state, c);
+        var approver = NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "a decision is approved by the head of the bureau, not by a handler of the case");
+        var number = Text(c.DecisionNumber, "decision_number");
+        var items = ValidItems(c.Items, "items");
+        if (!items.Any(i => i.IsPenalty()))
+            throw Refuse("items", "a penalty decision imposes at least one penalty; with none, record decide_no_penalty");
+        var bases = Bases(c.LegalBases, "legal_bases");
+
+        var notice = state.Notice ?? throw Refuse("items",
+            "no penalty without an advance notice stating the facts, the basis and the proposed penalty (行政处罚法第四十四条)");
+        if (notice.HearingRightGranted && state.LegalReview is not { Approved: true })
+            throw Refuse("case", "the proposed penalty reaches the hearing threshold, so the case needs an approving legal review (法制审核) before decision (行政处罚法第五十八条)");
+        var added = items.Where(i => i.IsPenalty()).Select(i => i.Kind).Except(notice.ProposedItems.Select(p => p.Kind)).ToList();
+        if (added.Count > 0 || items.FinesAndConfiscations() > notice.ProposedItems.FinesAndConfiscations())
+            throw Refuse("items", $"the decision may not be heavier than the penalty proposed in the advance notice of {notice.On:yyyy-MM-dd} ({notice.ProposedItems.FinesAndConfiscations()} proposed); serve a new notice (行政处罚法第四十五条)");
+
+        if (state.InnocentSellerSupplier is { } supplier)
+            throw Refuse("items", $"the party is an innocent seller who named the supplier ({supplier}): it is ordered to stop selling and not penalised (商标法第六十条第二款); record decide_no_penalty with ground innocent_seller");
+
+        var gains = items.ConfiscatedGains();
+        if (gains > Money.Zero)
+        {
+            var assessed = state.IllegalGains?.Amount ?? throw Refuse("items", "confiscating illegal gains needs the gains assessed first (assess_amounts)");
+            if (gains > assessed)
+                throw Refuse("items", $"confiscated gains {gains} exceed the illegal gains assessed ({assessed}) (行政处罚法第二十八条第二款)");
+        }
+
+        string? applied = null;
+        var fine = items.Fines();
+        if (fine > Money.Zero)
+            applied = CheckFineCap(state, c, fine, context.FineRules);
+        return new CaseEvent.PenaltyDecided(c.On, number, items, bases, applied, approver);
+    }
+
+    private static string? CheckFineCap(CaseState state, DecidePenalty c, Money fine, FineRuleBook rules)
+    {
+        var families = rules.FamiliesFor(state.Kind);
+        if (families.Count == 0) return null;
+        string family;
+        if (c.FineProvision is { } named)
+            family = families.Contains(named) ? named
+                : throw Refuse("fine_provision", $"'{named}' does not govern {state.Kind} cases; choose {string.Join(" or ", families)}");
+        else if (families.Count == 1)
+            family = families[0];
+        else
+            throw Refuse("fine_provision", $"{state.Kind} cases have several fine provisions ({string.Join(", ", families)}); name the one applied");
+
+        var violationOn = state.ViolationOn ?? throw Refuse("violation_on",
+            "the date of the violation decides the applicable law (行政处罚法第三十七条); record it (correct_case_details) before deciding a fine");
+        var applicable = rules.Resolve(family, violationOn, c.On, state.Turnover?.Amount, state.IllegalGains?.Amount)
+            ?? throw Refuse("fine_provision", $"no version of {family} was in force on {violationOn:yyyy-MM-dd} or on {c.On:yyyy-MM-dd}");
+        if (fine > applicable.Cap)
+            throw Refuse("items", $"the fine {fine} exceeds the cap of {applicable.Cap}: {applicable.Explanation}");
+        if (fine < applicable.Minimum)
+            throw Refuse("items", $"the fine {fine} is below the statutory minimum of {applicable.Minimum} ({applicable.Rule.Citation})");
+        return applicable.Explanation;
+    }
+
+    private static CaseEvent DecideNoPenaltyEvent(CaseState state, DecideNoPenalty c)
+    {
+        CheckReadyToDecide(state, c);
+        var approver = NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "a decision is approved by the head of the bureau, not by a handler of the case");
+        var orders = ValidItems(c.Orders, "orders", ordersOnly: true);
+        var bases = Bases(c.LegalBases, "legal_bases");
+        if (c.Ground == NoPenaltyGround.InnocentSeller)
+        {
+            if (state.InnocentSellerSupplier is null)
+                throw Refuse("ground", "record establish_innocent_seller first: lawful acquisition proved and the supplier named (商标法第六十条第二款)");
+            if (orders.All(o => o.Kind != PenaltyItemKind.OrderToStop))
+                throw Refuse("orders", "the innocent seller is ordered to stop selling (商标法第六十条第二款); add an order_to_stop");
+        }
+        return new CaseEvent.NoPenaltyDecided(c.On, c.DecisionNumber?.Trim() is { Length: > 0 } n ? n : null, c.Ground, orders, bases, approver);
+    }
+
+    private static CaseEvent TransferEvent(CaseState state, TransferCase c)
+    {
+        RegionCode? region = null;
+        string? agency = null;
+        switch (c.Target)
+        {
+            case TransferTarget.OtherRegionBureau:
+                region = OtherRegion(state, c.TargetRegion, "target_region");
+                break;
+            case TransferTarget.OtherAgency:
+                agency = Text(c.TargetAgency, "target_agency");
+                break;
+            case TransferTarget.Police:
+                agency = c.TargetAgency?.Trim() is { Length: > 0 } a ? a : null;
+                region = c.TargetRegion;
+                break;
+        }
+        return new CaseEvent.CaseTransferred(c.On, c.Target, region, agency, Text(c.Reason, "reason"), Text(c.ApprovedBy, "approved_by"));
+    }
+
+    private static CaseEvent ServeEvent(CaseState state, ServeDecision c)
+    {
+        if (state.Decision is not { Kind: DecisionKind.Penalty or DecisionKind.NoPenalty } decision)
+            throw Refuse("case", "only a penalty or no-penalty decision is served on the party");
+        if (state.ServedOn is { } served) throw Refuse("case", $"the decision was already served on {served:yyyy-MM-dd}");
+        if (c.On < decision.On) throw Refuse("on", $"a decision cannot be served ({c.On:yyyy-MM-dd}) before it was made ({decision.On:yyyy-MM-dd})");
+        return new CaseEvent.DecisionServed(c.On, Text(c.Method, "method"));
+    }
+
+    private static void RequireMoneyOwed(CaseState state)
+    {
+        if (state.Decision is not { Kind: DecisionKind.Penalty, Revoked: false })
+            throw Refuse("case", "there is no penalty decision in force to pay");
+        if (state.ServedOn is null) throw Refuse("case", "the decision has not been served; payment runs from service (行政处罚法第六十七条)");
+        if (state.AmountOutstanding == Money.Zero) throw Refuse("case", "nothing of the fines and confiscations remains to be paid");
+    }
+
+    private static CaseEvent DeferEvent(CaseState state, DeferPayment c, DecisionContext context)
+    {
+        RequireMoneyOwed(state);
+        var due = CaseDeadlines.PaymentDueOn(state, context.Calendar)!.Value;
+        if (c.NewDueOn <= due) throw Refuse("new_due_on", $"a deferral moves the due date ({due:yyyy-MM-dd}) later; got {c.NewDueOn:yyyy-MM-dd}");
+        return new CaseEvent.PaymentDeferred(c.On, c.NewDueOn, Text(c.ApprovedBy, "approved_by"), Text(c.Reason, "reason"));
+    }
+
+    private static CaseEvent InstalmentsEvent(CaseState state, GrantInstalments c)
+    {
+        RequireMoneyOwed(state);
+        var instalments = c.Instalments ?? [];
+        if (instalments.Count < 2) throw Refuse("instalments", "an instalment plan has at least two instalments (行政处罚法第六十六条)");
+        for (var i = 0; i < instalments.Count; i++)
+        {
+            if (instalments[i].Amount == Money.Zero) throw Refuse($"instalments[{i}].amount", "an instalment is more than zero");
+            if (instalments[i].DueOn < c.On) throw Refuse($"instalments[{i}].due_on", "an instalment cannot fall due before the plan is granted");
+            if (i > 0 && instalments[i].DueOn <= instalments[i - 1].DueOn) throw Refuse($"instalments[{i}].due_on", "instalments fall due in order, each after the one before");
+        }
+        var total = Money.Sum(instalments.Select(i => i.Amount));
+        if (total != state.AmountOutstanding)
+            throw Refuse("instalments", $"the instalments add up to {total} but {state.AmountOutstanding} is owed");
+        return new CaseEvent.InstalmentsGranted(c.On, instalments, Text(c.ApprovedBy, "approved_by"));
+    }
+
+    private static CaseEvent PaymentEvent(CaseState state, RecordPayment c, DecisionContext context)
+    {
+        RequireMoneyOwed(state);
+        if (c.Amount == Money.Zero) throw Refuse("amount", "a payment is more than zero");
+        var surcharge = CaseDeadlines.LateSurcharge(state, context.Calendar, c.On);
+        var owed = state.AmountOutstanding + surcharge;
+        if (c.Amount > owed)
+            throw Refuse("amount", $"{c.Amount} is more than is owed on {c.On:yyyy-MM-dd} ({state.AmountOutstanding} plus a late surcharge of {surcharge})");
+        return new CaseEvent.PaymentReceived(c.On, c.Amount, Text(c.Reference, "reference"));
+    }
+
+    private static CaseEvent ApplyForReviewEvent(CaseState state, ApplyForReview c)
+    {
+        if (state.Decision is not { Revoked: false } decision || decision.Kind is DecisionKind.Mediation or DecisionKind.DisputeWithdrawn)
+            throw Refuse("case", "there is no decision in force to challenge");
+        if (state.Reviews.Any(r => r.Kind == c.Kind && r.Outcome is null))
+            throw Refuse("kind", $"a {Naming.SnakeCase(c.Kind.ToString())} is already pending");
+        return new CaseEvent.ReviewApplied(c.On, c.Kind, Text(c.Body, "body"));
+    }
+
+    private static CaseEvent ConcludeReviewEvent(CaseState state, ConcludeReview c)
+    {
+        var pending = state.Reviews.LastOrDefault(r => r.Kind == c.Kind && r.Outcome is null)
+            ?? throw Refuse("kind", $"no {Naming.SnakeCase(c.Kind.ToString())} is pending on this case");
+        if (c.On < pending.AppliedOn) throw Refuse("on", $"a review cannot end ({c.On:yyyy-MM-dd}) before it was applied for ({pending.AppliedOn:yyyy-MM-dd})");
+        var reference = Text(c.Reference, "reference");
+        var varied = c.VariedItems ?? [];
+        if (c.Outcome == ReviewOutcome.Varied)
+        {
+            ValidItems(varied, "varied_items");
+            if (varied.Count == 0) throw Refuse("varied_items", "a varied decision states the items that replace the original ones");
+            var current = state.Decision!.Items.FinesAndConfiscations();
+            if (varied.FinesAndConfiscations() > current)
+                throw Refuse("varied_items", $"a review may not make the penalty heavier ({varied.FinesAndConfiscations()} > {current}) (行政复议法第六十三条第二款; 行政诉讼法第七十七条第二款)");
+        }
+        else if (varied.Count > 0)
+            throw Refuse("varied_items", $"only a varied outcome carries new items; this outcome is {Naming.SnakeCase(c.Outcome.ToString())}");
+        return new CaseEvent.ReviewConcluded(c.On, c.Kind, c.Outcome, reference, varied);
+    }
+
+    private static CaseEvent CloseEvent(CaseState state, CloseCase c)
+    {
+        var d = state.Decision!;
+        var summary = Text(c.Summary, "summary");
+        string? mismatch = c.Ground switch
+        {
+            ClosingGround.Executed when d.Kind != DecisionKind.Penalty || d.Revoked => "only a penalty decision in force is executed",
+            ClosingGround.Executed when state.ServedOn is null => "the decision has not been served",
+            ClosingGround.Executed when state.AmountOutstanding > Money.Zero =>
+                $"a penalty is executed only when the fines and confiscations are paid in full ({state.AmountOutstanding} outstanding)",
+            ClosingGround.NoPenalty when d.Kind != DecisionKind.NoPenalty => "the decision is not a no-penalty decision",
+            ClosingGround.NoPenalty when state.ServedOn is null => "the decision has not been served",
+            ClosingGround.Transferred when d.Kind != DecisionKind.Transfer => "the case was not transferred",
+            ClosingGround.FilingWithdrawn when d.Kind != DecisionKind.FilingWithdrawn => "the filing was not withdrawn",
+            ClosingGround.EnforcementEnded when d.Kind != DecisionKind.Penalty => "enforcement ends only for a penalty decision",
+            ClosingGround.DisputeConcluded when d.Kind is not (DecisionKind.Adjudication or DecisionKind.Mediation or DecisionKind.DisputeWithdrawn) =>
+                "only a patent dispute is concluded by adjudication, mediation or withdrawal",
+            _ => null,
+        };
+        if (mismatch is not null) throw Refuse("ground", $"cannot close as {Naming.SnakeCase(c.Ground.ToString())}: {mismatch}");
+        return new CaseEvent.CaseClosed(c.On, c.Ground, summary);
+    }
+
+    private static CaseEvent CorrectEvent(CaseState state, CorrectCaseDetails c)
+    {
+        var reason = Text(c.Reason, "reason");
+        if (c.Kind is null && c.Region is null && c.Party is null && c.Right is null && c.ViolationOn is null && c.Flags is null && c.Campaigns is null)
+            throw Refuse("reason", "a correction changes at least one particular");
+        if (c.Kind is { } kind && (kind == CaseKind.PatentInfringementDispute) != (state.Procedure == Procedure.PatentDispute))
+            throw Refuse("kind", "a correction cannot turn a penalty case into a patent dispute or back; they follow different procedures");
+        if (c.ViolationOn is { } v && state.LeadOn is { } lead && v > lead)
+            throw Refuse("violation_on", $"the violation ({v:yyyy-MM-dd}) cannot come after the lead that reports it ({lead:yyyy-MM-dd})");
+        return new CaseEvent.CaseDetailsCorrected(c.On, reason, c.Kind, c.Region, c.Party is null ? null : ValidParty(c.Party, "party"),
+            ValidRight(c.Right, "right"), c.ViolationOn, c.Flags is null ? null : Flags(c.Flags, "flags"), c.Campaigns is null ? null : Campaigns(c.Campaigns, "campaigns"));
+    }
+}
+
+/// <summary>The resident identity number of GB 11643: 17 digits and an ISO 7064 MOD 11-2 check character.</summary>
+public static class ResidentIdentityNumber
+{
+    private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    private const string CheckCharacters = "10X98765432";
+
+    /// <summary>True when <paramref name="number"/> is well formed and its check character matches.</summary>
+    public static bool IsValid(string number)
+    {
+        if (number.Length != 18 || !number[..17].All(char.IsAsciiDigit)) return false;
+        var sum = 0;
+        for (var i = 0; i < 17; i++) sum += (number[i] - '0') * Weights[i];
+        return char.ToUpperInvariant(number[17]) == CheckCharacters[sum % 11];
+    }
+}

@@ -1,0 +1,189 @@
+using NodaTime;
+
+namespace Ledger.Domain;
+
+/// <summary>Where a case stands.</summary>
+public enum CaseStatus
+{
+    /// <summary>Nothing recorded yet.</summary>
+    None,
+    /// <summary>线索 / 请求: registered, not yet filed or accepted.</summary>
+    Lead,
+    /// <summary>不予立案: the lead was not filed; it ends here.</summary>
+    NotFiled,
+    /// <summary>The whole lead went to another region's bureau before filing.</summary>
+    LeadTransferred,
+    /// <summary>立案调查 / 受理: filed (or the dispute accepted) and under investigation.</summary>
+    Investigating,
+    /// <summary>中止.</summary>
+    Suspended,
+    /// <summary>A decision (or adjudication, mediation, transfer, withdrawal) has been made.</summary>
+    Decided,
+    /// <summary>结案.</summary>
+    Closed,
+}
+
+/// <summary>What the current decision of a case is.</summary>
+public enum DecisionKind
+{
+    /// <summary>处罚决定.</summary>
+    Penalty,
+    /// <summary>不予处罚.</summary>
+    NoPenalty,
+    /// <summary>移送.</summary>
+    Transfer,
+    /// <summary>撤销立案.</summary>
+    FilingWithdrawn,
+    /// <summary>行政裁决 (patent dispute).</summary>
+    Adjudication,
+    /// <summary>调解协议 (patent dispute).</summary>
+    Mediation,
+    /// <summary>请求撤回 (patent dispute).</summary>
+    DisputeWithdrawn,
+}
+
+/// <summary>The case's decision as it now stands, after any review.</summary>
+public sealed record CaseDecision(
+    DecisionKind Kind, LocalDate On, string? Number, IReadOnlyList<PenaltyItem> Items, string ApprovedBy,
+    TransferTarget? TransferTarget = null, RegionCode? TransferRegion = null, bool Revoked = false);
+
+/// <summary>A hold on goods and, once lifted, when.</summary>
+public sealed record GoodsHold(string MeasureId, GoodsMeasure Measure, LocalDate On, Money? Value, LocalDate? ReleasedOn);
+
+/// <summary>A stretch of days that does not count towards the decision period (suspension, hearing).</summary>
+public sealed record ExcludedPeriod(string Reason, LocalDate From, LocalDate? Until);
+
+/// <summary>A reconsideration or lawsuit and, once concluded, how it ended.</summary>
+public sealed record CaseReview(ReviewKind Kind, LocalDate AppliedOn, string Body, ReviewOutcome? Outcome, LocalDate? ConcludedOn);
+
+/// <summary>A legal review (法制审核) and whether it approved the case for decision.</summary>
+public sealed record LegalReviewState(string ReviewerId, bool Approved, LocalDate On);
+
+/// <summary>A payment received.</summary>
+public sealed record PaymentRecord(LocalDate On, Money Amount);
+
+/// <summary>The advance notice as served.</summary>
+public sealed record NoticeState(LocalDate On, IReadOnlyList<PenaltyItem> ProposedItems, bool HearingRightGranted, LocalDate StatementDueOn, LocalDate? HearingRequestDueOn);
+
+/// <summary>
+/// A case as its events make it: the fold of <see cref="CaseModel.Evolve"/> over its history. Dates are legal dates;
+/// deadlines derived from them are computed by <see cref="CaseDeadlines"/> with a working-day calendar.
+/// </summary>
+public sealed record CaseState
+{
+    /// <summary>A case with no history.</summary>
+    public static CaseState Initial { get; } = new();
+
+    /// <summary>How many events made this state (the stream version).</summary>
+    public long Version { get; init; }
+    /// <summary>Where the case stands.</summary>
+    public CaseStatus Status { get; init; }
+    /// <summary>Penalty case or patent dispute.</summary>
+    public Procedure Procedure { get; init; }
+    /// <summary>The bureau's region (where the case is counted).</summary>
+    public RegionCode? Region { get; init; }
+    /// <summary>The statistics row.</summary>
+    public CaseKind Kind { get; init; }
+    /// <summary>The party (当事人), or for a dispute the respondent.</summary>
+    public Party? Party { get; init; }
+    /// <summary>The requester (patentee) of a dispute.</summary>
+    public Party? Requester { get; init; }
+    /// <summary>The mark or patent.</summary>
+    public ProtectedRight? Right { get; init; }
+    /// <summary>Flags such as foreign-related.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
+    /// <summary>Campaigns such as 铁拳2020.</summary>
+    public IReadOnlyList<string> Campaigns { get; init; } = [];
+    /// <summary>Legal bases cited at filing and in the decision.</summary>
+    public IReadOnlyList<string> LegalBases { get; init; } = [];
+    /// <summary>Where the lead came from.</summary>
+    public LeadSource? Source { get; init; }
+
+    /// <summary>Date of the lead (or of the dispute request).</summary>
+    public LocalDate? LeadOn { get; init; }
+    /// <summary>When the violation was committed: it decides the applicable law.</summary>
+    public LocalDate? ViolationOn { get; init; }
+    /// <summary>Whether the filing period was extended by 15 working days.</summary>
+    public bool FilingPeriodExtended { get; init; }
+    /// <summary>When the lead was filed, not filed, or transferred away: the end of the filing period.</summary>
+    public LocalDate? LeadDecidedOn { get; init; }
+    /// <summary>Date of filing (立案) or acceptance (受理).</summary>
+    public LocalDate? FiledOn { get; init; }
+    /// <summary>Whether the decision period was extended.</summary>
+    public bool DecisionPeriodExtended { get; init; }
+    /// <summary>The handling officers.</summary>
+    public IReadOnlyList<Officer> Handlers { get; init; } = [];
+    /// <summary>Number of evidence records.</summary>
+    public int EvidenceCount { get; init; }
+    /// <summary>Holds on goods.</summary>
+    public IReadOnlyList<GoodsHold> Goods { get; init; } = [];
+    /// <summary>Suspensions and hearings, which do not count towards the decision period.</summary>
+    public IReadOnlyList<ExcludedPeriod> ExcludedPeriods { get; init; } = [];
+
+    /// <summary>违法经营额.</summary>
+    public Assessment? Turnover { get; init; }
+    /// <summary>货值金额.</summary>
+    public Assessment? GoodsValue { get; init; }
+    /// <summary>违法所得.</summary>
+    public Assessment? IllegalGains { get; init; }
+    /// <summary>案值 as the statistics count it: the turnover when assessed, else the value of the goods.</summary>
+    public Money CaseValue => Turnover?.Amount ?? GoodsValue?.Amount ?? Money.Zero;
+
+    /// <summary>The innocent seller's supplier, once established (商标法 art. 60(2)).</summary>
+    public string? InnocentSellerSupplier { get; init; }
+    /// <summary>Regions of related leads referred away.</summary>
+    public IReadOnlyList<RegionCode> ReferredLeads { get; init; } = [];
+    /// <summary>Regions handling the case jointly.</summary>
+    public IReadOnlyList<RegionCode> JointRegions { get; init; } = [];
+
+    /// <summary>The latest legal review: who, and whether it approved.</summary>
+    public LegalReviewState? LegalReview { get; init; }
+    /// <summary>The advance notice in force (cleared when a decision is revoked with an order to decide again).</summary>
+    public NoticeState? Notice { get; init; }
+    /// <summary>Whether the party stated a defence.</summary>
+    public bool DefenceStated { get; init; }
+    /// <summary>When a hearing was requested and is still pending.</summary>
+    public LocalDate? HearingPendingSince { get; init; }
+    /// <summary>When the hearing was held.</summary>
+    public LocalDate? HearingHeldOn { get; init; }
+
+    /// <summary>The decision as it now stands.</summary>
+    public CaseDecision? Decision { get; init; }
+    /// <summary>Earlier decisions replaced after review.</summary>
+    public IReadOnlyList<CaseDecision> EarlierDecisions { get; init; } = [];
+    /// <summary>When the decision was served.</summary>
+    public LocalDate? ServedOn { get; init; }
+    /// <summary>A deferred due date for payment.</summary>
+    public LocalDate? DeferredDueOn { get; init; }
+    /// <summary>Instalments granted.</summary>
+    public IReadOnlyList<Instalment> Instalments { get; init; } = [];
+    /// <summary>Payments received.</summary>
+    public IReadOnlyList<PaymentRecord> Payments { get; init; } = [];
+    /// <summary>Reviews applied for.</summary>
+    public IReadOnlyList<CaseReview> Reviews { get; init; } = [];
+
+    /// <summary>Dispute: respondent's answer received.</summary>
+    public LocalDate? AnsweredOn { get; init; }
+    /// <summary>Dispute: oral hearing held.</summary>
+    public LocalDate? OralHearingOn { get; init; }
+    /// <summary>Dispute: mediated damages.</summary>
+    public Money? MediatedDamages { get; init; }
+    /// <summary>Dispute: court that confirmed the mediation.</summary>
+    public string? ConfirmedBy { get; init; }
+
+    /// <summary>When closed, and why.</summary>
+    public LocalDate? ClosedOn { get; init; }
+    /// <summary>The closing ground.</summary>
+    public ClosingGround? ClosingGround { get; init; }
+
+    /// <summary>Fines and confiscated money the current decision imposes (zero once revoked).</summary>
+    public Money AmountImposed => Decision is { Kind: DecisionKind.Penalty, Revoked: false } d ? d.Items.FinesAndConfiscations() : Money.Zero;
+    /// <summary>All money received.</summary>
+    public Money AmountPaid => Money.Sum(Payments.Select(p => p.Amount));
+    /// <summary>What remains owed of the fines and confiscations (surcharge aside).</summary>
+    public Money AmountOutstanding => Money.SaturatingSubtract(AmountImposed, AmountPaid);
+    /// <summary>True when a review is pending.</summary>
+    public bool ReviewPending => Reviews.Any(r => r.Outcome is null);
+    /// <summary>True when a decision was revoked with an order to decide again and no new decision is made yet.</summary>
+    public bool AwaitingNewDecision { get; init; }
+}

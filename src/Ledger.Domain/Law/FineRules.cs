@@ -1,0 +1,160 @@
+using NodaTime;
+
+namespace Ledger.Domain.Law;
+
+/// <summary>The amount a fine's cap is a multiple of.</summary>
+public enum FineBasis
+{
+    /// <summary>The cap is a fixed amount.</summary>
+    None,
+    /// <summary>违法经营额 (trademark law).</summary>
+    Turnover,
+    /// <summary>违法所得 (patent law, special marks).</summary>
+    IllegalGains,
+}
+
+/// <summary>
+/// One version of one fine provision, in force from <see cref="InForceFrom"/> until the day before
+/// <see cref="InForceUntil"/>. A new law is a new entry in <see cref="FineRuleBook"/>, never a code change.
+/// The cap is <see cref="Multiple"/> × the basis when the basis is at least <see cref="MultipleAppliesFrom"/>,
+/// else <see cref="FlatCap"/>; <see cref="Minimum"/> is the statutory floor ("一万元以上").
+/// </summary>
+public sealed record FineRule(
+    string Family,
+    string Citation,
+    IReadOnlyList<CaseKind> Kinds,
+    LocalDate InForceFrom,
+    LocalDate? InForceUntil,
+    FineBasis Basis,
+    int Multiple,
+    Money MultipleAppliesFrom,
+    Money FlatCap,
+    Money Minimum)
+{
+    /// <summary>True when the provision was in force on <paramref name="date"/>.</summary>
+    public bool InForceOn(LocalDate date) => date >= InForceFrom && (InForceUntil is null || date < InForceUntil);
+
+    /// <summary>The highest fine this version allows for the amounts assessed, with the reasoning in words.</summary>
+    public (Money Cap, string Reason) CapFor(Money? turnover, Money? illegalGains)
+    {
+        var basis = Basis switch
+        {
+            FineBasis.Turnover => turnover,
+            FineBasis.IllegalGains => illegalGains,
+            _ => null,
+        };
+        var basisName = Basis == FineBasis.Turnover ? "违法经营额" : "违法所得";
+        if (Basis != FineBasis.None && basis is { } amount && amount >= MultipleAppliesFrom)
+            return (amount * Multiple, $"{Citation}: {basisName} {amount} ≥ {MultipleAppliesFrom} → ≤ {Multiple} × {amount} = {amount * Multiple}");
+        return Basis == FineBasis.None
+            ? (FlatCap, $"{Citation}: {Minimum}–{FlatCap}")
+            : (FlatCap, $"{Citation}: {basisName} {(basis is { } b ? b.ToString() : "none")} < {MultipleAppliesFrom} → ≤ {FlatCap}");
+    }
+}
+
+/// <summary>The fine provision and cap that apply to one decision, after 从旧兼从轻.</summary>
+public sealed record ApplicableFine(FineRule Rule, Money Cap, Money Minimum, string Explanation);
+
+/// <summary>
+/// The fine provisions, versioned in time. <see cref="Resolve"/> applies 《行政处罚法》 art. 37: the law in force when
+/// the violation was committed, unless the law in force at the decision is lighter.
+/// </summary>
+public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
+{
+    /// <summary>All versions of all provisions.</summary>
+    public IReadOnlyList<FineRule> Rules { get; } = rules;
+
+    /// <summary>The provision families that govern fines for <paramref name="kind"/> (e.g. special marks have two).</summary>
+    public IReadOnlyList<string> FamiliesFor(CaseKind kind) =>
+        Rules.Where(r => r.Kinds.Contains(kind)).Select(r => r.Family).Distinct().ToList();
+
+    /// <summary>
+    /// The version of <paramref name="family"/> to apply to a violation committed on <paramref name="violationOn"/>
+    /// and decided on <paramref name="decisionOn"/>, and its cap for the amounts assessed; null when the family has
+    /// no version in force on either date.
+    /// </summary>
+    public ApplicableFine? Resolve(string family, LocalDate violationOn, LocalDate decisionOn, Money? turnover, Money? illegalGains)
+    {
+        var then = Rules.FirstOrDefault(r => r.Family == family && r.InForceOn(violationOn));
+        var now = Rules.FirstOrDefault(r => r.Family == family && r.InForceOn(decisionOn));
+        if (then is null && now is null) return null;
+        if (then is null || now is null || ReferenceEquals(then, now))
+        {
+            var only = then ?? now!;
+            var (cap, reason) = only.CapFor(turnover, illegalGains);
+            return new ApplicableFine(only, cap, only.Minimum, reason);
+        }
+        // 从旧兼从轻: the old law applies unless the new one is lighter for this party (lower cap, then lower floor).
+        var (oldCap, oldReason) = then.CapFor(turnover, illegalGains);
+        var (newCap, newReason) = now.CapFor(turnover, illegalGains);
+        var newIsLighter = newCap < oldCap || (newCap == oldCap && now.Minimum < then.Minimum);
+        return newIsLighter
+            ? new ApplicableFine(now, newCap, now.Minimum, $"{newReason} (行政处罚法第三十七条: lighter than {then.Citation}, in force when the act was committed)")
+            : new ApplicableFine(then, oldCap, then.Minimum, $"{oldReason} (行政处罚法第三十七条: the law in force when the act was committed; {now.Citation} is not lighter)");
+    }
+
+    private static Money Yuan(decimal yuan) => Money.FromYuan(yuan);
+
+    /// <summary>
+    /// The provisions of PRC law the ledger knows. Dates are the days the texts took effect.
+    /// </summary>
+    public static FineRuleBook China { get; } = new(
+    [
+        // 商标法实施条例 (2002) art. 52: up to three times the illegal turnover; up to 100,000 when it cannot be computed.
+        new("trademark-infringement", "商标法实施条例(2002)第五十二条",
+            [CaseKind.TrademarkInfringement, CaseKind.GeographicalIndication],
+            new LocalDate(2002, 9, 15), new LocalDate(2014, 5, 1), FineBasis.Turnover, 3, Money.FromFen(1), Yuan(100_000), Money.Zero),
+        // 商标法 (2013, unchanged in 2019) art. 60(2): turnover of 50,000 or more → up to five times; else up to 250,000.
+        new("trademark-infringement", "商标法第六十条第二款",
+            [CaseKind.TrademarkInfringement, CaseKind.GeographicalIndication],
+            new LocalDate(2014, 5, 1), null, FineBasis.Turnover, 5, Yuan(50_000), Yuan(250_000), Money.Zero),
+        // 商标法 (2013) art. 68: trademark agencies 10,000 to 100,000.
+        new("trademark-agency", "商标法第六十八条第一款",
+            [CaseKind.TrademarkAgency],
+            new LocalDate(2014, 5, 1), null, FineBasis.None, 0, Money.Zero, Yuan(100_000), Yuan(10_000)),
+        // 专利法 (2008) art. 63: up to four times the illegal gains; up to 200,000 without gains.
+        new("patent-counterfeiting", "专利法(2008)第六十三条",
+            [CaseKind.PatentCounterfeiting],
+            new LocalDate(2009, 10, 1), new LocalDate(2021, 6, 1), FineBasis.IllegalGains, 4, Money.FromFen(1), Yuan(200_000), Money.Zero),
+        // 专利法 (2020) art. 68: up to five times the gains; up to 250,000 when none or 50,000 or less.
+        new("patent-counterfeiting", "专利法第六十八条",
+            [CaseKind.PatentCounterfeiting],
+            new LocalDate(2021, 6, 1), null, FineBasis.IllegalGains, 5, Yuan(50_000.01m), Yuan(250_000), Money.Zero),
+        // 专利代理条例 (2018) art. 25: agencies up to 100,000.
+        new("patent-agency", "专利代理条例第二十五条",
+            [CaseKind.PatentAgency],
+            new LocalDate(2019, 3, 1), null, FineBasis.None, 0, Money.Zero, Yuan(100_000), Money.Zero),
+        // 奥林匹克标志保护条例 (2018) art. 12: as the trademark law.
+        new("olympic-mark", "奥林匹克标志保护条例第十二条",
+            [CaseKind.OfficialOrSpecialMark],
+            new LocalDate(2018, 7, 31), null, FineBasis.Turnover, 5, Yuan(50_000), Yuan(250_000), Money.Zero),
+        // 特殊标志管理条例 (1996) art. 16: up to five times the gains; up to 10,000 without gains.
+        new("special-mark", "特殊标志管理条例第十六条",
+            [CaseKind.OfficialOrSpecialMark],
+            new LocalDate(1996, 7, 13), null, FineBasis.IllegalGains, 5, Money.FromFen(1), Yuan(10_000), Money.Zero),
+    ]);
+}
+
+/// <summary>
+/// When a proposed penalty is "large" enough to grant the right to a hearing (行政处罚法 art. 63). The amounts are
+/// set by rule per level and province, so they are configuration; the defaults are those of SAMR's
+/// 《市场监督管理行政处罚听证办法》 art. 5: fines of 10,000 for a natural person or 100,000 for an organisation, and
+/// confiscations of the same values.
+/// </summary>
+public sealed record HearingThresholds(Money NaturalPersonFine, Money OrganisationFine, Money NaturalPersonConfiscation, Money OrganisationConfiscation)
+{
+    /// <summary>SAMR's national thresholds.</summary>
+    public static HearingThresholds SamrDefault { get; } = new(
+        Money.FromYuan(10_000), Money.FromYuan(100_000), Money.FromYuan(10_000), Money.FromYuan(100_000));
+
+    /// <summary>True when the proposal reaches a threshold for a party of <paramref name="kind"/>.</summary>
+    public bool Reached(PartyKind kind, IEnumerable<PenaltyItem> proposal)
+    {
+        var items = proposal.ToList();
+        var confiscated = items.ConfiscatedGains() + Money.Sum(items
+            .Where(i => i.Kind == PenaltyItemKind.ConfiscationOfGoods).Select(i => i.Amount ?? Money.Zero));
+        return kind == PartyKind.NaturalPerson
+            ? items.Fines() >= NaturalPersonFine || confiscated >= NaturalPersonConfiscation
+            : items.Fines() >= OrganisationFine || confiscated >= OrganisationConfiscation;
+    }
+}
