@@ -186,4 +186,10 @@ public sealed record CaseState
     public bool ReviewPending => Reviews.Any(r => r.Outcome is null);
     /// <summary>True when a decision was revoked with an order to decide again and no new decision is made yet.</summary>
     public bool AwaitingNewDecision { get; init; }
+
+    /// <summary>
+    /// The case's due dates and overdue flags on <paramref name="today"/>. They depend on the working-day calendar,
+    /// which is why they are computed here rather than folded into the state by <see cref="CaseModel.Evolve"/>.
+    /// </summary>
+    public DeadlineReport DeadlinesOn(Calendar.WorkingDayCalendar calendar, LocalDate today) => CaseDeadlines.Compute(this, calendar, today);
 }

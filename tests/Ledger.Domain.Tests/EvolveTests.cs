@@ -1,5 +1,3 @@
-using Ledger.Domain.Tests.Support;
-
 namespace Ledger.Domain.Tests;
 
 public sealed class EvolveTests

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Ledger.Domain.Serialization;
-using Ledger.Domain.Tests.Support;
 
 namespace Ledger.Domain.Tests;
 

@@ -1,7 +1,4 @@
 using Ledger.Domain.Calendar;
-using Ledger.Domain.Tests.Support;
-using static Ledger.Domain.CaseCommand;
-using static Ledger.Domain.Tests.Support.Samples;
 
 namespace Ledger.Domain.Tests.Specs;
 

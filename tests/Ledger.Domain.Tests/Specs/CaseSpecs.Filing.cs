@@ -1,7 +1,3 @@
-using Ledger.Domain.Tests.Support;
-using static Ledger.Domain.CaseCommand;
-using static Ledger.Domain.Tests.Support.Samples;
-
 namespace Ledger.Domain.Tests.Specs;
 
 public sealed partial class CaseSpecs
@@ -12,7 +8,7 @@ public sealed partial class CaseSpecs
         var state = Given(Lead()).When(new FileCase(D(2025, 2, 25), Head, ["商标法第五十七条第三项"])).Then(Filed());
         state.Status.ShouldBe(CaseStatus.Investigating);
         // 15 working days from Wed 2025-02-19: no holidays in between, so Wed 2025-03-12.
-        var filing = CaseDeadlines.Compute(state, Calendar, D(2025, 12, 1)).Deadlines.Single(d => d.Name == "filing");
+        var filing = state.DeadlinesOn(Calendar, D(2025, 12, 1)).Deadlines.Single(d => d.Name == "filing");
         filing.DueOn.ShouldBe(D(2025, 3, 12));
         filing.Status.ShouldBe(DeadlineStatus.Met);
     }

@@ -1,7 +1,3 @@
-using Ledger.Domain.Tests.Support;
-using static Ledger.Domain.CaseCommand;
-using static Ledger.Domain.Tests.Support.Samples;
-
 namespace Ledger.Domain.Tests.Specs;
 
 public sealed partial class CaseSpecs
