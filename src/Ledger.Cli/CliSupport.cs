@@ -40,6 +40,11 @@ public static class Cli
             Console.Error.WriteLine($"error: {e.Message}. Nothing was written.");
             return ExitCodes.BadInput;
         }
+        catch (Ledger.Domain.DomainRuleViolation e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}. Nothing was written.");
+            return ExitCodes.BadInput;
+        }
         catch (CliInputException e)
         {
             Console.Error.WriteLine($"error: {e.Message}. Nothing was written.");
@@ -68,6 +73,28 @@ public static class Cli
         var applied = await new Migrator(owner, MigrationsDirectory).ApplyAsync(name => { if (!quiet) Info($"applying {name}"); }, ct);
         if (!quiet || applied.Count > 0) Info(applied.Count == 0 ? "migrations: up to date" : $"migrations: applied {applied.Count}");
     }
+}
+
+/// <summary>Parses instants given on the command line.</summary>
+public static class InstantArgument
+{
+    private static readonly NodaTime.Text.IPattern<NodaTime.OffsetDateTime>[] Patterns =
+    [
+        NodaTime.Text.OffsetDateTimePattern.ExtendedIso,
+        NodaTime.Text.OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>"),
+    ];
+
+    /// <summary>"2021-02-01T00:00+08:00", "2021-02-01T00:00:00Z" and the like; anything else names the argument.</summary>
+    public static NodaTime.Instant Parse(string text, string argument)
+    {
+        foreach (var pattern in Patterns)
+            if (pattern.Parse(text) is { Success: true } parsed) return parsed.Value.ToInstant();
+        throw new CliInputException($"{argument}: '{text}' is not an instant; write it in ISO 8601 with an offset, such as 2021-02-01T00:00+08:00 or 2021-01-31T16:00:00Z");
+    }
+
+    /// <summary>An instant as China Standard Time with its offset, the way officials read it.</summary>
+    public static string Format(NodaTime.Instant instant) =>
+        NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Format(instant.InZone(Ledger.Domain.DecisionContext.Zone).ToOffsetDateTime());
 }
 
 /// <summary>An argument that breaks a rule; the message names the argument and the rule.</summary>

@@ -9,6 +9,7 @@ root.Options.Add(CliOptions.Connection);
 root.Subcommands.Add(DatabaseCommands.Migrate());
 root.Subcommands.Add(DatabaseCommands.Db());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(CaseCliCommands.Create());
 root.Subcommands.Add(BenchCommands.Create());
 
 var parsed = root.Parse(args);

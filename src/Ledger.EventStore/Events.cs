@@ -19,7 +19,7 @@ public sealed record AppendResult(
 
 /// <summary>Who did it and why, as stored with each event: the audit trail's "user" (等保2.0 asks for time,
 /// user, event type and outcome).</summary>
-public sealed record EventMetadata(string Actor, Guid CorrelationId, Guid? CausationId = null)
+public sealed record EventMetadata(string Actor, Guid CorrelationId, Guid? CausationId = null, string? Command = null, string? IdempotencyKey = null)
 {
     public JsonElement ToJson()
     {
@@ -29,6 +29,8 @@ public sealed record EventMetadata(string Actor, Guid CorrelationId, Guid? Causa
             ["correlation_id"] = CorrelationId,
         };
         if (CausationId is { } causation) fields["causation_id"] = causation;
+        if (Command is not null) fields["command"] = Command;
+        if (IdempotencyKey is not null) fields["idempotency_key"] = IdempotencyKey;
         return JsonSerializer.SerializeToElement(fields);
     }
 }

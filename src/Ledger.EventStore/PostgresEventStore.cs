@@ -183,6 +183,15 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         return await ReadEventsAsync(command, ct);
     }
 
+    /// <summary>The event with this id, or null: how a retried command finds what its first attempt recorded.</summary>
+    public async Task<RecordedEvent?> ReadEventAsync(Guid eventId, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand($"select {EventColumns} from ledger.events where event_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+        var events = await ReadEventsAsync(command, ct);
+        return events.Count == 0 ? null : events[0];
+    }
+
     /// <summary>
     /// Reads all events in commit order after <paramref name="after"/>. Only events of transactions older than
     /// every transaction still running are returned, so an event whose transaction commits late (holding a low

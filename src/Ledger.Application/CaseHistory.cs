@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Ledger.Domain;
+using Ledger.Domain.Serialization;
+using Ledger.EventStore;
+using NodaTime;
+
+namespace Ledger.Application;
+
+/// <summary>One recorded event of a case: as stored, and as the domain reads it.</summary>
+public sealed record CaseHistoryEntry(RecordedEvent Recorded, CaseEvent Event)
+{
+    /// <summary>Who recorded it (the metadata's actor).</summary>
+    public string Actor => Metadata("actor") ?? "";
+
+    /// <summary>The command that recorded it, when the command handler did.</summary>
+    public string? Command => Metadata("command");
+
+    private string? Metadata(string name)
+    {
+        using var metadata = JsonDocument.Parse(Recorded.Metadata);
+        return metadata.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+}
+
+/// <summary>A case's history up to some point and the state it makes.</summary>
+public sealed record CaseHistory(string CaseId, IReadOnlyList<CaseHistoryEntry> Entries, CaseState State)
+{
+    /// <summary>The stream type under which cases are stored.</summary>
+    public const string StreamType = "enforcement_case";
+
+    /// <summary>
+    /// Loads a case's events — all of them, up to <paramref name="toVersion"/>, or as recorded at
+    /// <paramref name="asOf"/> — and folds them. An unknown case gives an empty history in the initial state.
+    /// </summary>
+    public static async Task<CaseHistory> LoadAsync(
+        PostgresEventStore store, string caseId, long? toVersion = null, Instant? asOf = null, CancellationToken ct = default)
+    {
+        CaseIds.Validate(caseId);
+        var recorded = await store.ReadStreamAsync(caseId, 1, toVersion ?? long.MaxValue, asOf, ct);
+        var entries = recorded.Select(r => new CaseHistoryEntry(r, CaseEventSerializer.Deserialize(r.Type, r.Data))).ToList();
+        return new CaseHistory(caseId, entries, CaseModel.Replay(entries.Select(e => e.Event)));
+    }
+}
+
+/// <summary>Case ids: what bureaus write on the file, such as "140824-2025-012".</summary>
+public static class CaseIds
+{
+    /// <summary>Refuses an id that is empty, too long, or holds characters other than letters, digits and . _ : -.</summary>
+    public static void Validate(string? caseId)
+    {
+        if (string.IsNullOrWhiteSpace(caseId) || caseId.Length > 128
+            || !char.IsAsciiLetterOrDigit(caseId[0]) || !caseId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
+            throw new DomainRuleViolation("case_id", $"a case id is 1 to 128 ASCII letters, digits, '.', '_', ':' or '-', starting with a letter or digit (got '{caseId}')");
+    }
+}
