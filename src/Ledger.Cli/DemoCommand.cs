@@ -51,15 +51,13 @@ public static class DemoCommand
         var history = await CaseHistory.LoadAsync(store, CaseId, ct: ct);
         CaseCliCommands.WriteHistory(history);
         var problems = EventHashChain.Verify(await store.GetStreamAsync(CaseId, ct), [.. history.Entries.Select(e => e.Recorded)]);
-        AnsiConsole.MarkupLine($"Folded state: status [bold]{CaseViewWriterName(history.State.Status)}[/], decision {Markup.Escape(history.State.Decision?.Number ?? "none")}, fines and confiscations {history.State.AmountImposed}.");
+        AnsiConsole.MarkupLine($"Folded state: status [bold]{CaseViewWriter.Snake(history.State.Status)}[/], decision {Markup.Escape(history.State.Decision?.Number ?? "none")}, fines and confiscations {history.State.AmountImposed}.");
         AnsiConsole.MarkupLine(problems.Count == 0
             ? "Hash chain: [green]verified[/] from the stored rows."
             : $"Hash chain: [red]{problems.Count} discrepancies[/]\n{Markup.Escape(string.Join('\n', problems))}");
         AnsiConsole.MarkupLine($"Try: ledger case show {CaseId} --at-version 5 · ledger case diff {CaseId} --from 6 --to 10");
         return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failure;
     }
-
-    private static string CaseViewWriterName(CaseStatus status) => CaseViewWriter.Snake(status);
 
     private static LocalDate D(int month, int day) => new(2025, month, day);
 
