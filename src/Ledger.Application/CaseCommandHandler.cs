@@ -83,9 +83,9 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
     {
         var first = await store.ReadEventAsync(EventIdFor(envelope, 0), ct);
         if (first is null) return null;
-        var entry = new CaseHistoryEntry(first, CaseEventSerializer.Deserialize(first.Type, first.Data));
-        if (entry.Command != command.Name)
-            throw new DomainRuleViolation("idempotency_key", $"'{envelope.IdempotencyKey}' was already used on case {envelope.CaseId} for {entry.Command}, not {command.Name}");
+        var earlierCommand = CaseHistoryEntry.MetadataText(first, "command");
+        if (earlierCommand != command.Name)
+            throw new DomainRuleViolation("idempotency_key", $"'{envelope.IdempotencyKey}' was already used on case {envelope.CaseId} for {earlierCommand}, not {command.Name}");
         var types = new List<string> { first.Type };
         var last = first;
         for (var i = 1; i < MaxEventsPerCommand && await store.ReadEventAsync(EventIdFor(envelope, i), ct) is { } next; i++)

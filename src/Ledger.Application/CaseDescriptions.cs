@@ -11,14 +11,14 @@ public static class CaseDescriptions
     /// <summary>A one-line summary of what an event records.</summary>
     public static string Summarize(CaseEvent e) => e switch
     {
-        LeadRegistered x => $"lead ({CaseViewWriter.Snake(x.Source)}) in {x.Region}, {CaseViewWriter.Snake(x.Kind)}: {x.Summary}",
+        LeadRegistered x => $"lead ({SnakeCase.Of(x.Source)}) in {x.Region}, {SnakeCase.Of(x.Kind)}: {x.Summary}",
         LeadNotFiled x => $"not filed: {x.Ground}",
         LeadTransferred x => $"lead transferred to {x.TargetRegion}: {x.Reason}",
         FilingPeriodExtended x => $"filing period extended: {x.Reason}",
         CaseFiled x => $"filed, approved by {x.ApprovedBy}; {string.Join("、", x.LegalBases)}",
         OfficersAssigned x => $"handlers: {string.Join(", ", x.Officers.Select(o => $"{o.Name} ({o.CertificateNumber})"))}",
         EvidenceRecorded x => $"evidence: {x.Description}",
-        GoodsHeld x => $"goods {CaseViewWriter.Snake(x.Measure)} ({x.MeasureId}): {x.Description}{(x.Value is { } v ? $", value {v}" : "")}",
+        GoodsHeld x => $"goods {SnakeCase.Of(x.Measure)} ({x.MeasureId}): {x.Description}{(x.Value is { } v ? $", value {v}" : "")}",
         GoodsReleased x => $"goods released ({x.MeasureId}): {x.Reason}",
         CaseSuspended x => $"suspended: {x.Reason}",
         CaseResumed x => $"resumed: {x.Reason}",
@@ -34,22 +34,22 @@ public static class CaseDescriptions
         HearingHeld x => $"hearing held, presided by {x.PresidedBy}: {x.Summary}",
         DecisionPeriodExtended x => $"decision period extended: {x.Reason}",
         PenaltyDecided x => $"penalty {x.DecisionNumber}: {Items(x.Items)}",
-        NoPenaltyDecided x => $"no penalty ({CaseViewWriter.Snake(x.Ground)}){(x.DecisionNumber is null ? "" : " " + x.DecisionNumber)}{(x.Orders.Count > 0 ? ": " + Items(x.Orders) : "")}",
-        CaseTransferred x => $"transferred to {CaseViewWriter.Snake(x.Target)} {x.TargetAgency ?? x.TargetRegion?.Value}: {x.Reason}",
+        NoPenaltyDecided x => $"no penalty ({SnakeCase.Of(x.Ground)}){(x.DecisionNumber is null ? "" : " " + x.DecisionNumber)}{(x.Orders.Count > 0 ? ": " + Items(x.Orders) : "")}",
+        CaseTransferred x => $"transferred to {SnakeCase.Of(x.Target)} {x.TargetAgency ?? x.TargetRegion?.Value}: {x.Reason}",
         FilingWithdrawn x => $"filing withdrawn: {x.Reason}",
         DecisionServed x => $"decision served ({x.Method})",
         PaymentDeferred x => $"payment deferred to {x.NewDueOn:yyyy-MM-dd}",
         InstalmentsGranted x => $"instalments: {string.Join(", ", x.Instalments.Select(i => $"{i.Amount} by {i.DueOn:yyyy-MM-dd}"))}",
         PaymentReceived x => $"paid {x.Amount} ({x.Reference})",
-        ReviewApplied x => $"{CaseViewWriter.Snake(x.Kind)} before {x.Body}",
-        ReviewConcluded x => $"{CaseViewWriter.Snake(x.Kind)} ended {CaseViewWriter.Snake(x.Outcome)} ({x.Reference}){(x.VariedItems.Count > 0 ? ": " + Items(x.VariedItems) : "")}",
-        CaseClosed x => $"closed ({CaseViewWriter.Snake(x.Ground)}): {x.Summary}",
+        ReviewApplied x => $"{SnakeCase.Of(x.Kind)} before {x.Body}",
+        ReviewConcluded x => $"{SnakeCase.Of(x.Kind)} ended {SnakeCase.Of(x.Outcome)} ({x.Reference}){(x.VariedItems.Count > 0 ? ": " + Items(x.VariedItems) : "")}",
+        CaseClosed x => $"closed ({SnakeCase.Of(x.Ground)}): {x.Summary}",
         CaseDetailsCorrected x => $"corrected: {x.Reason}",
         DisputeRequested x => $"dispute requested by {x.Requester.Name} against {x.Respondent.Name} over {x.Patent.Name}",
         DisputeAccepted => "dispute accepted",
         DisputeAnswerReceived x => $"answer: {x.Summary}",
         OralHearingHeld x => $"oral hearing: {x.Summary}",
-        DisputeAdjudicated x => $"adjudicated {x.DecisionNumber}: {CaseViewWriter.Snake(x.Finding)}",
+        DisputeAdjudicated x => $"adjudicated {x.DecisionNumber}: {SnakeCase.Of(x.Finding)}",
         MediationAgreed x => $"mediated{(x.Damages is { } d ? $", damages {d}" : "")}: {x.Terms}",
         JudicialConfirmationObtained x => $"confirmed by {x.Court} ({x.Reference})",
         DisputeWithdrawn x => $"dispute withdrawn: {x.Reason}",
@@ -57,7 +57,7 @@ public static class CaseDescriptions
     };
 
     private static string Items(IEnumerable<PenaltyItem> items) =>
-        string.Join("; ", items.Select(i => CaseViewWriter.Snake(i.Kind) + (i.Amount is { } a ? " " + a : "") + (i.Description is { } d ? $" ({d})" : "")));
+        string.Join("; ", items.Select(i => SnakeCase.Of(i.Kind) + (i.Amount is { } a ? " " + a : "") + (i.Description is { } d ? $" ({d})" : "")));
 
     /// <summary>The facts of a case in a fixed order, for showing a state and comparing two.</summary>
     public static IReadOnlyList<(string Name, string Value)> Facts(CaseState s, WorkingDayCalendar calendar, LocalDate today)
@@ -66,11 +66,11 @@ public static class CaseDescriptions
         var facts = new List<(string, string)>
         {
             ("version", s.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("status", CaseViewWriter.Snake(s.Status)),
-            ("procedure", CaseViewWriter.Snake(s.Procedure)),
-            ("kind", s.Status == CaseStatus.None ? "" : CaseViewWriter.Snake(s.Kind)),
+            ("status", SnakeCase.Of(s.Status)),
+            ("procedure", SnakeCase.Of(s.Procedure)),
+            ("kind", s.Status == CaseStatus.None ? "" : SnakeCase.Of(s.Kind)),
             ("region", s.Region?.Value ?? ""),
-            ("party", s.Party is null ? "" : $"{s.Party.Name} ({CaseViewWriter.Snake(s.Party.Kind)})"),
+            ("party", s.Party is null ? "" : $"{s.Party.Name} ({SnakeCase.Of(s.Party.Kind)})"),
             ("right", s.Right is null ? "" : string.Join(" ", new[] { s.Right.Name, s.Right.RegistrationNumber, "— " + s.Right.Holder }.Where(x => !string.IsNullOrEmpty(x)))),
             ("flags", string.Join(", ", s.Flags)),
             ("campaigns", string.Join(", ", s.Campaigns)),
@@ -81,18 +81,18 @@ public static class CaseDescriptions
             ("handlers", string.Join(", ", s.Handlers.Select(h => h.CertificateNumber))),
             ("case value", s.CaseValue.ToString()),
             ("illegal gains", s.IllegalGains?.Amount.ToString() ?? ""),
-            ("decision", s.Decision is null ? "" : $"{CaseViewWriter.Snake(s.Decision.Kind)} {s.Decision.Number} on {D(s.Decision.On)}{(s.Decision.Revoked ? " (revoked)" : "")}"),
+            ("decision", s.Decision is null ? "" : $"{SnakeCase.Of(s.Decision.Kind)} {s.Decision.Number} on {D(s.Decision.On)}{(s.Decision.Revoked ? " (revoked)" : "")}"),
             ("items", s.Decision is null ? "" : Items(s.Decision.Items)),
             ("fines and confiscations", s.AmountImposed.ToString()),
             ("paid", s.AmountPaid.ToString()),
             ("outstanding", s.AmountOutstanding.ToString()),
             ("served on", D(s.ServedOn)),
-            ("reviews", string.Join("; ", s.Reviews.Select(r => $"{CaseViewWriter.Snake(r.Kind)} {D(r.AppliedOn)} → {(r.Outcome is { } o ? CaseViewWriter.Snake(o) : "pending")}"))),
+            ("reviews", string.Join("; ", s.Reviews.Select(r => $"{SnakeCase.Of(r.Kind)} {D(r.AppliedOn)} → {(r.Outcome is { } o ? SnakeCase.Of(o) : "pending")}"))),
             ("closed on", D(s.ClosedOn)),
         };
         if (s.Status != CaseStatus.None)
             foreach (var d in s.DeadlinesOn(calendar, today).Deadlines)
-                facts.Add(($"due: {d.Name}", $"{D(d.DueOn)} {CaseViewWriter.Snake(d.Status)}{(d.MetOn is { } m ? $" (met {D(m)})" : "")}"));
+                facts.Add(($"due: {d.Name}", $"{D(d.DueOn)} {SnakeCase.Of(d.Status)}{(d.MetOn is { } m ? $" (met {D(m)})" : "")}"));
         return facts;
     }
 }

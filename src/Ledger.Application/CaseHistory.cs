@@ -10,14 +10,15 @@ namespace Ledger.Application;
 public sealed record CaseHistoryEntry(RecordedEvent Recorded, CaseEvent Event)
 {
     /// <summary>Who recorded it (the metadata's actor).</summary>
-    public string Actor => Metadata("actor") ?? "";
+    public string Actor => MetadataText(Recorded, "actor") ?? "";
 
     /// <summary>The command that recorded it, when the command handler did.</summary>
-    public string? Command => Metadata("command");
+    public string? Command => MetadataText(Recorded, "command");
 
-    private string? Metadata(string name)
+    /// <summary>A text field of a recorded event's metadata, or null.</summary>
+    public static string? MetadataText(RecordedEvent recorded, string name)
     {
-        using var metadata = JsonDocument.Parse(Recorded.Metadata);
+        using var metadata = JsonDocument.Parse(recorded.Metadata);
         return metadata.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
     }
 }

@@ -46,14 +46,14 @@ public static class CaseViewWriter
         var p = command.Parameters;
         p.Add(Text(caseId));
         p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        p.Add(Text(Snake(state.Procedure)));
-        p.Add(Text(Snake(state.Status)));
-        p.Add(Text(Snake(state.Kind)));
+        p.Add(Text(SnakeCase.Of(state.Procedure)));
+        p.Add(Text(SnakeCase.Of(state.Status)));
+        p.Add(Text(SnakeCase.Of(state.Kind)));
         p.Add(Text(region.Value));
         p.Add(Text(region.City.Value));
         p.Add(Text(region.Province.Value));
         p.Add(Text(state.Party?.Name));
-        p.Add(Text(state.Party is null ? null : Snake(state.Party.Kind)));
+        p.Add(Text(state.Party is null ? null : SnakeCase.Of(state.Party.Kind)));
         p.Add(Text(state.Right?.Name));
         p.Add(Text(state.Right?.Holder));
         p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. state.Flags] });
@@ -64,9 +64,9 @@ public static class CaseViewWriter
         p.Add(Date(state.FiledOn));
         p.Add(Date(decision?.On));
         p.Add(Date(state.ClosedOn));
-        p.Add(Text(decision is null ? null : Snake(decision.Kind)));
+        p.Add(Text(decision is null ? null : SnakeCase.Of(decision.Kind)));
         p.Add(Text(decision?.Number));
-        p.Add(Text(decision?.TransferTarget is { } target ? Snake(target) : null));
+        p.Add(Text(decision?.TransferTarget is { } target ? SnakeCase.Of(target) : null));
         p.Add(Yuan(state.CaseValue));
         p.Add(Yuan(items.Fines()));
         p.Add(Yuan(items.ConfiscatedGains()));
@@ -89,7 +89,4 @@ public static class CaseViewWriter
         new() { NpgsqlDbType = NpgsqlDbType.Date, Value = value is { } d ? new DateOnly(d.Year, d.Month, d.Day) : DBNull.Value };
 
     private static NpgsqlParameter<decimal> Yuan(Money money) => new() { NpgsqlDbType = NpgsqlDbType.Numeric, TypedValue = money.Yuan };
-
-    /// <summary>An enum value as stored everywhere else: snake_case.</summary>
-    public static string Snake<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 }

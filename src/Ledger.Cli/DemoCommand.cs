@@ -51,7 +51,7 @@ public static class DemoCommand
         var history = await CaseHistory.LoadAsync(store, CaseId, ct: ct);
         CaseCliCommands.WriteHistory(history);
         var problems = EventHashChain.Verify(await store.GetStreamAsync(CaseId, ct), [.. history.Entries.Select(e => e.Recorded)]);
-        AnsiConsole.MarkupLine($"Folded state: status [bold]{CaseViewWriter.Snake(history.State.Status)}[/], decision {Markup.Escape(history.State.Decision?.Number ?? "none")}, fines and confiscations {history.State.AmountImposed}.");
+        AnsiConsole.MarkupLine($"Folded state: status [bold]{SnakeCase.Of(history.State.Status)}[/], decision {Markup.Escape(history.State.Decision?.Number ?? "none")}, fines and confiscations {history.State.AmountImposed}.");
         AnsiConsole.MarkupLine(problems.Count == 0
             ? "Hash chain: [green]verified[/] from the stored rows."
             : $"Hash chain: [red]{problems.Count} discrepancies[/]\n{Markup.Escape(string.Join('\n', problems))}");

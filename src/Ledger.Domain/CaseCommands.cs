@@ -15,7 +15,7 @@ public abstract record CaseCommand
     public abstract LocalDate On { get; init; }
 
     /// <summary>The command's name as clients spell it: <c>register_lead</c>.</summary>
-    public string Name => Naming.SnakeCase(GetType().Name);
+    public string Name => SnakeCase.Of(GetType().Name);
 
     /// <summary>Registers a lead (线索登记); starts a penalty case.</summary>
     public sealed record RegisterLead(
@@ -119,18 +119,15 @@ public abstract record CaseCommand
     public sealed record WithdrawDispute(LocalDate On, string Reason) : CaseCommand;
 }
 
-/// <summary>Spelling helpers shared by commands and event names.</summary>
-internal static class Naming
+/// <summary>
+/// Names as clients and stored JSON spell them: "RegisterLead" → "register_lead", <c>CaseStatus.Investigating</c> →
+/// "investigating". The same policy as <see cref="Serialization.CaseEventSerializer"/>, so messages and stored data agree.
+/// </summary>
+public static class SnakeCase
 {
-    /// <summary>"RegisterLead" → "register_lead".</summary>
-    public static string SnakeCase(string pascal)
-    {
-        var sb = new System.Text.StringBuilder(pascal.Length + 8);
-        for (var i = 0; i < pascal.Length; i++)
-        {
-            if (char.IsUpper(pascal[i]) && i > 0) sb.Append('_');
-            sb.Append(char.ToLowerInvariant(pascal[i]));
-        }
-        return sb.ToString();
-    }
+    /// <summary>A PascalCase name in snake_case.</summary>
+    public static string Of(string pascal) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(pascal);
+
+    /// <summary>An enum value in snake_case.</summary>
+    public static string Of<T>(T value) where T : struct, Enum => Of(value.ToString());
 }

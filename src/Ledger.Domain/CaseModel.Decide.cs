@@ -38,7 +38,7 @@ public static partial class CaseModel
             ResumeCase c => Step(state, c, [CaseStatus.Suspended], () => new CaseEvent.CaseResumed(c.On, Text(c.Reason, "reason"))),
             AssessAmounts c => Step(state, c, [CaseStatus.Investigating], () => AssessEvent(c)),
             EstablishInnocentSeller c => Step(state, c, [CaseStatus.Investigating], () => state.Kind is not (CaseKind.TrademarkInfringement or CaseKind.GeographicalIndication)
-                ? throw Refuse("kind", "商标法第六十条第二款 concerns sellers of goods infringing a registered trademark; this case is " + state.Kind)
+                ? throw Refuse("kind", "商标法第六十条第二款 concerns sellers of goods infringing a registered trademark; this case is " + SnakeCase.Of(state.Kind))
                 : new CaseEvent.InnocentSellerEstablished(c.On, Text(c.Supplier, "supplier"), c.SupplierRegion, Text(c.Evidence, "evidence"))),
             ReferRelatedLead c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended, CaseStatus.Decided], () =>
                 new CaseEvent.RelatedLeadReferred(c.On, OtherRegion(state, c.TargetRegion, "target_region"), Text(c.Summary, "summary"))),
@@ -268,11 +268,11 @@ public static partial class CaseModel
             var item = items[i];
             var f = $"{field}[{i}]";
             if (ordersOnly && item.IsPenalty())
-                throw Refuse(f, $"{Naming.SnakeCase(item.Kind.ToString())} is a penalty; this record may only carry orders to stop or correct");
+                throw Refuse(f, $"{SnakeCase.Of(item.Kind)} is a penalty; this record may only carry orders to stop or correct");
             if (item.IsMoneyPaid() && (item.Amount is null || item.Amount.Value == Money.Zero))
-                throw Refuse($"{f}.amount", $"a {Naming.SnakeCase(item.Kind.ToString())} states its amount, more than zero");
+                throw Refuse($"{f}.amount", $"a {SnakeCase.Of(item.Kind)} states its amount, more than zero");
             if (item.Kind is PenaltyItemKind.Warning or PenaltyItemKind.OrderToStop or PenaltyItemKind.OrderToCorrect && item.Amount is not null)
-                throw Refuse($"{f}.amount", $"a {Naming.SnakeCase(item.Kind.ToString())} carries no amount");
+                throw Refuse($"{f}.amount", $"a {SnakeCase.Of(item.Kind)} carries no amount");
         }
         if (items.Count(i => i.Kind == PenaltyItemKind.Fine) > 1)
             throw Refuse(field, "state the fine as one item (the total fine of the decision)");
@@ -363,11 +363,11 @@ public static partial class CaseModel
         string family;
         if (c.FineProvision is { } named)
             family = families.Contains(named) ? named
-                : throw Refuse("fine_provision", $"'{named}' does not govern {state.Kind} cases; choose {string.Join(" or ", families)}");
+                : throw Refuse("fine_provision", $"'{named}' does not govern {SnakeCase.Of(state.Kind)} cases; choose {string.Join(" or ", families)}");
         else if (families.Count == 1)
             family = families[0];
         else
-            throw Refuse("fine_provision", $"{state.Kind} cases have several fine provisions ({string.Join(", ", families)}); name the one applied");
+            throw Refuse("fine_provision", $"{SnakeCase.Of(state.Kind)} cases have several fine provisions ({string.Join(", ", families)}); name the one applied");
 
         var violationOn = state.ViolationOn ?? throw Refuse("violation_on",
             "the date of the violation decides the applicable law (行政处罚法第三十七条); record it (correct_case_details) before deciding a fine");
@@ -474,14 +474,14 @@ public static partial class CaseModel
         if (state.Decision is not { Revoked: false } decision || decision.Kind is DecisionKind.Mediation or DecisionKind.DisputeWithdrawn)
             throw Refuse("case", "there is no decision in force to challenge");
         if (state.Reviews.Any(r => r.Kind == c.Kind && r.Outcome is null))
-            throw Refuse("kind", $"a {Naming.SnakeCase(c.Kind.ToString())} is already pending");
+            throw Refuse("kind", $"a {SnakeCase.Of(c.Kind)} is already pending");
         return new CaseEvent.ReviewApplied(c.On, c.Kind, Text(c.Body, "body"));
     }
 
     private static CaseEvent ConcludeReviewEvent(CaseState state, ConcludeReview c)
     {
         var pending = state.Reviews.LastOrDefault(r => r.Kind == c.Kind && r.Outcome is null)
-            ?? throw Refuse("kind", $"no {Naming.SnakeCase(c.Kind.ToString())} is pending on this case");
+            ?? throw Refuse("kind", $"no {SnakeCase.Of(c.Kind)} is pending on this case");
         if (c.On < pending.AppliedOn) throw Refuse("on", $"a review cannot end ({c.On:yyyy-MM-dd}) before it was applied for ({pending.AppliedOn:yyyy-MM-dd})");
         var reference = Text(c.Reference, "reference");
         var varied = c.VariedItems ?? [];
@@ -494,7 +494,7 @@ public static partial class CaseModel
                 throw Refuse("varied_items", $"a review may not make the penalty heavier ({varied.FinesAndConfiscations()} > {current}) (行政复议法第六十三条第二款; 行政诉讼法第七十七条第二款)");
         }
         else if (varied.Count > 0)
-            throw Refuse("varied_items", $"only a varied outcome carries new items; this outcome is {Naming.SnakeCase(c.Outcome.ToString())}");
+            throw Refuse("varied_items", $"only a varied outcome carries new items; this outcome is {SnakeCase.Of(c.Outcome)}");
         return new CaseEvent.ReviewConcluded(c.On, c.Kind, c.Outcome, reference, varied);
     }
 
@@ -517,7 +517,7 @@ public static partial class CaseModel
                 "only a patent dispute is concluded by adjudication, mediation or withdrawal",
             _ => null,
         };
-        if (mismatch is not null) throw Refuse("ground", $"cannot close as {Naming.SnakeCase(c.Ground.ToString())}: {mismatch}");
+        if (mismatch is not null) throw Refuse("ground", $"cannot close as {SnakeCase.Of(c.Ground)}: {mismatch}");
         return new CaseEvent.CaseClosed(c.On, c.Ground, summary);
     }
 

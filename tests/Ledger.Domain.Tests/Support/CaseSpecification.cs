@@ -54,8 +54,6 @@ public abstract class CaseSpecification
         return refusal;
     }
 
-    protected CaseState GivenState => CaseModel.Replay(given);
-
     private IReadOnlyList<CaseEvent> Decide() =>
         CaseModel.Decide(command ?? throw new InvalidOperationException("When(command) first"), CaseModel.Replay(given), Context);
 

@@ -1,7 +1,7 @@
 namespace Ledger.Domain.Tests.Support;
 
 /// <summary>
-/// A clock the test sets and moves by hand (NodaTime.Testing is not available). The domain never reads a clock;
+/// A clock the test sets by hand (NodaTime.Testing is not available). The domain never reads a clock;
 /// tests use this one to build the instant a command is recorded at.
 /// </summary>
 public sealed class FakeClock(Instant now) : IClock
@@ -14,9 +14,6 @@ public sealed class FakeClock(Instant now) : IClock
 
     /// <inheritdoc />
     public Instant GetCurrentInstant() => now;
-
-    /// <summary>Moves the clock forward.</summary>
-    public void Advance(Duration by) => now += by;
 
     /// <summary>Sets the clock to the given local date (10:00 in China).</summary>
     public void SetChinaDate(LocalDate date) =>
