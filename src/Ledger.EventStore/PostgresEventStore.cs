@@ -183,6 +183,28 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         return await ReadEventsAsync(command, ct);
     }
 
+    /// <summary>
+    /// Reads the first versions of many streams in one round trip: for each (stream, up to version) pair the events
+    /// 1..version, grouped by stream in version order. How a projection restores the state of streams it has not
+    /// seen since it started.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<RecordedEvent>>> ReadStreamPrefixesAsync(
+        IReadOnlyCollection<(string StreamId, long ToVersion)> prefixes, CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, IReadOnlyList<RecordedEvent>>(StringComparer.Ordinal);
+        if (prefixes.Count == 0) return result;
+        foreach (var (streamId, _) in prefixes) ValidateStreamId(streamId);
+        await using var command = DataSource.CreateCommand(
+            $"select {EventColumns} from ledger.events " +
+            "join unnest($1::text[], $2::bigint[]) as wanted(wanted_stream, to_version) " +
+            "on stream_id = wanted_stream and version <= to_version order by stream_id, version");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. prefixes.Select(p => p.StreamId)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. prefixes.Select(p => p.ToVersion)] });
+        foreach (var group in (await ReadEventsAsync(command, ct)).GroupBy(e => e.StreamId, StringComparer.Ordinal))
+            result[group.Key] = [.. group];
+        return result;
+    }
+
     /// <summary>The event with this id, or null: how a retried command finds what its first attempt recorded.</summary>
     public async Task<RecordedEvent?> ReadEventAsync(Guid eventId, CancellationToken ct = default)
     {

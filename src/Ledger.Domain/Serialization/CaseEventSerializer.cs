@@ -59,6 +59,9 @@ public static class CaseEventSerializer
         return options;
     }
 
+    /// <summary>True when <paramref name="typeName"/> is a case event type, current or retired (other streams' events are not).</summary>
+    public static bool IsCaseEventType(string typeName) => TypeByName.ContainsKey(typeName) || Upcasters.ContainsKey(typeName);
+
     /// <summary>The stored type name of <paramref name="event"/> (<c>case_filed.v1</c>).</summary>
     public static string TypeNameOf(CaseEvent @event) => NameByType[@event.GetType()];
 

@@ -1,0 +1,207 @@
+using Ledger.Application.Projections;
+using Ledger.Domain;
+using Ledger.Domain.Serialization;
+using Ledger.EventStore;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Application.Totals;
+
+/// <summary>
+/// One change of what a case adds to a caliber: +1 when the case enters the caliber's period, −1 with the old
+/// figures and +1 with the new when a correction or a review changes them. Summing changes recorded up to an
+/// instant gives the totals the ledger knew then.
+/// </summary>
+public sealed record TotalsChange(
+    long Position, short Seq, Instant RecordedAt, string CaseId, Caliber Caliber, CaseContribution Contribution, short Sign)
+{
+    /// <summary>
+    /// The changes an event makes, given the case before and after it: for each caliber under which the case now
+    /// counts differently, the old contribution withdrawn and the new one added.
+    /// </summary>
+    public static IEnumerable<TotalsChange> Between(RecordedEvent recorded, CaseState before, CaseState after)
+    {
+        var old = CaseContribution.Of(before);
+        var now = CaseContribution.Of(after);
+        short seq = 0;
+        foreach (var caliber in Enum.GetValues<Caliber>())
+        {
+            if (CaseContribution.SameUnder(caliber, old, now)) continue;
+            if (old?.DateFor(caliber) is not null)
+                yield return new TotalsChange(recorded.Position, seq++, recorded.RecordedAt, recorded.StreamId, caliber, old, -1);
+            if (now?.DateFor(caliber) is not null)
+                yield return new TotalsChange(recorded.Position, seq++, recorded.RecordedAt, recorded.StreamId, caliber, now, 1);
+        }
+    }
+}
+
+/// <summary>
+/// The penalty totals projection: folds each case's events with the domain's own <see cref="CaseModel.Evolve"/>
+/// and records the changes of its contribution (<c>ledger.totals_changes</c>) and their monthly sums per region
+/// level (<c>ledger.totals_monthly</c>). Case states are cached in memory between batches; a case not in the cache
+/// (or cached at another version) is restored from the event store, so the cache is only ever a shortcut.
+/// </summary>
+public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheLimit = 250_000) : IProjection
+{
+    /// <summary>The projection's name.</summary>
+    public const string ProjectionName = "penalty_totals";
+
+    private readonly Dictionary<string, CaseState> committed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CaseState> pending = new(StringComparer.Ordinal);
+
+    /// <summary>The cache is unbounded while rebuilding (every case is seen in order) and bounded otherwise.</summary>
+    internal bool Rebuilding { get; set; }
+
+    public string Name => ProjectionName;
+
+    public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        committed.Clear();
+        pending.Clear();
+        Rebuilding = true;
+        await using var truncate = new NpgsqlCommand("truncate ledger.totals_changes, ledger.totals_monthly", connection, transaction);
+        await truncate.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var caseEvents = events.Where(e => CaseEventSerializer.IsCaseEventType(e.Type)).ToList();
+        if (caseEvents.Count == 0) return;
+        var decoded = Decode(caseEvents);
+        await RestoreMissingStatesAsync(caseEvents, ct);
+
+        var changes = new List<TotalsChange>();
+        for (var i = 0; i < caseEvents.Count; i++)
+        {
+            var recorded = caseEvents[i];
+            var before = StateBefore(recorded);
+            var after = CaseModel.Evolve(before, decoded[i]);
+            pending[recorded.StreamId] = after;
+            changes.AddRange(TotalsChange.Between(recorded, before, after));
+        }
+        if (changes.Count > 0) await WriteAsync(changes, connection, transaction, ct);
+    }
+
+    public void Committed()
+    {
+        if (!Rebuilding && committed.Count + pending.Count > cacheLimit) committed.Clear();
+        foreach (var (caseId, state) in pending) committed[caseId] = state;
+        pending.Clear();
+        Rebuilding = false;
+    }
+
+    public void RolledBack()
+    {
+        committed.Clear();
+        pending.Clear();
+        Rebuilding = false;
+    }
+
+    private static CaseEvent[] Decode(List<RecordedEvent> events)
+    {
+        var decoded = new CaseEvent[events.Count];
+        // JSON decoding is most of a rebuild's work and independent per event: spread it over the cores.
+        if (events.Count >= 2_000)
+            Parallel.For(0, events.Count, i => decoded[i] = Deserialize(events[i]));
+        else
+            for (var i = 0; i < events.Count; i++) decoded[i] = Deserialize(events[i]);
+        return decoded;
+    }
+
+    private static CaseEvent Deserialize(RecordedEvent recorded)
+    {
+        try
+        {
+            return CaseEventSerializer.Deserialize(recorded.Type, recorded.Data);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidOperationException($"event at position {recorded.Position} ({recorded.StreamId} v{recorded.Version}) cannot be read: {e.Message}", e);
+        }
+    }
+
+    private CaseState? Cached(string caseId) =>
+        pending.TryGetValue(caseId, out var state) || committed.TryGetValue(caseId, out state) ? state : null;
+
+    private CaseState StateBefore(RecordedEvent recorded)
+    {
+        if (recorded.Version == 1) return CaseState.Initial;
+        var state = Cached(recorded.StreamId);
+        return state?.Version == recorded.Version - 1 ? state
+            : throw new InvalidOperationException($"case {recorded.StreamId}: version {recorded.Version} arrived without version {recorded.Version - 1} before it");
+    }
+
+    /// <summary>Loads, in one round trip, the cases whose first event in this batch follows a state we do not hold.</summary>
+    private async Task RestoreMissingStatesAsync(List<RecordedEvent> events, CancellationToken ct)
+    {
+        var missing = new List<(string, long)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (!seen.Add(e.StreamId) || e.Version == 1) continue;
+            if (Cached(e.StreamId)?.Version != e.Version - 1) missing.Add((e.StreamId, e.Version - 1));
+        }
+        if (missing.Count == 0) return;
+        var loaded = await store.ReadStreamPrefixesAsync(missing, ct);
+        foreach (var (caseId, prefix) in loaded)
+            pending[caseId] = CaseModel.Replay(prefix.Select(Deserialize));
+    }
+
+    private static async Task WriteAsync(List<TotalsChange> changes, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using (var stage = new NpgsqlCommand(
+            "create temp table if not exists totals_batch (like ledger.totals_changes) on commit drop; truncate totals_batch", connection, transaction))
+            await stage.ExecuteNonQueryAsync(ct);
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "copy totals_batch (position, seq, recorded_at, case_id, caliber, region, kind, period_on, flags, campaigns, " +
+            "cases, case_value, fines, confiscations, police) from stdin (format binary)", ct))
+        {
+            foreach (var change in changes)
+            {
+                var c = change.Contribution;
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(change.Position, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(change.Seq, NpgsqlDbType.Smallint, ct);
+                await copy.WriteAsync(change.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(change.CaseId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(SnakeCase.Of(change.Caliber), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(c.Region.Value, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(SnakeCase.Of(c.Kind), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(c.DateFor(change.Caliber)!.Value.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(c.Flags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(c.Campaigns.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(change.Sign, NpgsqlDbType.Smallint, ct);
+                await copy.WriteAsync(change.Sign * c.CaseValue.Yuan, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(change.Sign * c.Fines.Yuan, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(change.Sign * c.Confiscations.Yuan, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync((short)(c.TransferredToPolice ? change.Sign : 0), NpgsqlDbType.Smallint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+
+        await using var merge = new NpgsqlCommand(MergeSql, connection, transaction);
+        await merge.ExecuteNonQueryAsync(ct);
+    }
+
+    // The batch's changes join the change log and are summed into the monthly rows of all three region levels.
+    // A province bureau's own cases sit under its code at every level; a city bureau's under its code at levels 2 and 3.
+    private const string MergeSql = """
+        insert into ledger.totals_changes select * from totals_batch;
+        insert into ledger.totals_monthly as t
+            (caliber, level, region, kind, month, flags, campaigns, recorded_month, cases, case_value, fines, confiscations, police)
+        select b.caliber, l.level, l.region, b.kind, date_trunc('month', b.period_on)::date, b.flags, b.campaigns,
+               date_trunc('month', b.recorded_at at time zone 'Asia/Shanghai')::date,
+               sum(b.cases), sum(b.case_value), sum(b.fines), sum(b.confiscations), sum(b.police)
+        from totals_batch b
+        cross join lateral (values (1::smallint, left(b.region, 2) || '0000'), (2::smallint, left(b.region, 4) || '00'), (3::smallint, b.region)) as l(level, region)
+        group by 1, 2, 3, 4, 5, 6, 7, 8
+        on conflict (caliber, level, region, month, kind, flags, campaigns, recorded_month) do update set
+            cases = t.cases + excluded.cases,
+            case_value = t.case_value + excluded.case_value,
+            fines = t.fines + excluded.fines,
+            confiscations = t.confiscations + excluded.confiscations,
+            police = t.police + excluded.police;
+        """;
+}

@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text;
+using Ledger.Application.Projections;
+using Ledger.Domain;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Application.Totals;
+
+/// <summary>Case count, case value (案值), fines, confiscated gains, and cases transferred to the police.</summary>
+public sealed record TotalsFigures(long Cases, Money CaseValue, Money Fines, Money Confiscations, long TransferredToPolice)
+{
+    /// <summary>Nothing counted.</summary>
+    public static TotalsFigures Zero { get; } = new(0, Money.Zero, Money.Zero, Money.Zero, 0);
+
+    /// <summary>罚没金额: fines plus confiscated gains.</summary>
+    public Money FinesAndConfiscations => Fines + Confiscations;
+
+    /// <summary>The figures of two disjoint sets of cases together.</summary>
+    public TotalsFigures Plus(TotalsFigures other) => new(
+        Cases + other.Cases, CaseValue + other.CaseValue, Fines + other.Fines, Confiscations + other.Confiscations,
+        TransferredToPolice + other.TransferredToPolice);
+}
+
+/// <summary>One line of a breakdown: its key (a region code, a kind, "2020-Q1"…), label, figures and the compared figures.</summary>
+public sealed record TotalsLine(string Key, string Label, TotalsFigures Figures, TotalsFigures? Compared);
+
+/// <summary>
+/// An answer with everything needed to reproduce it: the question, the instant the figures are as of (the time of
+/// the query when it asked for the present), the caliber (in the query), and the projection's place in the log.
+/// </summary>
+public sealed record TotalsReport(
+    TotalsQuery Query, Instant AsOf, bool Current, DateInterval? ComparedPeriod, IReadOnlyList<TotalsLine> Lines, TotalsLine Total,
+    ProjectionStatus Projection);
+
+/// <summary>
+/// Answers <see cref="TotalsQuery"/> from the penalty totals projection: whole months from the monthly sums (the
+/// region level chosen by the query), partial months — and, for an as-of query, the changes recorded in the as-of
+/// instant's own month — from the change log. Both are sums of the same signed changes, so the parts add up exactly.
+/// </summary>
+public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
+{
+    /// <summary>Answers a query.</summary>
+    public async Task<TotalsReport> QueryAsync(TotalsQuery query, CancellationToken ct = default)
+    {
+        var projection = await ProjectionRunner.StatusAsync(dataSource, PenaltyTotalsProjection.ProjectionName, ct);
+        var asOf = query.AsOf ?? clock.GetCurrentInstant();
+
+        var current = await SumAsync(query, query.Period, query.By, ct);
+        var total = query.By == TotalsGrouping.Campaign
+            ? (await SumAsync(query, query.Period, TotalsGrouping.None, ct)).GetValueOrDefault("", TotalsFigures.Zero)
+            : current.Values.Aggregate(TotalsFigures.Zero, (sum, next) => sum.Plus(next));
+
+        var comparedPeriod = query.ComparedPeriod;
+        Dictionary<string, TotalsFigures>? compared = null;
+        TotalsFigures? comparedTotal = null;
+        if (comparedPeriod is not null)
+        {
+            compared = await SumAsync(query, comparedPeriod, query.By, ct);
+            comparedTotal = query.By == TotalsGrouping.Campaign
+                ? (await SumAsync(query, comparedPeriod, TotalsGrouping.None, ct)).GetValueOrDefault("", TotalsFigures.Zero)
+                : compared.Values.Aggregate(TotalsFigures.Zero, (sum, next) => sum.Plus(next));
+        }
+
+        var lines = query.By switch
+        {
+            TotalsGrouping.None => [],
+            TotalsGrouping.Year or TotalsGrouping.Quarter or TotalsGrouping.Month => TimeLines(query, current, comparedPeriod, compared),
+            _ => KeyedLines(query, current, compared),
+        };
+        return new TotalsReport(query, asOf, query.AsOf is null, comparedPeriod, lines,
+            new TotalsLine("", "total", total, comparedTotal), projection);
+    }
+
+    // Time buckets are listed even when empty, and compared by position: the first month of the period with the
+    // first month of the compared period, and so on (同比 and 环比 line up month by month).
+    private static List<TotalsLine> TimeLines(
+        TotalsQuery query, Dictionary<string, TotalsFigures> current, DateInterval? comparedPeriod, Dictionary<string, TotalsFigures>? compared)
+    {
+        var keys = Buckets(query.By, query.Period);
+        var comparedKeys = comparedPeriod is null ? [] : Buckets(query.By, comparedPeriod);
+        return [.. keys.Select((key, i) => new TotalsLine(key, key, current.GetValueOrDefault(key, TotalsFigures.Zero),
+            compared is null ? null : i < comparedKeys.Count ? compared.GetValueOrDefault(comparedKeys[i], TotalsFigures.Zero) : null))];
+    }
+
+    private static List<TotalsLine> KeyedLines(TotalsQuery query, Dictionary<string, TotalsFigures> current, Dictionary<string, TotalsFigures>? compared)
+    {
+        var keys = current.Keys.Union(compared?.Keys ?? Enumerable.Empty<string>()).Order(StringComparer.Ordinal);
+        return [.. keys.Select(key => new TotalsLine(key, Label(query.By, key), current.GetValueOrDefault(key, TotalsFigures.Zero),
+            compared?.GetValueOrDefault(key, TotalsFigures.Zero)))];
+    }
+
+    private static string Label(TotalsGrouping by, string key) => by switch
+    {
+        TotalsGrouping.Region => TotalsQuery.RegionLabel(RegionCode.Parse(key)),
+        TotalsGrouping.Campaign when key.Length == 0 => "(no campaign)",
+        TotalsGrouping.Kind => CaseKinds.Label(key),
+        _ => key,
+    };
+
+    /// <summary>The year, quarter or month keys a period touches, in order.</summary>
+    public static IReadOnlyList<string> Buckets(TotalsGrouping by, DateInterval period)
+    {
+        var keys = new List<string>();
+        for (var month = new LocalDate(period.Start.Year, period.Start.Month, 1); month <= period.End; month = month.PlusMonths(1))
+        {
+            var key = BucketOf(by, month);
+            if (keys.Count == 0 || keys[^1] != key) keys.Add(key);
+        }
+        return keys;
+    }
+
+    private static string BucketOf(TotalsGrouping by, LocalDate month) => by switch
+    {
+        TotalsGrouping.Year => month.Year.ToString("0000", CultureInfo.InvariantCulture),
+        TotalsGrouping.Quarter => $"{month.Year:0000}-Q{(month.Month + 2) / 3}",
+        _ => $"{month.Year:0000}-{month.Month:00}",
+    };
+
+    private async Task<Dictionary<string, TotalsFigures>> SumAsync(TotalsQuery query, DateInterval period, TotalsGrouping by, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand();
+        command.CommandText = BuildSql(query, period, by, command.Parameters);
+        var result = new Dictionary<string, TotalsFigures>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetString(0)] = new TotalsFigures(
+                reader.GetInt64(1), Money.FromYuan(reader.GetDecimal(2)), Money.FromYuan(reader.GetDecimal(3)),
+                Money.FromYuan(reader.GetDecimal(4)), reader.GetInt64(5));
+        }
+        return result;
+    }
+
+    /// <summary>The SQL for one period (exposed so the benchmark can show the plan).</summary>
+    public static string BuildSql(TotalsQuery query, DateInterval period, TotalsGrouping by, NpgsqlParameterCollection parameters)
+    {
+        string P(object value, NpgsqlDbType type)
+        {
+            var name = "p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+            parameters.Add(new NpgsqlParameter(name, type) { Value = value });
+            return "@" + name;
+        }
+
+        var caliber = P(SnakeCase.Of(query.Caliber), NpgsqlDbType.Text);
+        var level = query.Region is null ? 0 : query.Region.Level switch { RegionLevel.Province => 1, RegionLevel.City => 2, _ => 3 };
+        var groupLevel = Math.Min(level + 1, 3);
+
+        var filters = new StringBuilder();
+        if (query.Kinds is { } kinds) filters.Append($" and kind = any({P(kinds.Select(k => SnakeCase.Of(k)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        if (query.Campaign is { } campaign) filters.Append($" and campaigns @> array[{P(campaign, NpgsqlDbType.Text)}]");
+        if (query.Flag is { } flag) filters.Append($" and flags @> array[{P(flag, NpgsqlDbType.Text)}]");
+
+        var (fullFrom, fullUntil) = WholeMonthsWithin(period);
+        var parts = new List<string>();
+        var zone = DecisionContext.Zone;
+        var asOf = query.AsOf;
+        var asOfParameter = asOf is { } t ? P(t.ToDateTimeUtc(), NpgsqlDbType.TimestampTz) : null;
+
+        // 1. Whole months from the monthly sums, at the level that answers the question directly.
+        if (fullFrom < fullUntil)
+        {
+            var monthlyLevel = by == TotalsGrouping.Region ? groupLevel : Math.Max(level, 1);
+            var region = query.Region is null ? ""
+                : monthlyLevel == level ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
+                : $" and left(region, {(level == 1 ? 2 : 4)}) = {P(query.Region.Value[..(level == 1 ? 2 : 4)], NpgsqlDbType.Text)}";
+            var recorded = asOf is { } instant
+                ? $" and recorded_month < {P(MonthOf(instant, zone).ToDateOnly(), NpgsqlDbType.Date)}" : "";
+            parts.Add(Select(by, "month", "region", "ledger.totals_monthly",
+                $"caliber = {caliber} and level = {monthlyLevel}{region} and month >= {P(fullFrom.ToDateOnly(), NpgsqlDbType.Date)} " +
+                $"and month < {P(fullUntil.ToDateOnly(), NpgsqlDbType.Date)}{filters}{recorded}"));
+        }
+
+        // 2. Partial months at either end from the change log; 3. for as-of, the whole months' changes recorded in
+        // the as-of instant's own month, which the monthly sums (by recorded month) cannot split.
+        var changeRegion = query.Region is null ? ""
+            : level == 3 ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
+            : $" and left(region, {(level == 1 ? 2 : 4)}) = {P(query.Region.Value[..(level == 1 ? 2 : 4)], NpgsqlDbType.Text)}";
+        var upTo = asOfParameter is null ? "" : $" and recorded_at <= {asOfParameter}";
+        var edges = new List<(LocalDate From, LocalDate To)>();
+        if (fullFrom >= fullUntil) edges.Add((period.Start, period.End));
+        else
+        {
+            if (period.Start < fullFrom) edges.Add((period.Start, fullFrom.PlusDays(-1)));
+            if (fullUntil <= period.End) edges.Add((fullUntil, period.End));
+        }
+        foreach (var (from, to) in edges)
+        {
+            parts.Add(Select(by, "period_on", ChangeRegionExpression(groupLevel), "ledger.totals_changes",
+                $"caliber = {caliber}{changeRegion} and period_on between {P(from.ToDateOnly(), NpgsqlDbType.Date)} and {P(to.ToDateOnly(), NpgsqlDbType.Date)}{filters}{upTo}"));
+        }
+        if (asOf is { } at && fullFrom < fullUntil)
+        {
+            var monthStart = MonthOf(at, zone).AtStartOfDayInZone(zone).ToInstant();
+            parts.Add(Select(by, "period_on", ChangeRegionExpression(groupLevel), "ledger.totals_changes",
+                $"caliber = {caliber}{changeRegion} and recorded_at >= {P(monthStart.ToDateTimeUtc(), NpgsqlDbType.TimestampTz)}{upTo} " +
+                $"and period_on >= {P(fullFrom.ToDateOnly(), NpgsqlDbType.Date)} and period_on < {P(fullUntil.ToDateOnly(), NpgsqlDbType.Date)}{filters}"));
+        }
+
+        return "select grp, sum(cases)::bigint, sum(case_value), sum(fines), sum(confiscations), sum(police)::bigint from (\n"
+            + string.Join("\nunion all\n", parts) + "\n) as parts group by grp";
+    }
+
+    private static string ChangeRegionExpression(int groupLevel) => groupLevel switch
+    {
+        1 => "left(region, 2) || '0000'",
+        2 => "left(region, 4) || '00'",
+        _ => "region",
+    };
+
+    private static string Select(TotalsGrouping by, string dateColumn, string regionExpression, string table, string where)
+    {
+        var (group, join) = by switch
+        {
+            TotalsGrouping.Kind => ("kind", ""),
+            TotalsGrouping.Region => (regionExpression, ""),
+            TotalsGrouping.Campaign => ("g.campaign", " cross join lateral unnest(case when cardinality(campaigns) = 0 then array['']::text[] else campaigns end) as g(campaign)"),
+            TotalsGrouping.Year => ($"to_char({dateColumn}, 'YYYY')", ""),
+            TotalsGrouping.Quarter => ($"to_char({dateColumn}, 'YYYY-\"Q\"Q')", ""),
+            TotalsGrouping.Month => ($"to_char({dateColumn}, 'YYYY-MM')", ""),
+            _ => ("''", ""),
+        };
+        return $"select {group} as grp, cases, case_value, fines, confiscations, police from {table}{join} where {where}";
+    }
+
+    /// <summary>The whole months inside a period: [first, until) with until exclusive; empty when first ≥ until.</summary>
+    public static (LocalDate First, LocalDate Until) WholeMonthsWithin(DateInterval period)
+    {
+        var first = period.Start.Day == 1 ? period.Start : new LocalDate(period.Start.Year, period.Start.Month, 1).PlusMonths(1);
+        var afterEnd = period.End.PlusDays(1);
+        var until = afterEnd.Day == 1 ? afterEnd : new LocalDate(afterEnd.Year, afterEnd.Month, 1);
+        return (first, until);
+    }
+
+    private static LocalDate MonthOf(Instant instant, DateTimeZone zone)
+    {
+        var date = instant.InZone(zone).Date;
+        return new LocalDate(date.Year, date.Month, 1);
+    }
+}
