@@ -21,7 +21,92 @@ public static class CaseCliCommands
         command.Subcommands.Add(History());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Diff());
+        command.Subcommands.Add(List());
         return command;
+    }
+
+    private static Command List()
+    {
+        var region = new Option<string?>("--region") { Description = "Cases of this province, city or county (GB/T 2260 code)" };
+        var status = new Option<string?>("--status") { Description = "lead, not_filed, lead_transferred, investigating, suspended, decided or closed" };
+        var kind = new Option<string?>("--kind") { Description = "trademark, patent, or case kinds (comma-separated)" };
+        var flag = new Option<string?>("--flag") { Description = "Only cases with this flag" };
+        var campaign = new Option<string?>("--campaign") { Description = "Only cases of this campaign" };
+        var overdue = new Option<bool>("--overdue") { Description = "Only cases with a deadline passed and not met" };
+        var filedFrom = new Option<string?>("--filed-from") { Description = "Filed on or after (yyyy-MM-dd)" };
+        var filedTo = new Option<string?>("--filed-to") { Description = "Filed on or before (yyyy-MM-dd)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many cases (1–1000)", DefaultValueFactory = _ => 50 };
+        var offset = new Option<int>("--offset") { Description = "Skip this many cases" };
+        var format = TotalsCommands.FormatOption();
+        var command = new Command("list", "Cases from the case view, newest filing first, with filters")
+        {
+            region, status, kind, flag, campaign, overdue, filedFrom, filedTo, limit, offset, format,
+        };
+        command.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            var output = TotalsCommands.Format(parse.GetValue(format));
+            var query = TotalsCommands.Arguments(() => new CaseListQuery(
+                parse.GetValue(region) is { } r ? RegionCode.Parse(r.Trim(), "region") : null,
+                parse.GetValue(status) is { } s ? ParseStatus(s) : null,
+                parse.GetValue(kind) is { } k ? [.. k.Split(',').SelectMany(x => CaseKinds.Parse(x, "kind")).Distinct()] : null,
+                parse.GetValue(flag), parse.GetValue(campaign), parse.GetValue(overdue),
+                parse.GetValue(filedFrom) is { } f ? ParseDate(f, "filed_from") : null,
+                parse.GetValue(filedTo) is { } t ? ParseDate(t, "filed_to") : null,
+                parse.GetValue(limit), parse.GetValue(offset)).Validated());
+            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            var today = SystemClock.Instance.GetCurrentInstant().InZone(China).Date;
+            var (items, total) = await CaseList.QueryAsync(dataSource, query, today, ct);
+            switch (output)
+            {
+                case "json":
+                    Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { total, offset = query.Offset, cases = items.Select(Row) },
+                        new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                    break;
+                case "csv":
+                    var columns = Row(items.FirstOrDefault() ?? Empty).Keys;
+                    Console.Out.Write(string.Join(',', columns) + "\r\n");
+                    foreach (var item in items)
+                        Console.Out.Write(string.Join(',', Row(item).Values.Select(v => v is string text && text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : v?.ToString())) + "\r\n");
+                    break;
+                default:
+                    var table = new Table().AddColumns("case", "v", "status", "kind", "region", "party", "filed", "decided", "closed", "罚没 (yuan)", "next due");
+                    foreach (var i in items)
+                        table.AddRow(Markup.Escape(i.CaseId), i.Version.ToString(CultureInfo.InvariantCulture), i.Status, i.Kind, i.Region, Markup.Escape(i.PartyName ?? ""),
+                            Date(i.FiledOn), Date(i.DecidedOn), Date(i.ClosedOn), (i.Fines + i.Confiscations).ToString(),
+                            i.NextDueOn is { } due ? $"{(i.Overdue ? "[red]overdue[/] " : "")}{Markup.Escape(i.NextDueName ?? "")} {due:yyyy-MM-dd}" : "");
+                    AnsiConsole.Write(table);
+                    AnsiConsole.MarkupLine($"{items.Count} of {total} matching cases (offset {query.Offset})");
+                    break;
+            }
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static readonly CaseListItem Empty = new("", 0, "", "", "", null, null, null, null, Money.Zero, Money.Zero, Money.Zero, null, null, false);
+
+    private static Dictionary<string, object?> Row(CaseListItem i) => new()
+    {
+        ["case_id"] = i.CaseId, ["version"] = i.Version, ["status"] = i.Status, ["kind"] = i.Kind, ["region"] = i.Region, ["party_name"] = i.PartyName,
+        ["filed_on"] = Iso(i.FiledOn), ["decided_on"] = Iso(i.DecidedOn), ["closed_on"] = Iso(i.ClosedOn),
+        ["case_value"] = i.CaseValue.ToString(), ["fines"] = i.Fines.ToString(), ["confiscations"] = i.Confiscations.ToString(),
+        ["next_due_name"] = i.NextDueName, ["next_due_on"] = Iso(i.NextDueOn), ["overdue"] = i.Overdue,
+    };
+
+    private static string? Iso(LocalDate? date) => date?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+    private static string Date(LocalDate? date) => Iso(date) ?? "";
+
+    private static CaseStatus ParseStatus(string text)
+    {
+        foreach (var status in Enum.GetValues<CaseStatus>())
+            if (status != CaseStatus.None && SnakeCase.Of(status) == text.Trim().Replace('-', '_').ToLowerInvariant()) return status;
+        throw new DomainRuleViolation("status", $"'{text}' is not one of {string.Join(", ", Enum.GetValues<CaseStatus>().Where(s => s != CaseStatus.None).Select(s => SnakeCase.Of(s)))}");
+    }
+
+    private static LocalDate ParseDate(string text, string field)
+    {
+        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(text.Trim());
+        return parsed.Success ? parsed.Value : throw new DomainRuleViolation(field, $"'{text}' is not a date; write yyyy-MM-dd");
     }
 
     private static Argument<string> CaseIdArgument() => new("id") { Description = "The case id, e.g. 140824-2025-012" };

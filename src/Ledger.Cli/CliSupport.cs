@@ -93,8 +93,7 @@ public static class InstantArgument
     }
 
     /// <summary>An instant as China Standard Time with its offset, the way officials read it.</summary>
-    public static string Format(NodaTime.Instant instant) =>
-        NodaTime.Text.OffsetDateTimePattern.ExtendedIso.Format(instant.InZone(Ledger.Domain.DecisionContext.Zone).ToOffsetDateTime());
+    public static string Format(NodaTime.Instant instant) => Ledger.Application.Totals.TotalsReportFormats.Instant(instant);
 }
 
 /// <summary>An argument that breaks a rule; the message names the argument and the rule.</summary>

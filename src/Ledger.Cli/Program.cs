@@ -10,6 +10,8 @@ root.Subcommands.Add(DatabaseCommands.Migrate());
 root.Subcommands.Add(DatabaseCommands.Db());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CaseCliCommands.Create());
+root.Subcommands.Add(TotalsCommands.Totals());
+root.Subcommands.Add(TotalsCommands.Projections());
 root.Subcommands.Add(BenchCommands.Create());
 
 var parsed = root.Parse(args);

@@ -1,0 +1,81 @@
+using Ledger.Domain;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Ledger.Application;
+
+/// <summary>Filters over the case view; all optional. <see cref="Overdue"/> compares the next due date with <c>today</c>.</summary>
+public sealed record CaseListQuery(
+    RegionCode? Region = null, CaseStatus? Status = null, IReadOnlyList<CaseKind>? Kinds = null, string? Flag = null, string? Campaign = null,
+    bool Overdue = false, LocalDate? FiledFrom = null, LocalDate? FiledTo = null, int Limit = 50, int Offset = 0)
+{
+    /// <summary>Checks the paging and date bounds, naming the parameter at fault.</summary>
+    public CaseListQuery Validated()
+    {
+        if (Limit is < 1 or > 1_000) throw new DomainRuleViolation("limit", $"is between 1 and 1000 (got {Limit})");
+        if (Offset < 0) throw new DomainRuleViolation("offset", $"is 0 or more (got {Offset})");
+        if (FiledFrom is { } from && FiledTo is { } to && to < from)
+            throw new DomainRuleViolation("filed_to", $"{to:yyyy-MM-dd} is before filed_from {from:yyyy-MM-dd}");
+        return this;
+    }
+}
+
+/// <summary>One case as the list shows it.</summary>
+public sealed record CaseListItem(
+    string CaseId, long Version, string Status, string Kind, string Region, string? PartyName, LocalDate? FiledOn, LocalDate? DecidedOn,
+    LocalDate? ClosedOn, Money CaseValue, Money Fines, Money Confiscations, string? NextDueName, LocalDate? NextDueOn, bool Overdue);
+
+/// <summary>Lists cases from the case view (written with every command, so never behind the ledger).</summary>
+public static class CaseList
+{
+    /// <summary>The cases matching <paramref name="query"/>, newest filing first, and how many match in all (0 when the page is past the end).</summary>
+    public static async Task<(IReadOnlyList<CaseListItem> Items, long Total)> QueryAsync(
+        NpgsqlDataSource dataSource, CaseListQuery query, LocalDate today, CancellationToken ct = default)
+    {
+        query.Validated();
+        await using var command = dataSource.CreateCommand();
+        var where = new List<string>();
+        string P(object value, NpgsqlDbType type)
+        {
+            var name = "p" + command.Parameters.Count;
+            command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value });
+            return "@" + name;
+        }
+        if (query.Region is { } region)
+            where.Add(region.Level switch
+            {
+                RegionLevel.Province => $"province = {P(region.Value, NpgsqlDbType.Text)}",
+                RegionLevel.City => $"city = {P(region.Value, NpgsqlDbType.Text)}",
+                _ => $"region = {P(region.Value, NpgsqlDbType.Text)}",
+            });
+        if (query.Status is { } status) where.Add($"status = {P(SnakeCase.Of(status), NpgsqlDbType.Text)}");
+        if (query.Kinds is { } kinds) where.Add($"kind = any({P(kinds.Select(k => SnakeCase.Of(k)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        if (query.Flag is { } flag) where.Add($"flags @> array[{P(flag, NpgsqlDbType.Text)}]");
+        if (query.Campaign is { } campaign) where.Add($"campaigns @> array[{P(campaign, NpgsqlDbType.Text)}]");
+        var todayParameter = P(today.ToDateOnly(), NpgsqlDbType.Date);
+        if (query.Overdue) where.Add($"next_due_on < {todayParameter}");
+        if (query.FiledFrom is { } from) where.Add($"filed_on >= {P(from.ToDateOnly(), NpgsqlDbType.Date)}");
+        if (query.FiledTo is { } to) where.Add($"filed_on <= {P(to.ToDateOnly(), NpgsqlDbType.Date)}");
+        var filter = where.Count == 0 ? "" : " where " + string.Join(" and ", where);
+        command.CommandText =
+            "select case_id, version, status, kind, region, party_name, filed_on, decided_on, closed_on, case_value, fines, confiscations, " +
+            $"next_due_name, next_due_on, coalesce(next_due_on < {todayParameter}, false), count(*) over () " +
+            $"from ledger.case_view{filter} order by filed_on desc nulls last, case_id limit {P(query.Limit, NpgsqlDbType.Integer)} offset {P(query.Offset, NpgsqlDbType.Integer)}";
+
+        var items = new List<CaseListItem>();
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            LocalDate? Date(int i) => reader.IsDBNull(i) ? null : LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(i));
+            items.Add(new CaseListItem(
+                reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), Date(6), Date(7), Date(8),
+                Money.FromYuan(reader.GetDecimal(9)), Money.FromYuan(reader.GetDecimal(10)), Money.FromYuan(reader.GetDecimal(11)),
+                reader.IsDBNull(12) ? null : reader.GetString(12), Date(13), reader.GetBoolean(14)));
+            total = reader.GetInt64(15);
+        }
+        return (items, total);
+    }
+}
