@@ -10,10 +10,12 @@
 --                   that made the change. A correction or a varied fine is a -old row and a +new row. Summing the
 --                   rows recorded up to an instant gives the totals as the ledger knew them then, and the rows
 --                   between two instants are exactly the events that explain a difference.
---   totals_monthly  the same rows summed per month of the period, per month in which they were recorded, and per
---                   level of the region tree (province, city, county by code prefix), so a national five-year
---                   query reads a few thousand rows, not millions. The recorded month lets an as-of query take
---                   whole months from here and only the last, partial month from totals_changes.
+--   totals_monthly  the same rows summed per month of the period, per month in which they were recorded, per kind,
+--                   for provinces and cities (by code prefix), so a national five-year query reads a few thousand
+--                   rows, not millions. The recorded month lets an as-of query take whole months from here and only
+--                   the last, partial month from totals_changes. Counties, flags and campaigns are not summed here:
+--                   a county has few cases a month, and every combination of flags and campaigns would make the
+--                   sums as many as the changes; those questions read totals_changes through its indexes.
 -- Both are read models: rebuilt from the events at any time, hence updatable, unlike the events.
 
 create table ledger.projections (
@@ -52,17 +54,16 @@ create table ledger.totals_changes (
 );
 
 create index totals_changes_period on ledger.totals_changes (caliber, period_on);
+create index totals_changes_region on ledger.totals_changes (caliber, region, period_on);
 create index totals_changes_recorded on ledger.totals_changes (recorded_at);
 
 create table ledger.totals_monthly (
     caliber         text not null,
-    -- 1 province ("150000"), 2 city ("150100"), 3 the case's own bureau (county, or a city or province bureau itself)
-    level           smallint not null check (level between 1 and 3),
+    -- 1 province ("150000"), 2 city ("150100"; a province bureau's own cases sit under the province code here too)
+    level           smallint not null check (level between 1 and 2),
     region          text not null,
     kind            text not null,
     month           date not null check (extract(day from month) = 1),
-    flags           text[] not null,
-    campaigns       text[] not null,
     -- month (Asia/Shanghai) in which the changes summed here were recorded
     recorded_month  date not null check (extract(day from recorded_month) = 1),
     cases           bigint not null,
@@ -70,7 +71,7 @@ create table ledger.totals_monthly (
     fines           numeric(20, 2) not null,
     confiscations   numeric(20, 2) not null,
     police          bigint not null,
-    primary key (caliber, level, region, month, kind, flags, campaigns, recorded_month)
+    primary key (caliber, level, region, month, kind, recorded_month)
 );
 
 -- The runner works as the application role; read models, unlike events, may be rewritten and rebuilt.

@@ -29,6 +29,17 @@ public static class BenchCommands
         append.Options.Add(scale);
         append.SetAction((parse, ct) => Cli.RunAsync(() => AppendBenchmark.RunAsync(parse, parse.GetValue(scale), ct)));
         bench.Subcommands.Add(append);
+
+        var events = new Option<long>("--events") { Description = "Events to simulate and load (default 10,000,000)", DefaultValueFactory = _ => 10_000_000 };
+        var runs = new Option<int>("--runs") { Description = "Timed runs of each ledger query (default 200)", DefaultValueFactory = _ => 200 };
+        var baselineRuns = new Option<int>("--baseline-runs") { Description = "Timed runs of each plain GROUP BY (default 3)", DefaultValueFactory = _ => 3 };
+        var keep = new Option<bool>("--keep") { Description = $"Keep the benchmark database and reuse its events next time (no load measured then)" };
+        var totals = new Command("totals", "Load ten years of simulated cases, rebuild the totals projection, time totals queries against a plain GROUP BY")
+        {
+            events, runs, baselineRuns, keep,
+        };
+        totals.SetAction((parse, ct) => Cli.RunAsync(() => TotalsBenchmark.RunAsync(parse, parse.GetValue(events), parse.GetValue(runs), parse.GetValue(baselineRuns), parse.GetValue(keep), ct)));
+        bench.Subcommands.Add(totals);
         return bench;
     }
 }

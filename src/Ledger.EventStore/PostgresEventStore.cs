@@ -16,9 +16,11 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
     public const int MaxStreamIdLength = 200;
     public const int MaxEventsPerAppend = 10_000;
 
+    // The text form of the xid8 gets its own name: an output column called transaction_id would take over
+    // "order by transaction_id" and sort "1000" before "916".
     private const string EventColumns =
         "position, event_id, stream_id, version, event_type, data::text, metadata::text, recorded_at, " +
-        "transaction_id::text, previous_hash, hash";
+        "transaction_id::text as transaction_id_text, previous_hash, hash";
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
 

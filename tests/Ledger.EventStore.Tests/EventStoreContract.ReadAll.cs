@@ -38,6 +38,37 @@ public abstract partial class EventStoreContract
     }
 
     [Fact]
+    public async Task CommitOrderComparesTransactionIdsAsNumbersAcrossADigitBoundary()
+    {
+        // Regression: the text form of the xid was once named transaction_id in the select list, so
+        // "order by transaction_id" sorted "1000" before "916" and pages skipped and repeated events.
+        var first = Event();
+        await AppendAsync(NewStreamId(), ExpectedVersion.NoStream, first);
+        var firstXid = (await Store.ReadEventAsync(first.EventId))!.TransactionId;
+        var digits = firstXid.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+        // Burn transaction ids (each subtransaction that writes takes one) until they have one more digit.
+        while (true)
+        {
+            await using (var burn = Store.DataSource.CreateCommand(
+                "do $$ begin create temp table if not exists xid_burn (n int); " +
+                "for i in 1..2000 loop begin insert into xid_burn values (i); exception when others then null; end; end loop; end $$"))
+                await burn.ExecuteNonQueryAsync();
+            await using var current = Store.DataSource.CreateCommand("select pg_current_xact_id()::text");
+            if (((string)(await current.ExecuteScalarAsync())!).Length > digits) break;
+        }
+        var second = Event();
+        await AppendAsync(NewStreamId(), ExpectedVersion.NoStream, second);
+
+        var page = await Store.ReadAllAsync(new GlobalCheckpoint(firstXid, 0), 1);
+        page.Events.Single().EventId.ShouldBe(first.EventId);
+        var rest = new List<RecordedEvent>();
+        await DrainAsync(page.Next, rest);
+        rest.Select(e => e.EventId).ShouldContain(second.EventId);
+        rest.ShouldAllBe(e => e.TransactionId > firstXid, "nothing after the first event comes from an older transaction");
+        rest.Select(e => (e.TransactionId, e.Position)).ShouldBe(rest.Select(e => (e.TransactionId, e.Position)).Order(), "pages follow numeric commit order");
+    }
+
+    [Fact]
     public async Task AReaderPollingWhileWritersCommitSeesEveryEventExactlyOnceInCommitOrder()
     {
         var writersDone = false;

@@ -17,6 +17,9 @@ public interface IProjection
     /// <summary>Empties the projection's tables before a rebuild (inside the rebuild's transaction).</summary>
     Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct);
 
+    /// <summary>Finishes a rebuild after the last event, inside its transaction (e.g. summing what was loaded in bulk).</summary>
+    Task CompleteRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct);
+
     /// <summary>Applies events, in commit order, inside <paramref name="transaction"/>.</summary>
     Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct);
 
@@ -123,16 +126,20 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
             long applied = 0;
             var checkpoint = GlobalCheckpoint.Start;
             AllEventsPage? last = null;
+            // Reading the next page (another connection) overlaps with applying this one.
+            var reading = store.ReadAllAsync(checkpoint, pageSize, ct);
             while (true)
             {
-                var page = await store.ReadAllAsync(checkpoint, pageSize, ct);
+                var page = await reading;
                 if (page.Events.Count == 0) break;
+                reading = store.ReadAllAsync(page.Next, pageSize, ct);
                 await projection.ApplyAsync(page.Events, connection, transaction, ct);
                 applied += page.Events.Count;
                 checkpoint = page.Next;
                 last = page;
                 progress?.Invoke(new ProjectionProgress(applied, Math.Max(total, applied)));
             }
+            await projection.CompleteRebuildAsync(connection, transaction, ct);
 
             await using (var reset = new NpgsqlCommand(
                 "update ledger.projections set transaction_id = $2::text::xid8, position = $3, events_applied = $4, " +

@@ -121,6 +121,8 @@ public sealed class CaseSimulator(Random random, LocalDate horizon)
                 : kindRoll < 0.93 ? CaseKind.PatentCounterfeiting
                 : kindRoll < 0.97 ? CaseKind.TrademarkAgency
                 : CaseKind.PatentAgency;
+            // 专利代理条例 (2018) art. 25 fines agencies from 2019-03-01; the ledger knows no earlier provision.
+            if (kind == CaseKind.PatentAgency && leadOn < new LocalDate(2019, 6, 1)) kind = CaseKind.PatentCounterfeiting;
             Lead(kind);
             if (!Record(new FileCase(Next(1, 12), Head, ["相关法律条款"]))) return;
             Record(new AssignOfficers(day, Handlers));

@@ -1,8 +1,10 @@
+using System.Globalization;
 using Ledger.Application.Projections;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using NodaTime;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -17,13 +19,11 @@ public sealed record TotalsChange(
     long Position, short Seq, Instant RecordedAt, string CaseId, Caliber Caliber, CaseContribution Contribution, short Sign)
 {
     /// <summary>
-    /// The changes an event makes, given the case before and after it: for each caliber under which the case now
+    /// The changes an event makes, given what the case added before and after it: for each caliber under which the case now
     /// counts differently, the old contribution withdrawn and the new one added.
     /// </summary>
-    public static IEnumerable<TotalsChange> Between(RecordedEvent recorded, CaseState before, CaseState after)
+    public static IEnumerable<TotalsChange> Between(RecordedEvent recorded, CaseContribution? old, CaseContribution? now)
     {
-        var old = CaseContribution.Of(before);
-        var now = CaseContribution.Of(after);
         short seq = 0;
         foreach (var caliber in Enum.GetValues<Caliber>())
         {
@@ -49,6 +49,8 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
 
     private readonly Dictionary<string, CaseState> committed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CaseState> pending = new(StringComparer.Ordinal);
+    // The contribution of each held state, so each event computes only the new one.
+    private readonly ConditionalWeakTable<CaseState, CaseContribution?> contributions = new();
 
     /// <summary>The cache is unbounded while rebuilding (every case is seen in order) and bounded otherwise.</summary>
     internal bool Rebuilding { get; set; }
@@ -59,6 +61,7 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
     {
         committed.Clear();
         pending.Clear();
+        rebuildSums.Clear();
         Rebuilding = true;
         await using var truncate = new NpgsqlCommand("truncate ledger.totals_changes, ledger.totals_monthly", connection, transaction);
         await truncate.ExecuteNonQueryAsync(ct);
@@ -78,7 +81,10 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
             var before = StateBefore(recorded);
             var after = CaseModel.Evolve(before, decoded[i]);
             pending[recorded.StreamId] = after;
-            changes.AddRange(TotalsChange.Between(recorded, before, after));
+            var old = contributions.TryGetValue(before, out var known) ? known : CaseContribution.Of(before);
+            var now = CaseContribution.Of(after);
+            contributions.AddOrUpdate(after, now);
+            changes.AddRange(TotalsChange.Between(recorded, old, now));
         }
         if (changes.Count > 0) await WriteAsync(changes, connection, transaction, ct);
     }
@@ -95,6 +101,7 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
     {
         committed.Clear();
         pending.Clear();
+        rebuildSums.Clear();
         Rebuilding = false;
     }
 
@@ -148,18 +155,83 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
             pending[caseId] = CaseModel.Replay(prefix.Select(Deserialize));
     }
 
-    private static async Task WriteAsync(List<TotalsChange> changes, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    private readonly record struct MonthlyKey(string Caliber, short Level, string Region, string Kind, LocalDate Month, LocalDate RecordedMonth);
+
+    private sealed class MonthlySums
     {
-        await using (var stage = new NpgsqlCommand(
-            "create temp table if not exists totals_batch (like ledger.totals_changes) on commit drop; truncate totals_batch", connection, transaction))
+        public long Cases;
+        public decimal CaseValue, Fines, Confiscations;
+        public long Police;
+    }
+
+    // While rebuilding, the monthly sums are kept here and written once at the end: the same sums the batch path
+    // adds up in SQL (the property test compares both).
+    private readonly Dictionary<MonthlyKey, MonthlySums> rebuildSums = [];
+
+    private void AddToRebuildSums(TotalsChange change)
+    {
+        var c = change.Contribution;
+        var period = c.DateFor(change.Caliber)!.Value;
+        var recorded = change.RecordedAt.InZone(DecisionContext.Zone).Date;
+        var caliber = SnakeCase.Of(change.Caliber);
+        var kind = SnakeCase.Of(c.Kind);
+        foreach (var (level, region) in new[] { ((short)1, c.Region.Value[..2] + "0000"), ((short)2, c.Region.Value[..4] + "00") })
+        {
+            var key = new MonthlyKey(caliber, level, region, kind, new LocalDate(period.Year, period.Month, 1), new LocalDate(recorded.Year, recorded.Month, 1));
+            if (!rebuildSums.TryGetValue(key, out var sums)) rebuildSums[key] = sums = new MonthlySums();
+            sums.Cases += change.Sign;
+            sums.CaseValue += change.Sign * c.CaseValue.Yuan;
+            sums.Fines += change.Sign * c.Fines.Yuan;
+            sums.Confiscations += change.Sign * c.Confiscations.Yuan;
+            sums.Police += c.TransferredToPolice ? change.Sign : 0;
+        }
+    }
+
+    public async Task CompleteRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "copy ledger.totals_monthly (caliber, level, region, kind, month, recorded_month, cases, case_value, fines, confiscations, police) " +
+            "from stdin (format binary)", ct))
+        {
+            foreach (var (key, sums) in rebuildSums)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(key.Caliber, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(key.Level, NpgsqlDbType.Smallint, ct);
+                await copy.WriteAsync(key.Region, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(key.Kind, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(key.Month.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(key.RecordedMonth.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(sums.Cases, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(sums.CaseValue, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(sums.Fines, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(sums.Confiscations, NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(sums.Police, NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        rebuildSums.Clear();
+    }
+
+    private async Task WriteAsync(List<TotalsChange> changes, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        // A rebuild copies straight into the change log and sums the months once at the end; a batch stages its
+        // changes so that only they are added to the monthly sums.
+        var target = Rebuilding ? "ledger.totals_changes" : "totals_batch";
+        if (!Rebuilding)
+        {
+            await using var stage = new NpgsqlCommand(
+                "create temp table if not exists totals_batch (like ledger.totals_changes) on commit drop; truncate totals_batch", connection, transaction);
             await stage.ExecuteNonQueryAsync(ct);
+        }
 
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "copy totals_batch (position, seq, recorded_at, case_id, caliber, region, kind, period_on, flags, campaigns, " +
+            $"copy {target} (position, seq, recorded_at, case_id, caliber, region, kind, period_on, flags, campaigns, " +
             "cases, case_value, fines, confiscations, police) from stdin (format binary)", ct))
         {
             foreach (var change in changes)
             {
+                if (Rebuilding) AddToRebuildSums(change);
                 var c = change.Contribution;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(change.Position, NpgsqlDbType.Bigint, ct);
@@ -180,24 +252,25 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
             }
             await copy.CompleteAsync(ct);
         }
+        if (Rebuilding) return;
 
-        await using var merge = new NpgsqlCommand(MergeSql, connection, transaction);
+        await using var merge = new NpgsqlCommand(
+            "insert into ledger.totals_changes select * from totals_batch;\n" + string.Format(CultureInfo.InvariantCulture, MonthlySql, "totals_batch"), connection, transaction);
         await merge.ExecuteNonQueryAsync(ct);
     }
 
-    // The batch's changes join the change log and are summed into the monthly rows of all three region levels.
-    // A province bureau's own cases sit under its code at every level; a city bureau's under its code at levels 2 and 3.
-    private const string MergeSql = """
-        insert into ledger.totals_changes select * from totals_batch;
+    // Changes ({0}) are summed into the monthly rows of provinces and cities. A province bureau's own cases sit under
+    // the province code at both levels.
+    private const string MonthlySql = """
         insert into ledger.totals_monthly as t
-            (caliber, level, region, kind, month, flags, campaigns, recorded_month, cases, case_value, fines, confiscations, police)
-        select b.caliber, l.level, l.region, b.kind, date_trunc('month', b.period_on)::date, b.flags, b.campaigns,
+            (caliber, level, region, kind, month, recorded_month, cases, case_value, fines, confiscations, police)
+        select b.caliber, l.level, l.region, b.kind, date_trunc('month', b.period_on)::date,
                date_trunc('month', b.recorded_at at time zone 'Asia/Shanghai')::date,
                sum(b.cases), sum(b.case_value), sum(b.fines), sum(b.confiscations), sum(b.police)
-        from totals_batch b
-        cross join lateral (values (1::smallint, left(b.region, 2) || '0000'), (2::smallint, left(b.region, 4) || '00'), (3::smallint, b.region)) as l(level, region)
-        group by 1, 2, 3, 4, 5, 6, 7, 8
-        on conflict (caliber, level, region, month, kind, flags, campaigns, recorded_month) do update set
+        from {0} b
+        cross join lateral (values (1::smallint, left(b.region, 2) || '0000'), (2::smallint, left(b.region, 4) || '00')) as l(level, region)
+        group by 1, 2, 3, 4, 5, 6
+        on conflict (caliber, level, region, month, kind, recorded_month) do update set
             cases = t.cases + excluded.cases,
             case_value = t.case_value + excluded.case_value,
             fines = t.fines + excluded.fines,

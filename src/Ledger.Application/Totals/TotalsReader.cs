@@ -152,7 +152,11 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         if (query.Campaign is { } campaign) filters.Append($" and campaigns @> array[{P(campaign, NpgsqlDbType.Text)}]");
         if (query.Flag is { } flag) filters.Append($" and flags @> array[{P(flag, NpgsqlDbType.Text)}]");
 
-        var (fullFrom, fullUntil) = WholeMonthsWithin(period);
+        // The monthly sums answer for provinces and cities without flag or campaign conditions; anything finer
+        // (a county, a city's counties, flags, campaigns) is summed from the change log.
+        var monthlyLevel = by == TotalsGrouping.Region ? groupLevel : Math.Max(level, 1);
+        var useMonthly = monthlyLevel <= 2 && query.Flag is null && query.Campaign is null && by != TotalsGrouping.Campaign;
+        var (fullFrom, fullUntil) = useMonthly ? WholeMonthsWithin(period) : (period.Start, period.Start);
         var parts = new List<string>();
         var zone = DecisionContext.Zone;
         var asOf = query.AsOf;
@@ -161,7 +165,6 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         // 1. Whole months from the monthly sums, at the level that answers the question directly.
         if (fullFrom < fullUntil)
         {
-            var monthlyLevel = by == TotalsGrouping.Region ? groupLevel : Math.Max(level, 1);
             var region = query.Region is null ? ""
                 : monthlyLevel == level ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
                 : $" and left(region, {(level == 1 ? 2 : 4)}) = {P(query.Region.Value[..(level == 1 ? 2 : 4)], NpgsqlDbType.Text)}";
@@ -174,9 +177,10 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
 
         // 2. Partial months at either end from the change log; 3. for as-of, the whole months' changes recorded in
         // the as-of instant's own month, which the monthly sums (by recorded month) cannot split.
+        // A range over the codes under the region, so the (caliber, region, period) index applies.
         var changeRegion = query.Region is null ? ""
             : level == 3 ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
-            : $" and left(region, {(level == 1 ? 2 : 4)}) = {P(query.Region.Value[..(level == 1 ? 2 : 4)], NpgsqlDbType.Text)}";
+            : $" and region between {P(query.Region.Value[..(level == 1 ? 2 : 4)] + (level == 1 ? "0000" : "00"), NpgsqlDbType.Text)} and {P(query.Region.Value[..(level == 1 ? 2 : 4)] + (level == 1 ? "9999" : "99"), NpgsqlDbType.Text)}";
         var upTo = asOfParameter is null ? "" : $" and recorded_at <= {asOfParameter}";
         var edges = new List<(LocalDate From, LocalDate To)>();
         if (fullFrom >= fullUntil) edges.Add((period.Start, period.End));

@@ -1,0 +1,327 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Ledger.Application.Projections;
+using Ledger.Application.Simulation;
+using Ledger.Application.Totals;
+using Ledger.Domain;
+using Ledger.EventStore;
+using Ledger.EventStore.Hosting;
+using Ledger.EventStore.Migrations;
+using NodaTime;
+using Npgsql;
+using Spectre.Console;
+
+namespace Ledger.Cli;
+
+/// <summary>
+/// <c>ledger bench totals</c>: ten years of simulated cases across every province (about ten events a case), bulk
+/// loaded; the projection rebuilt; then the officials' two typical questions asked through the public query path,
+/// current and as of an instant, each beside the same answer computed by a plain GROUP BY over the events table.
+/// The answers must agree, or the benchmark fails.
+/// </summary>
+internal static class TotalsBenchmark
+{
+    private const string Database = "ledger_bench_totals";
+    private const double RebuildTarget = 50_000;
+    private const double CurrentTargetMs = 50;
+    private const double AsOfTargetMs = 200;
+
+    public static async Task<int> RunAsync(ParseResult parse, long targetEvents, int runs, int baselineRuns, bool keep, CancellationToken ct)
+    {
+        if (targetEvents is < 10_000 or > 100_000_000) throw new CliInputException($"--events: between 10000 and 100000000 (got {targetEvents})");
+        if (runs is < 10 or > 10_000) throw new CliInputException($"--runs: between 10 and 10000 (got {runs})");
+        if (baselineRuns is < 1 or > 100) throw new CliInputException($"--baseline-runs: between 1 and 100 (got {baselineRuns})");
+        var connections = await Cli.ConnectAsync(parse, ct);
+        var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, Database, ct);
+        try
+        {
+            await using var ownerSource = LedgerDatabase.CreateDataSource(owner);
+            await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+            var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
+            await using var dataSource = LedgerDatabase.CreateDataSource(application);
+            var store = new PostgresEventStore(dataSource);
+
+            AnsiConsole.MarkupLine($"[bold]bench totals[/] in database {Database} ({Environment.ProcessorCount} cores)");
+            var existing = await ScalarAsync<long>(ownerSource, "select count(*) from ledger.events");
+            double? loadRate = null;
+            if (existing == 0)
+                loadRate = await LoadAsync(ownerSource, targetEvents, ct);
+            else
+                AnsiConsole.MarkupLine($"reusing the {existing:N0} events already loaded (--keep); load not measured");
+            var events = await ScalarAsync<long>(ownerSource, "select count(*) from ledger.events");
+            var cases = await ScalarAsync<long>(ownerSource, "select count(*) from ledger.streams");
+            AnsiConsole.MarkupLine($"dataset: {events:N0} events, {cases:N0} cases, {await ScalarAsync<long>(ownerSource, "select count(distinct data->>'region') from ledger.events where event_type in ('lead_registered.v1', 'dispute_requested.v1')"):N0} regions, {await ScalarAsync<string>(ownerSource, "select pg_size_pretty(pg_total_relation_size('ledger.events'))")} of events");
+
+            var watch = Stopwatch.StartNew();
+            var lastShown = 0L;
+            var applied = await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).RebuildAsync(p =>
+            {
+                if (p.Applied - lastShown < p.Total / 10) return;
+                lastShown = p.Applied;
+                AnsiConsole.MarkupLine($"  rebuild: {p.Applied:N0} / {p.Total:N0} events, {p.Applied / watch.Elapsed.TotalSeconds:N0} events/s");
+            }, ct: ct);
+            var rebuildRate = applied / watch.Elapsed.TotalSeconds;
+            AnsiConsole.MarkupLine($"rebuild: {applied:N0} events in {watch.Elapsed.TotalSeconds:0.0} s = [bold]{rebuildRate:N0} events/s[/]");
+            await using (var analyze = ownerSource.CreateCommand("analyze ledger.totals_changes; analyze ledger.totals_monthly"))
+                await analyze.ExecuteNonQueryAsync(ct);
+
+            var reader = new TotalsReader(dataSource, SystemClock.Instance);
+            var now = SystemClock.Instance.GetCurrentInstant();
+            // Mid-month on purpose: the as-of path reads that month's changes from the change log.
+            const string asOf = "2021-02-17T10:00+08:00";
+            var scenarios = new (string Name, TotalsQuery Query, double TargetMs)[]
+            {
+                ("province-year-kind (150000, 2020, trademark infringement), current",
+                    TotalsQuery.Parse("150000", "2020-01-01", "2020-12-31", "trademark_infringement", null, null, null, "closed", null, null, now), CurrentTargetMs),
+                ("province-year-kind, as of " + asOf,
+                    TotalsQuery.Parse("150000", "2020-01-01", "2020-12-31", "trademark_infringement", null, null, null, "closed", asOf, null, now), AsOfTargetMs),
+                ("national 2016–2020 by province, current",
+                    TotalsQuery.Parse(null, "2016-01-01", "2020-12-31", null, null, null, "region", "closed", null, null, now), CurrentTargetMs),
+                ("national 2016–2020 by province, as of " + asOf,
+                    TotalsQuery.Parse(null, "2016-01-01", "2020-12-31", null, null, null, "region", "closed", asOf, null, now), AsOfTargetMs),
+            };
+
+            var table = new Table().AddColumns("query (caliber closed)", "ledger p50", "ledger p99", "target p99", "plain GROUP BY p50", "ratio (p50)", "answers");
+            var allAgree = true;
+            var allMet = rebuildRate >= RebuildTarget;
+            foreach (var (name, query, target) in scenarios)
+            {
+                TotalsReport report = null!;
+                for (var i = 0; i < 5; i++) report = await reader.QueryAsync(query, ct);
+                var ledgerTimes = new List<double>();
+                for (var i = 0; i < runs; i++)
+                {
+                    var t = Stopwatch.StartNew();
+                    report = await reader.QueryAsync(query, ct);
+                    ledgerTimes.Add(t.Elapsed.TotalMilliseconds);
+                }
+                var baselineTimes = new List<double>();
+                Dictionary<string, TotalsFigures> baseline = [];
+                for (var i = 0; i < baselineRuns; i++)
+                {
+                    var t = Stopwatch.StartNew();
+                    baseline = await PlainGroupByAsync(dataSource, query, ct);
+                    baselineTimes.Add(t.Elapsed.TotalMilliseconds);
+                }
+                var ours = query.By == TotalsGrouping.None
+                    ? new Dictionary<string, TotalsFigures> { [""] = report.Total.Figures }
+                    : report.Lines.Where(l => l.Figures != TotalsFigures.Zero).ToDictionary(l => l.Key, l => l.Figures);
+                var agree = ours.Count == baseline.Count && ours.All(o => baseline.TryGetValue(o.Key, out var b) && b == o.Value);
+                allAgree &= agree;
+                var p99 = Percentile(ledgerTimes, 0.99);
+                allMet &= p99 <= target;
+                table.AddRow(Markup.Escape(name), Ms(Percentile(ledgerTimes, 0.5)), Ms(p99), $"≤ {target:0} ms {(p99 <= target ? "[green]met[/]" : "[red]not met[/]")}",
+                    Ms(Percentile(baselineTimes, 0.5)), $"{Percentile(baselineTimes, 0.5) / Percentile(ledgerTimes, 0.5):N0}× faster",
+                    agree ? $"[green]agree[/] ({report.Total.Figures.Cases:N0} cases, 罚没 {report.Total.Figures.FinesAndConfiscations} yuan)" : "[red]DIFFER[/]");
+            }
+            AnsiConsole.Write(table);
+            var summary = new Table().AddColumns("measure", "result", "target");
+            if (loadRate is { } rate) summary.AddRow("load (simulate + COPY, overlapped)", $"{rate:N0} events/s", "—");
+            summary.AddRow("projection rebuild", $"{rebuildRate:N0} events/s", $"≥ {RebuildTarget:N0} {(rebuildRate >= RebuildTarget ? "[green]met[/]" : "[red]not met[/]")}");
+            summary.AddRow("ledger query runs per scenario / baseline runs", $"{runs} / {baselineRuns}", "");
+            AnsiConsole.Write(summary);
+            if (!allAgree) AnsiConsole.MarkupLine("[red]The ledger's totals and the plain GROUP BY differ.[/]");
+            return allAgree ? ExitCodes.Ok : ExitCodes.Failure;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var admin = NpgsqlDataSource.Create(connections.Owner);
+                await using var drop = admin.CreateCommand($"drop database if exists {Database} with (force)");
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private static string Ms(double ms) => $"{ms:0.0} ms";
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>About 1,500 bureaus: the 31 mainland provinces, eight cities each, six counties a city, and the
+    /// city and province bureaus themselves.</summary>
+    private static RegionCode[] Regions()
+    {
+        var regions = new List<RegionCode>();
+        foreach (var province in RegionCode.ProvinceNames.Keys.Where(p => p is not ("710000" or "810000" or "820000")))
+        {
+            regions.Add(RegionCode.Parse(province));
+            for (var city = 1; city <= 8; city++)
+            {
+                regions.Add(RegionCode.Parse($"{province[..2]}{city:00}00"));
+                for (var county = 1; county <= 6; county++) regions.Add(RegionCode.Parse($"{province[..2]}{city:00}{county:00}"));
+            }
+        }
+        return [.. regions];
+    }
+
+    /// <summary>Simulates cases month by month on the thread pool and copies each month's events, in recording
+    /// order, while the next month is simulated.</summary>
+    private static async Task<double> LoadAsync(NpgsqlDataSource owner, long targetEvents, CancellationToken ct)
+    {
+        var regions = Regions();
+        var first = new LocalDate(2016, 1, 1);
+        const int months = 120;
+        var horizon = first.PlusMonths(months).PlusDays(-1);
+        // About 9.4 events a case in the simulator's mix.
+        var casesPerMonth = (int)Math.Ceiling(targetEvents / 9.4 / months);
+        var channel = Channel.CreateBounded<List<EventRow>>(2);
+        var watch = Stopwatch.StartNew();
+        long loaded = 0;
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await SimulateAsync();
+                channel.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                channel.Writer.Complete(e);
+            }
+        }, ct);
+
+        async Task SimulateAsync()
+        {
+            var pending = new PriorityQueue<EventRow, (Instant, string, long)>(Comparer<(Instant, string, long)>.Create((a, b) =>
+            {
+                var c = a.Item1.CompareTo(b.Item1);
+                if (c != 0) return c;
+                c = string.CompareOrdinal(a.Item2, b.Item2);
+                return c != 0 ? c : a.Item3.CompareTo(b.Item3);
+            }));
+            for (var month = 0; month <= months; month++)
+            {
+                if (month < months)
+                {
+                    var monthStart = first.PlusMonths(month);
+                    var days = monthStart.Calendar.GetDaysInMonth(monthStart.Year, monthStart.Month);
+                    var generated = new IReadOnlyList<EventRow>[casesPerMonth];
+                    Parallel.For(0, casesPerMonth, i =>
+                    {
+                        var index = month * casesPerMonth + i;
+                        var random = new Random(unchecked(index * 7_919 + 17));
+                        var region = regions[random.Next(regions.Length)];
+                        var simulated = new CaseSimulator(random, horizon).Simulate(
+                            $"{region.Value}-{monthStart.Year}-{index:0000000}", region, monthStart.PlusDays(random.Next(days)));
+                        generated[i] = BulkLoader.RowsOf(simulated);
+                    });
+                    foreach (var rows in generated)
+                    foreach (var row in rows)
+                        pending.Enqueue(row, (row.RecordedAt, row.StreamId, row.Version));
+                }
+                var until = month < months ? first.PlusMonths(month + 1).AtStartOfDayInZone(DecisionContext.Zone).ToInstant() : Instant.MaxValue;
+                var chunk = new List<EventRow>();
+                while (pending.TryPeek(out var next, out _) && next.RecordedAt < until) chunk.Add(pending.Dequeue());
+                if (chunk.Count > 0) await channel.Writer.WriteAsync(chunk, ct);
+            }
+        }
+
+        await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
+        {
+            loaded += await BulkLoader.CopyAsync(owner, chunk, ct);
+            if (loaded / 1_000_000 != (loaded - chunk.Count) / 1_000_000)
+                AnsiConsole.MarkupLine($"  loaded {loaded:N0} events, {loaded / watch.Elapsed.TotalSeconds:N0} events/s");
+        }
+        await producer;
+        var rate = loaded / watch.Elapsed.TotalSeconds;
+        AnsiConsole.MarkupLine($"load: {loaded:N0} events in {watch.Elapsed.TotalSeconds:0.0} s = [bold]{rate:N0} events/s[/] (simulated through the domain's Decide, chained, COPY)");
+        await using (var analyze = owner.CreateCommand("analyze ledger.events; analyze ledger.streams"))
+        {
+            analyze.CommandTimeout = 0;
+            await analyze.ExecuteNonQueryAsync(ct);
+        }
+        return rate;
+    }
+
+    /// <summary>
+    /// The baseline: the same answer straight from the events table with one GROUP BY and no projection — each
+    /// closed case's latest facts as recorded up to the as-of instant. It reads the event types the simulator
+    /// writes (a review's varied items replace the decision's; a correction's region or kind replaces the lead's).
+    /// </summary>
+    private static async Task<Dictionary<string, TotalsFigures>> PlainGroupByAsync(NpgsqlDataSource dataSource, TotalsQuery query, CancellationToken ct)
+    {
+        if (query.Caliber != Caliber.Closed) throw new InvalidOperationException("the baseline counts closed cases");
+        var group = query.By == TotalsGrouping.Region ? "left(f.region, 2) || '0000'" : "''";
+        var regionFilter = query.Region is null ? "" : $"and left(f.region, {(query.Region.Level == RegionLevel.Province ? 2 : query.Region.Level == RegionLevel.City ? 4 : 6)}) = @prefix";
+        var sql = $"""
+            with ev as (
+                select stream_id, version, event_type, data from ledger.events where recorded_at <= @as_of
+            ), closed as (
+                select distinct on (stream_id) stream_id, (data->>'on')::date as closed_on
+                from ev where event_type = 'case_closed.v1' order by stream_id, version desc
+            ), facts as (
+                select e.* from ev e join closed c using (stream_id) where c.closed_on between @from and @to
+            ), opened as (
+                select distinct on (stream_id) stream_id, data->>'region' as region, coalesce(data->>'kind', 'patent_infringement_dispute') as kind
+                from facts where event_type in ('lead_registered.v1', 'dispute_requested.v1') order by stream_id, version
+            ), region_fix as (
+                select distinct on (stream_id) stream_id, data->>'region' as region
+                from facts where event_type = 'case_details_corrected.v1' and data->>'region' is not null order by stream_id, version desc
+            ), kind_fix as (
+                select distinct on (stream_id) stream_id, data->>'kind' as kind
+                from facts where event_type = 'case_details_corrected.v1' and data->>'kind' is not null order by stream_id, version desc
+            ), assessed as (
+                select distinct on (stream_id) stream_id, coalesce(data->'turnover'->>'amount', data->'goods_value'->>'amount', '0')::numeric as case_value
+                from facts where event_type = 'amounts_assessed.v2' order by stream_id, version desc
+            ), decision as (
+                select distinct on (stream_id) stream_id, event_type, data
+                from facts where event_type in ('penalty_decided.v1', 'no_penalty_decided.v1', 'case_transferred.v1', 'filing_withdrawn.v1',
+                    'dispute_adjudicated.v1', 'mediation_agreed.v1', 'dispute_withdrawn.v1')
+                    or (event_type = 'review_concluded.v1' and data->>'outcome' = 'varied')
+                order by stream_id, version desc
+            ), money as (
+                select d.stream_id,
+                    coalesce(sum((i->>'amount')::numeric) filter (where i->>'kind' = 'fine'), 0) as fines,
+                    coalesce(sum((i->>'amount')::numeric) filter (where i->>'kind' = 'confiscation_of_gains'), 0) as confiscations,
+                    bool_or(d.event_type = 'case_transferred.v1' and d.data->>'target' = 'police') as police
+                from decision d
+                left join lateral jsonb_array_elements(case d.event_type when 'penalty_decided.v1' then d.data->'items'
+                    when 'review_concluded.v1' then d.data->'varied_items' else '[]'::jsonb end) as i on true
+                group by d.stream_id
+            ), f as (
+                select c.stream_id, coalesce(rf.region, o.region) as region, coalesce(kf.kind, o.kind) as kind,
+                    coalesce(a.case_value, 0) as case_value, coalesce(m.fines, 0) as fines, coalesce(m.confiscations, 0) as confiscations,
+                    coalesce(m.police, false) as police
+                from closed c join opened o using (stream_id)
+                left join region_fix rf using (stream_id) left join kind_fix kf using (stream_id)
+                left join assessed a using (stream_id) left join money m using (stream_id)
+                where c.closed_on between @from and @to
+            )
+            select {group} as grp, count(*), sum(f.case_value), sum(f.fines), sum(f.confiscations), count(*) filter (where f.police)
+            from f where (@kinds::text[] is null or f.kind = any(@kinds)) {regionFilter}
+            group by grp
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        command.Parameters.AddWithValue("as_of", (query.AsOf ?? SystemClock.Instance.GetCurrentInstant()).ToDateTimeUtc());
+        command.Parameters.AddWithValue("from", query.Period.Start.ToDateOnly());
+        command.Parameters.AddWithValue("to", query.Period.End.ToDateOnly());
+        command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
+        {
+            Value = query.Kinds is { } kinds ? kinds.Select(k => SnakeCase.Of(k)).ToArray() : DBNull.Value,
+        });
+        if (query.Region is { } region)
+            command.Parameters.AddWithValue("prefix", region.Value[..(region.Level == RegionLevel.Province ? 2 : region.Level == RegionLevel.City ? 4 : 6)]);
+        var result = new Dictionary<string, TotalsFigures>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            result[reader.GetString(0)] = new TotalsFigures(reader.GetInt64(1), Money.FromYuan(reader.GetDecimal(2)), Money.FromYuan(reader.GetDecimal(3)),
+                Money.FromYuan(reader.GetDecimal(4)), reader.GetInt64(5));
+        return result;
+    }
+}
