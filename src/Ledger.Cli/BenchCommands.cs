@@ -33,7 +33,7 @@ public static class BenchCommands
         var events = new Option<long>("--events") { Description = "Events to simulate and load (default 10,000,000)", DefaultValueFactory = _ => 10_000_000 };
         var runs = new Option<int>("--runs") { Description = "Timed runs of each ledger query (default 200)", DefaultValueFactory = _ => 200 };
         var baselineRuns = new Option<int>("--baseline-runs") { Description = "Timed runs of each plain GROUP BY (default 3)", DefaultValueFactory = _ => 3 };
-        var keep = new Option<bool>("--keep") { Description = $"Keep the benchmark database and reuse its events next time (no load measured then)" };
+        var keep = new Option<bool>("--keep") { Description = "Keep the benchmark database and reuse its events next time (no load measured then)" };
         var totals = new Command("totals", "Load ten years of simulated cases, rebuild the totals projection, time totals queries against a plain GROUP BY")
         {
             events, runs, baselineRuns, keep,

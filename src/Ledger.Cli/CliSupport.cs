@@ -78,18 +78,17 @@ public static class Cli
 /// <summary>Parses instants given on the command line.</summary>
 public static class InstantArgument
 {
-    private static readonly NodaTime.Text.IPattern<NodaTime.OffsetDateTime>[] Patterns =
-    [
-        NodaTime.Text.OffsetDateTimePattern.ExtendedIso,
-        NodaTime.Text.OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>"),
-    ];
-
     /// <summary>"2021-02-01T00:00+08:00", "2021-02-01T00:00:00Z" and the like; anything else names the argument.</summary>
     public static NodaTime.Instant Parse(string text, string argument)
     {
-        foreach (var pattern in Patterns)
-            if (pattern.Parse(text) is { Success: true } parsed) return parsed.Value.ToInstant();
-        throw new CliInputException($"{argument}: '{text}' is not an instant; write it in ISO 8601 with an offset, such as 2021-02-01T00:00+08:00 or 2021-01-31T16:00:00Z");
+        try
+        {
+            return Ledger.Application.Totals.TotalsQuery.ParseInstant(text, argument);
+        }
+        catch (Ledger.Domain.DomainRuleViolation e)
+        {
+            throw new CliInputException(e.Message);
+        }
     }
 
     /// <summary>An instant as China Standard Time with its offset, the way officials read it.</summary>

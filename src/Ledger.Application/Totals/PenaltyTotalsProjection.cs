@@ -4,7 +4,6 @@ using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using NodaTime;
-using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,20 +38,24 @@ public sealed record TotalsChange(
 /// <summary>
 /// The penalty totals projection: folds each case's events with the domain's own <see cref="CaseModel.Evolve"/>
 /// and records the changes of its contribution (<c>ledger.totals_changes</c>) and their monthly sums per region
-/// level (<c>ledger.totals_monthly</c>). Case states are cached in memory between batches; a case not in the cache
-/// (or cached at another version) is restored from the event store, so the cache is only ever a shortcut.
+/// level (<c>ledger.totals_monthly</c>). Case states are held in memory between batches; a case not held (or held
+/// at another version) is restored from the event store, so the cache is only ever a shortcut.
 /// </summary>
 public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheLimit = 250_000) : IProjection
 {
     /// <summary>The projection's name.</summary>
     public const string ProjectionName = "penalty_totals";
 
-    private readonly Dictionary<string, CaseState> committed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CaseState> pending = new(StringComparer.Ordinal);
-    // The contribution of each held state, so each event computes only the new one.
-    private readonly ConditionalWeakTable<CaseState, CaseContribution?> contributions = new();
+    // A case as last folded, with what it adds, so each event computes only the new contribution.
+    private sealed record Held(CaseState State, CaseContribution? Contribution);
 
-    /// <summary>The cache is unbounded while rebuilding (every case is seen in order) and bounded otherwise.</summary>
+    private static readonly Held Nothing = new(CaseState.Initial, null);
+    private readonly Dictionary<string, Held> committed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Held> pending = new(StringComparer.Ordinal);
+    // While rebuilding: the COPY of the previous page, still running on the connection.
+    private Task rebuildWrite = Task.CompletedTask;
+
+    /// <summary>While rebuilding, every case is seen in order and only unfinished ones are held; otherwise the cache is bounded.</summary>
     internal bool Rebuilding { get; set; }
 
     public string Name => ProjectionName;
@@ -62,6 +65,7 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
         committed.Clear();
         pending.Clear();
         rebuildSums.Clear();
+        rebuildWrite = Task.CompletedTask;
         Rebuilding = true;
         await using var truncate = new NpgsqlCommand("truncate ledger.totals_changes, ledger.totals_monthly", connection, transaction);
         await truncate.ExecuteNonQueryAsync(ct);
@@ -78,13 +82,25 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
         for (var i = 0; i < caseEvents.Count; i++)
         {
             var recorded = caseEvents[i];
-            var before = StateBefore(recorded);
-            var after = CaseModel.Evolve(before, decoded[i]);
-            pending[recorded.StreamId] = after;
-            var old = contributions.TryGetValue(before, out var known) ? known : CaseContribution.Of(before);
+            var before = HeldBefore(recorded);
+            var after = CaseModel.Evolve(before.State, decoded[i]);
             var now = CaseContribution.Of(after);
-            contributions.AddOrUpdate(after, now);
-            changes.AddRange(TotalsChange.Between(recorded, old, now));
+            pending[recorded.StreamId] = new Held(after, now);
+            changes.AddRange(TotalsChange.Between(recorded, before.Contribution, now));
+        }
+        if (Rebuilding)
+        {
+            // A rebuild meets every case; holding the finished ones would keep a million states in memory. The few
+            // that hear of a review after closing are restored from the store.
+            foreach (var recorded in caseEvents)
+                if (pending.TryGetValue(recorded.StreamId, out var held) && IsFinished(held.State)) pending.Remove(recorded.StreamId);
+            if (changes.Count == 0) return;
+            foreach (var change in changes) AddToRebuildSums(change);
+            // The previous page's COPY ran on the connection while this page was decoded and folded: wait for it,
+            // then let this page's run while the runner reads and folds the next.
+            await rebuildWrite;
+            rebuildWrite = WriteAsync(changes, connection, transaction, ct);
+            return;
         }
         if (changes.Count > 0) await WriteAsync(changes, connection, transaction, ct);
     }
@@ -92,7 +108,7 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
     public void Committed()
     {
         if (!Rebuilding && committed.Count + pending.Count > cacheLimit) committed.Clear();
-        foreach (var (caseId, state) in pending) committed[caseId] = state;
+        foreach (var (caseId, held) in pending) committed[caseId] = held;
         pending.Clear();
         Rebuilding = false;
     }
@@ -102,6 +118,7 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
         committed.Clear();
         pending.Clear();
         rebuildSums.Clear();
+        rebuildWrite = Task.CompletedTask;
         Rebuilding = false;
     }
 
@@ -128,14 +145,17 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
         }
     }
 
-    private CaseState? Cached(string caseId) =>
-        pending.TryGetValue(caseId, out var state) || committed.TryGetValue(caseId, out state) ? state : null;
+    private static bool IsFinished(CaseState state) =>
+        state.Status is CaseStatus.Closed or CaseStatus.NotFiled or CaseStatus.LeadTransferred && !state.ReviewPending;
 
-    private CaseState StateBefore(RecordedEvent recorded)
+    private Held? Cached(string caseId) =>
+        pending.TryGetValue(caseId, out var held) || committed.TryGetValue(caseId, out held) ? held : null;
+
+    private Held HeldBefore(RecordedEvent recorded)
     {
-        if (recorded.Version == 1) return CaseState.Initial;
-        var state = Cached(recorded.StreamId);
-        return state?.Version == recorded.Version - 1 ? state
+        if (recorded.Version == 1) return Nothing;
+        var held = Cached(recorded.StreamId);
+        return held?.State.Version == recorded.Version - 1 ? held
             : throw new InvalidOperationException($"case {recorded.StreamId}: version {recorded.Version} arrived without version {recorded.Version - 1} before it");
     }
 
@@ -147,12 +167,15 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
         foreach (var e in events)
         {
             if (!seen.Add(e.StreamId) || e.Version == 1) continue;
-            if (Cached(e.StreamId)?.Version != e.Version - 1) missing.Add((e.StreamId, e.Version - 1));
+            if (Cached(e.StreamId)?.State.Version != e.Version - 1) missing.Add((e.StreamId, e.Version - 1));
         }
         if (missing.Count == 0) return;
         var loaded = await store.ReadStreamPrefixesAsync(missing, ct);
         foreach (var (caseId, prefix) in loaded)
-            pending[caseId] = CaseModel.Replay(prefix.Select(Deserialize));
+        {
+            var state = CaseModel.Replay(prefix.Select(Deserialize));
+            pending[caseId] = new Held(state, CaseContribution.Of(state));
+        }
     }
 
     private readonly record struct MonthlyKey(string Caliber, short Level, string Region, string Kind, LocalDate Month, LocalDate RecordedMonth);
@@ -189,6 +212,8 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
 
     public async Task CompleteRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
+        await rebuildWrite;
+        rebuildWrite = Task.CompletedTask;
         await using (var copy = await connection.BeginBinaryImportAsync(
             "copy ledger.totals_monthly (caliber, level, region, kind, month, recorded_month, cases, case_value, fines, confiscations, police) " +
             "from stdin (format binary)", ct))
@@ -231,7 +256,6 @@ public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheL
         {
             foreach (var change in changes)
             {
-                if (Rebuilding) AddToRebuildSums(change);
                 var c = change.Contribution;
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(change.Position, NpgsqlDbType.Bigint, ct);
