@@ -85,10 +85,19 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
         return new GlobalCheckpoint(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1));
     }
 
-    /// <summary>Applies batches until the projection has every committed event; returns how many it applied.</summary>
-    public async Task<long> CatchUpAsync(Action<ProjectionProgress>? progress = null, CancellationToken ct = default)
+    /// <summary>
+    /// Applies batches until every event committed before the call is applied; returns how many it applied. The
+    /// commit-order reader never passes a transaction still running anywhere in the cluster (it may yet commit a
+    /// lower position), so this waits for such transactions, at most <paramref name="maxWait"/> (default 30 s);
+    /// after that it returns and the projection's status shows what is still behind.
+    /// </summary>
+    public async Task<long> CatchUpAsync(Action<ProjectionProgress>? progress = null, CancellationToken ct = default, TimeSpan? maxWait = null)
     {
         var total = progress is null ? 0 : (await StatusAsync(store.DataSource, projection.Name, ct)).EventsBehind;
+        long target;
+        await using (var last = store.DataSource.CreateCommand("select coalesce(max(position), 0) from ledger.events"))
+            target = (long)(await last.ExecuteScalarAsync(ct))!;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         long applied = 0;
         while (true)
         {
@@ -101,10 +110,26 @@ public sealed class ProjectionRunner(PostgresEventStore store, IProjection proje
             {
                 continue; // another runner applied that batch; read the checkpoint again
             }
-            if (count == 0) return applied;
-            applied += count;
-            progress?.Invoke(new ProjectionProgress(applied, Math.Max(total, applied)));
+            if (count > 0)
+            {
+                applied += count;
+                progress?.Invoke(new ProjectionProgress(applied, Math.Max(total, applied)));
+                continue;
+            }
+            if (!await BehindAsync(target, ct) || waited.Elapsed > (maxWait ?? TimeSpan.FromSeconds(30))) return applied;
+            await Task.Delay(20, ct);
         }
+    }
+
+    /// <summary>True while a committed event at or below <paramref name="position"/> is not yet applied.</summary>
+    private async Task<bool> BehindAsync(long position, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand(
+            "select exists (select 1 from ledger.events e join ledger.projections p on p.name = $1 " +
+            "where (e.transaction_id, e.position) > (p.transaction_id, p.position) and e.position <= $2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = projection.Name });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position });
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>
