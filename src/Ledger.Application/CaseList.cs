@@ -10,6 +10,24 @@ public sealed record CaseListQuery(
     RegionCode? Region = null, CaseStatus? Status = null, IReadOnlyList<CaseKind>? Kinds = null, string? Flag = null, string? Campaign = null,
     bool Overdue = false, LocalDate? FiledFrom = null, LocalDate? FiledTo = null, int Limit = 50, int Offset = 0)
 {
+    /// <summary>Reads a list query from text as clients type it (CLI options, HTTP query parameters), naming each bad parameter.</summary>
+    public static CaseListQuery Parse(
+        string? region, string? status, string? kind, string? flag, string? campaign, bool overdue, string? filedFrom, string? filedTo, int limit, int offset)
+    {
+        CaseStatus? parsedStatus = string.IsNullOrWhiteSpace(status) ? null : Totals.TotalsQuery.Choice(status, "status", CaseStatus.None);
+        if (parsedStatus == CaseStatus.None) throw new DomainRuleViolation("status", "'none' is not a status a recorded case can have");
+        return new CaseListQuery(
+            string.IsNullOrWhiteSpace(region) ? null : RegionCode.Parse(region.Trim(), "region"),
+            parsedStatus,
+            string.IsNullOrWhiteSpace(kind) ? null : CaseKinds.ParseList(kind, "kind"),
+            Totals.TotalsQuery.Word(flag, "flag", 64),
+            Totals.TotalsQuery.Word(campaign, "campaign", 64),
+            overdue,
+            filedFrom is null ? null : Totals.TotalsQuery.ParseDate(filedFrom, "filed_from"),
+            filedTo is null ? null : Totals.TotalsQuery.ParseDate(filedTo, "filed_to"),
+            limit, offset).Validated();
+    }
+
     /// <summary>Checks the paging and date bounds, naming the parameter at fault.</summary>
     public CaseListQuery Validated()
     {

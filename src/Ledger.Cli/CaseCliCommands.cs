@@ -45,14 +45,9 @@ public static class CaseCliCommands
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var output = TotalsCommands.Format(parse.GetValue(format));
-            var query = TotalsCommands.Arguments(() => new CaseListQuery(
-                parse.GetValue(region) is { } r ? RegionCode.Parse(r.Trim(), "region") : null,
-                parse.GetValue(status) is { } s ? ParseStatus(s) : null,
-                parse.GetValue(kind) is { } k ? [.. k.Split(',').SelectMany(x => CaseKinds.Parse(x, "kind")).Distinct()] : null,
-                parse.GetValue(flag), parse.GetValue(campaign), parse.GetValue(overdue),
-                parse.GetValue(filedFrom) is { } f ? ParseDate(f, "filed_from") : null,
-                parse.GetValue(filedTo) is { } t ? ParseDate(t, "filed_to") : null,
-                parse.GetValue(limit), parse.GetValue(offset)).Validated());
+            var query = TotalsCommands.Arguments(() => CaseListQuery.Parse(parse.GetValue(region), parse.GetValue(status), parse.GetValue(kind),
+                parse.GetValue(flag), parse.GetValue(campaign), parse.GetValue(overdue), parse.GetValue(filedFrom), parse.GetValue(filedTo),
+                parse.GetValue(limit), parse.GetValue(offset)));
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
             var today = SystemClock.Instance.GetCurrentInstant().InZone(China).Date;
             var (items, total) = await CaseList.QueryAsync(dataSource, query, today, ct);
@@ -66,7 +61,12 @@ public static class CaseCliCommands
                     var columns = Row(items.FirstOrDefault() ?? Empty).Keys;
                     Console.Out.Write(string.Join(',', columns) + "\r\n");
                     foreach (var item in items)
-                        Console.Out.Write(string.Join(',', Row(item).Values.Select(v => v is string text && text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : v?.ToString())) + "\r\n");
+                        Console.Out.Write(string.Join(',', Row(item).Values.Select(v => Ledger.Application.Totals.TotalsReportFormats.Quote(v switch
+                        {
+                            null => "",
+                            bool b => b ? "true" : "false",
+                            _ => Convert.ToString(v, CultureInfo.InvariantCulture)!,
+                        }))) + "\r\n");
                     break;
                 default:
                     var table = new Table().AddColumns("case", "v", "status", "kind", "region", "party", "filed", "decided", "closed", "罚没 (yuan)", "next due");
@@ -95,19 +95,6 @@ public static class CaseCliCommands
 
     private static string? Iso(LocalDate? date) => date?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
     private static string Date(LocalDate? date) => Iso(date) ?? "";
-
-    private static CaseStatus ParseStatus(string text)
-    {
-        foreach (var status in Enum.GetValues<CaseStatus>())
-            if (status != CaseStatus.None && SnakeCase.Of(status) == text.Trim().Replace('-', '_').ToLowerInvariant()) return status;
-        throw new DomainRuleViolation("status", $"'{text}' is not one of {string.Join(", ", Enum.GetValues<CaseStatus>().Where(s => s != CaseStatus.None).Select(s => SnakeCase.Of(s)))}");
-    }
-
-    private static LocalDate ParseDate(string text, string field)
-    {
-        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(text.Trim());
-        return parsed.Success ? parsed.Value : throw new DomainRuleViolation(field, $"'{text}' is not a date; write yyyy-MM-dd");
-    }
 
     private static Argument<string> CaseIdArgument() => new("id") { Description = "The case id, e.g. 140824-2025-012" };
 

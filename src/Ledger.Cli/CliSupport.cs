@@ -92,7 +92,7 @@ public static class InstantArgument
     }
 
     /// <summary>An instant as China Standard Time with its offset, the way officials read it.</summary>
-    public static string Format(NodaTime.Instant instant) => Ledger.Application.Totals.TotalsReportFormats.Instant(instant);
+    public static string Format(NodaTime.Instant instant) => Ledger.Application.Totals.TotalsReportFormats.ChinaTime(instant);
 }
 
 /// <summary>An argument that breaks a rule; the message names the argument and the rule.</summary>

@@ -257,7 +257,7 @@ internal static class TotalsBenchmark
     {
         if (query.Caliber != Caliber.Closed) throw new InvalidOperationException("the baseline counts closed cases");
         var group = query.By == TotalsGrouping.Region ? "left(f.region, 2) || '0000'" : "''";
-        var regionFilter = query.Region is null ? "" : $"and left(f.region, {(query.Region.Level == RegionLevel.Province ? 2 : query.Region.Level == RegionLevel.City ? 4 : 6)}) = @prefix";
+        var regionFilter = query.Region is null ? "" : $"and left(f.region, {query.Region.Prefix.Length}) = @prefix";
         var sql = $"""
             with ev as (
                 select stream_id, version, event_type, data from ledger.events where recorded_at <= @as_of
@@ -316,7 +316,7 @@ internal static class TotalsBenchmark
             Value = query.Kinds is { } kinds ? kinds.Select(k => SnakeCase.Of(k)).ToArray() : DBNull.Value,
         });
         if (query.Region is { } region)
-            command.Parameters.AddWithValue("prefix", region.Value[..(region.Level == RegionLevel.Province ? 2 : region.Level == RegionLevel.City ? 4 : 6)]);
+            command.Parameters.AddWithValue("prefix", region.Prefix);
         var result = new Dictionary<string, TotalsFigures>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

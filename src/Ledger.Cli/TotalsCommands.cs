@@ -88,7 +88,7 @@ public static class TotalsCommands
         AnsiConsole.MarkupLine($"[bold]Penalty totals[/] · {Markup.Escape(TotalsQuery.RegionLabel(q.Region))} · {q.Period.Start:yyyy-MM-dd}..{q.Period.End:yyyy-MM-dd}" +
             (filters.Length > 0 ? $" · {Markup.Escape(filters)}" : ""));
         AnsiConsole.MarkupLine($"caliber [bold]{SnakeCase.Of(q.Caliber)}[/]: counted by {Markup.Escape(TotalsReportFormats.CaliberBasis(q.Caliber))} · " +
-            (report.Current ? $"current, as of {TotalsReportFormats.Instant(report.AsOf)}" : $"[bold]as of {TotalsReportFormats.Instant(report.AsOf)}[/] (what the ledger knew then)"));
+            (report.Current ? $"current, as of {TotalsReportFormats.ChinaTime(report.AsOf)}" : $"[bold]as of {TotalsReportFormats.ChinaTime(report.AsOf)}[/] (what the ledger knew then)"));
         AnsiConsole.Write(FiguresTable(q.By == TotalsGrouping.None ? "" : SnakeCase.Of(q.By), report.Lines, report.Total, l => l.Figures));
         if (report.ComparedPeriod is { } compared)
         {
@@ -134,8 +134,8 @@ public static class TotalsCommands
             await using var dataSource = await OpenAsync(parse, ct);
             var table = new Table().AddColumns("projection", "position (xid:position)", "events applied", "last event recorded", "behind (events)", "updated", "rebuilt");
             foreach (var p in await ProjectionRunner.StatusAsync(dataSource, ct))
-                table.AddRow(p.Name, p.Checkpoint.ToString(), N(p.EventsApplied), p.LastRecordedAt is { } l ? TotalsReportFormats.Instant(l) : "—",
-                    N(p.EventsBehind), TotalsReportFormats.Instant(p.UpdatedAt), p.RebuiltAt is { } r ? TotalsReportFormats.Instant(r) : "never");
+                table.AddRow(p.Name, p.Checkpoint.ToString(), N(p.EventsApplied), p.LastRecordedAt is { } l ? TotalsReportFormats.ChinaTime(l) : "—",
+                    N(p.EventsBehind), TotalsReportFormats.ChinaTime(p.UpdatedAt), p.RebuiltAt is { } r ? TotalsReportFormats.ChinaTime(r) : "never");
             AnsiConsole.Write(table);
             return ExitCodes.Ok;
         }));

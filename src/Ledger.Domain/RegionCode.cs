@@ -51,6 +51,9 @@ public sealed record RegionCode
         : Value.EndsWith("00", StringComparison.Ordinal) ? RegionLevel.City
         : RegionLevel.County;
 
+    /// <summary>The digits every code within this one starts with: "14" for a province, "1408" for a city, all six for a county.</summary>
+    public string Prefix => Level switch { RegionLevel.Province => Value[..2], RegionLevel.City => Value[..4], _ => Value };
+
     /// <summary>The province this code belongs to ("140000").</summary>
     public RegionCode Province => new(Value[..2] + "0000");
 

@@ -92,6 +92,10 @@ public static class CaseKinds
     public static readonly IReadOnlyList<CaseKind> Patent =
         [CaseKind.PatentCounterfeiting, CaseKind.PatentAgency, CaseKind.OtherPatent, CaseKind.PatentInfringementDispute];
 
+    /// <summary>A comma-separated list of kinds and groups ("trademark,patent_agency"), each checked as <see cref="Parse"/> does.</summary>
+    public static IReadOnlyList<CaseKind> ParseList(string text, string field = "kind") =>
+        [.. text.Split(',').SelectMany(k => Parse(k, field)).Distinct()];
+
     /// <summary>The row's name in the official table, after its snake-case key: "trademark_infringement 商标侵权假冒".</summary>
     public static string Label(string key) => key + (key switch
     {

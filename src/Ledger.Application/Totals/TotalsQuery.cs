@@ -71,7 +71,7 @@ public sealed record TotalsQuery(
         return new TotalsQuery(
             regionCode,
             new DateInterval(start, end),
-            string.IsNullOrWhiteSpace(kind) ? null : [.. kind.Split(',').SelectMany(k => CaseKinds.Parse(k, "kind")).Distinct()],
+            string.IsNullOrWhiteSpace(kind) ? null : CaseKinds.ParseList(kind, "kind"),
             Word(campaign, "campaign", 64),
             Word(flag, "flag", 64),
             Choice<TotalsGrouping>(by, "by", TotalsGrouping.None),
@@ -109,7 +109,7 @@ public sealed record TotalsQuery(
 
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
 
-    private static LocalDate ParseDate(string? text, string field)
+    internal static LocalDate ParseDate(string? text, string field)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new DomainRuleViolation(field, "is required: a date such as 2020-01-01");
         var parsed = DatePattern.Parse(text.Trim());
@@ -131,7 +131,7 @@ public sealed record TotalsQuery(
         throw new DomainRuleViolation(field, $"'{text}' is not an instant; write it in ISO 8601 with an offset, such as 2021-02-01T00:00+08:00 or 2021-01-31T16:00:00Z");
     }
 
-    private static string? Word(string? text, string field, int maxLength)
+    internal static string? Word(string? text, string field, int maxLength)
     {
         if (text is null) return null;
         var trimmed = text.Trim();
@@ -140,7 +140,7 @@ public sealed record TotalsQuery(
         return trimmed;
     }
 
-    private static T Choice<T>(string? text, string field, T fallback) where T : struct, Enum
+    internal static T Choice<T>(string? text, string field, T fallback) where T : struct, Enum
     {
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         var word = text.Trim().Replace('-', '_').ToLowerInvariant();

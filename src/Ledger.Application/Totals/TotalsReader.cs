@@ -167,7 +167,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         {
             var region = query.Region is null ? ""
                 : monthlyLevel == level ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
-                : $" and left(region, {(level == 1 ? 2 : 4)}) = {P(query.Region.Value[..(level == 1 ? 2 : 4)], NpgsqlDbType.Text)}";
+                : $" and left(region, {query.Region.Prefix.Length}) = {P(query.Region.Prefix, NpgsqlDbType.Text)}";
             var recorded = asOf is { } instant
                 ? $" and recorded_month < {P(MonthOf(instant, zone).ToDateOnly(), NpgsqlDbType.Date)}" : "";
             parts.Add(Select(by, "month", "region", "ledger.totals_monthly",
@@ -180,7 +180,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         // A range over the codes under the region, so the (caliber, region, period) index applies.
         var changeRegion = query.Region is null ? ""
             : level == 3 ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
-            : $" and region between {P(query.Region.Value[..(level == 1 ? 2 : 4)] + (level == 1 ? "0000" : "00"), NpgsqlDbType.Text)} and {P(query.Region.Value[..(level == 1 ? 2 : 4)] + (level == 1 ? "9999" : "99"), NpgsqlDbType.Text)}";
+            : $" and region between {P(query.Region.Value, NpgsqlDbType.Text)} and {P(query.Region.Prefix.PadRight(6, '9'), NpgsqlDbType.Text)}";
         var upTo = asOfParameter is null ? "" : $" and recorded_at <= {asOfParameter}";
         var edges = new List<(LocalDate From, LocalDate To)>();
         if (fullFrom >= fullUntil) edges.Add((period.Start, period.End));

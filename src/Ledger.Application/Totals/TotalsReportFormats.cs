@@ -22,12 +22,12 @@ public static class TotalsReportFormats
         _ => "closing date (结案)",
     };
 
-    private static readonly OffsetDateTimePattern ChinaTime =
+    private static readonly OffsetDateTimePattern ChinaTimePattern =
         OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm':'ss;FFFFFFo<+HH:mm>");
 
     /// <summary>An instant as China Standard Time with its offset ("2021-02-01T00:00:00+08:00"), to the microsecond
     /// PostgreSQL keeps, so it can be passed back as an as-of instant.</summary>
-    public static string Instant(Instant instant) => ChinaTime.Format(instant.InZone(DecisionContext.Zone).ToOffsetDateTime());
+    public static string ChinaTime(Instant instant) => ChinaTimePattern.Format(instant.InZone(DecisionContext.Zone).ToOffsetDateTime());
 
     /// <summary>Yuan as 万元 with two decimals, rounded half away from zero (tables only; exports keep yuan).</summary>
     public static string TenThousands(Money amount) =>
@@ -49,7 +49,7 @@ public static class TotalsReportFormats
             json.WriteStartObject();
             json.WriteString("caliber", SnakeCase.Of(query.Caliber));
             json.WriteString("caliber_basis", CaliberBasis(query.Caliber));
-            json.WriteString("as_of", Instant(report.AsOf));
+            json.WriteString("as_of", ChinaTime(report.AsOf));
             json.WriteBoolean("current", report.Current);
             json.WriteString("region", query.Region?.Value);
             json.WriteString("region_name", TotalsQuery.RegionLabel(query.Region));
@@ -71,7 +71,7 @@ public static class TotalsReportFormats
             json.WriteString("name", report.Projection.Name);
             json.WriteString("checkpoint", report.Projection.Checkpoint.ToString());
             json.WriteNumber("events_applied", report.Projection.EventsApplied);
-            json.WriteString("last_recorded_at", report.Projection.LastRecordedAt is { } last ? Instant(last) : null);
+            json.WriteString("last_recorded_at", report.Projection.LastRecordedAt is { } last ? ChinaTime(last) : null);
             json.WriteNumber("events_behind", report.Projection.EventsBehind);
             json.WriteEndObject();
             json.WriteStartArray("lines");
@@ -129,7 +129,7 @@ public static class TotalsReportFormats
             var f = line.Figures;
             var cells = new List<string>
             {
-                SnakeCase.Of(query.Caliber), Instant(report.AsOf), query.Region?.Value ?? "all", Iso(query.Period.Start), Iso(query.Period.End),
+                SnakeCase.Of(query.Caliber), ChinaTime(report.AsOf), query.Region?.Value ?? "all", Iso(query.Period.Start), Iso(query.Period.End),
                 SnakeCase.Of(query.By), line.Key, line.Label,
                 f.Cases.ToString(CultureInfo.InvariantCulture), f.CaseValue.ToString(), f.Fines.ToString(), f.Confiscations.ToString(),
                 f.FinesAndConfiscations.ToString(), f.TransferredToPolice.ToString(CultureInfo.InvariantCulture),
@@ -145,6 +145,7 @@ public static class TotalsReportFormats
         return text.ToString();
     }
 
-    private static string Quote(string cell) =>
+    /// <summary>A CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.</summary>
+    public static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
 }
