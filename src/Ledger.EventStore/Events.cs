@@ -8,9 +8,13 @@ namespace Ledger.EventStore;
 public sealed record NewEvent(Guid EventId, string Type, JsonElement Data);
 
 /// <summary>One append: events for one stream, the version the writer expects, and the metadata every event
-/// carries (a JSON object with at least <c>actor</c>; usually built with <see cref="EventMetadata"/>).</summary>
+/// carries (a JSON object with at least <c>actor</c>; usually built with <see cref="EventMetadata"/>).
+/// <paramref name="RecordedInSource"/> is for imports only: the instant the system of record the events come from
+/// recorded them. It becomes their <c>recorded_at</c> (never in the future, never before the stream's last event);
+/// the metadata must then name the source (<c>source</c>), and the database adds <c>imported_at</c>.</summary>
 public sealed record AppendRequest(
-    string StreamId, string StreamType, ExpectedVersion Expected, IReadOnlyList<NewEvent> Events, JsonElement Metadata);
+    string StreamId, string StreamType, ExpectedVersion Expected, IReadOnlyList<NewEvent> Events, JsonElement Metadata,
+    Instant? RecordedInSource = null);
 
 /// <summary>The outcome of an append. <see cref="AlreadyRecorded"/> is true when the events were found from an
 /// earlier attempt (an idempotent retry): the result is the original one and nothing new was written.</summary>
@@ -19,7 +23,9 @@ public sealed record AppendResult(
 
 /// <summary>Who did it and why, as stored with each event: the audit trail's "user" (等保2.0 asks for time,
 /// user, event type and outcome).</summary>
-public sealed record EventMetadata(string Actor, Guid CorrelationId, Guid? CausationId = null, string? Command = null, string? IdempotencyKey = null)
+/// <remarks><see cref="Source"/> names the system of record an imported event comes from (a file, an old case system).</remarks>
+public sealed record EventMetadata(
+    string Actor, Guid CorrelationId, Guid? CausationId = null, string? Command = null, string? IdempotencyKey = null, string? Source = null)
 {
     public JsonElement ToJson()
     {
@@ -31,6 +37,7 @@ public sealed record EventMetadata(string Actor, Guid CorrelationId, Guid? Causa
         if (CausationId is { } causation) fields["causation_id"] = causation;
         if (Command is not null) fields["command"] = Command;
         if (IdempotencyKey is not null) fields["idempotency_key"] = IdempotencyKey;
+        if (Source is not null) fields["source"] = Source;
         return JsonSerializer.SerializeToElement(fields);
     }
 }

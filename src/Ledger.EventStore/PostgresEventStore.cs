@@ -39,7 +39,7 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         var events = request.Events;
         await using var command = new NpgsqlCommand(
             "select stream_version, first_position, last_position, recorded_at, already_recorded " +
-            "from ledger.append_events($1, $2, $3, $4, $5, $6, $7)", connection, transaction);
+            "from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = request.Expected.Value });
@@ -54,6 +54,11 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         {
             NpgsqlDbType = NpgsqlDbType.Jsonb,
             TypedValue = request.Metadata.GetRawText(),
+        });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.TimestampTz,
+            Value = request.RecordedInSource is { } source ? source.ToDateTimeUtc() : DBNull.Value,
         });
         try
         {
@@ -82,6 +87,10 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
             // Two different appends carrying the same event id raced; the other one committed first.
             throw new EventIdReusedException(
                 "event id reused: another append recorded one of these event ids concurrently; an event id names exactly one event", e);
+        }
+        catch (PostgresException e) when (e.SqlState == "LE004")
+        {
+            throw new EventStoreValidationException("recordedInSource", e.MessageText);
         }
         catch (PostgresException e) when (e.SqlState == "22023")
         {
@@ -131,6 +140,11 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         if (!request.Metadata.TryGetProperty("actor", out var actor) || actor.ValueKind != JsonValueKind.String
             || string.IsNullOrWhiteSpace(actor.GetString()))
             throw new EventStoreValidationException("metadata.actor", "is required: every event records who recorded it");
+        if (request.Metadata.TryGetProperty("imported_at", out _))
+            throw new EventStoreValidationException("metadata.imported_at", "is stamped by the ledger on import, never supplied by the writer");
+        if (request.RecordedInSource is not null && (!request.Metadata.TryGetProperty("source", out var source)
+            || source.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(source.GetString())))
+            throw new EventStoreValidationException("metadata.source", "is required with recordedInSource: an import names the system of record it comes from");
     }
 
     private static void ValidateStreamId(string? streamId)
