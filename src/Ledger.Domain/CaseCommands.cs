@@ -15,6 +15,7 @@ public abstract record CaseCommand
     public abstract LocalDate On { get; init; }
 
     /// <summary>The command's name as clients spell it: <c>register_lead</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string Name => SnakeCase.Of(GetType().Name);
 
     /// <summary>Registers a lead (线索登记); starts a penalty case.</summary>

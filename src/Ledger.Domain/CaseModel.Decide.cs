@@ -115,8 +115,9 @@ public static partial class CaseModel
 
         var disputeOnly = command is AcceptDispute or RecordDisputeAnswer or HoldOralHearing or AdjudicateDispute
             or RecordMediationAgreement or RecordJudicialConfirmation or WithdrawDispute;
+        // A request outside the bureau's jurisdiction goes to the competent one (专利行政执法办法: 管辖), as a penalty lead does.
         var shared = command is SuspendCase or ResumeCase or ExtendDecisionPeriod or CloseCase or ApplyForReview
-            or ConcludeReview or RecordEvidence or CorrectCaseDetails or AgreeJointHandling;
+            or ConcludeReview or RecordEvidence or CorrectCaseDetails or AgreeJointHandling or TransferLead;
         if (state.Procedure == Procedure.PatentDispute && !disputeOnly && !shared)
             throw Refuse("case", $"{command.Name} belongs to the penalty procedure; a patent infringement dispute is adjudicated or mediated, never fined (专利法第六十五条)");
         if (state.Procedure == Procedure.Penalty && disputeOnly)

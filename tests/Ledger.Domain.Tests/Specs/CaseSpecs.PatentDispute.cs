@@ -40,4 +40,18 @@ public sealed partial class CaseSpecs
     public void GivenAcceptedDispute_WhenAHandlerApprovesTheAdjudication_ThenRefused() =>
         Given(VaseRequest, VaseAccepted).When(new AdjudicateDispute(D(2024, 7, 1), "运市监专裁〔2024〕1号", AdjudicationFinding.Infringes, Li.CertificateNumber))
             .ThenFails("approved_by", "handler");
+
+    [Fact]
+    public void GivenADisputeRequest_WhenTransferredToTheCompetentBureau_ThenItLeavesAndIsNeverCounted()
+    {
+        var yongchuan = RegionCode.Parse("500118");
+        var transferred = Given(VaseRequest).When(new TransferLead(D(2024, 5, 8), yongchuan, "侵权行为地在重庆市永川区，移送有管辖权的部门"))
+            .Then(new CaseEvent.LeadTransferred(D(2024, 5, 8), yongchuan, "侵权行为地在重庆市永川区，移送有管辖权的部门"));
+        transferred.Status.ShouldBe(CaseStatus.LeadTransferred);
+        CaseContribution.Of(transferred).ShouldBeNull();
+    }
+
+    [Fact]
+    public void GivenAnAcceptedDispute_WhenTransferredAsALead_ThenRefusedBecauseItIsNoLongerALead() =>
+        Given(VaseRequest, VaseAccepted).When(new TransferLead(D(2024, 5, 20), RegionCode.Parse("500118"), "x")).ThenFails("case", "transfer_lead is not possible");
 }
