@@ -14,6 +14,18 @@ public sealed record CommandEnvelope(string CaseId, string Actor, string Idempot
 /// </summary>
 public sealed record CommandOutcome(string CaseId, long FromVersion, long ToVersion, IReadOnlyList<string> EventTypes, bool AlreadyApplied, Instant RecordedAt);
 
+/// <summary>One action of a sequence on a case (an import): the command, who recorded it under which key, and when its source recorded it.</summary>
+public sealed record SequencedCommand(CaseCommand Command, string Actor, string IdempotencyKey, Instant? RecordedInSource);
+
+/// <summary>The command at <see cref="Index"/> of a sequence was refused; nothing of the sequence was written.</summary>
+public sealed class CommandInSequenceRefused(int index, DomainRuleViolation violation) : Exception($"command {index}: {violation.Message}", violation)
+{
+    /// <summary>Which command of the sequence.</summary>
+    public int Index { get; } = index;
+    /// <summary>The field and rule.</summary>
+    public DomainRuleViolation Violation { get; } = violation;
+}
+
 /// <summary>
 /// Loads a case, decides, and appends with the expected version; the case view is written in the same transaction.
 /// On a concurrent change it reloads and decides again, a bounded number of times, unless the sender pinned the
@@ -29,9 +41,7 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
     public async Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, CaseCommand command, CancellationToken ct = default)
     {
         CaseIds.Validate(envelope.CaseId);
-        if (string.IsNullOrWhiteSpace(envelope.Actor)) throw new DomainRuleViolation("actor", "every command names who records it");
-        if (string.IsNullOrWhiteSpace(envelope.IdempotencyKey) || envelope.IdempotencyKey.Length > 200)
-            throw new DomainRuleViolation("idempotency_key", "every command carries an idempotency key of 1 to 200 characters");
+        CheckEnvelope(envelope);
 
         if (await FindEarlierOutcomeAsync(envelope, command, ct) is { } earlier) return earlier;
 
@@ -44,12 +54,7 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
 
             var context = contextAt(clock.GetCurrentInstant());
             var events = CaseModel.Decide(command, state, context);
-            if (events.Count > MaxEventsPerCommand) throw new InvalidOperationException("a command decided more events than the handler allows");
-            var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(envelope, i), CaseEventSerializer.TypeNameOf(e), CaseEventSerializer.SerializeToElement(e))).ToList();
-            var metadata = new EventMetadata(envelope.Actor, DeterministicId.From($"ledger/command/{envelope.CaseId}/{envelope.IdempotencyKey}"),
-                Command: command.Name, IdempotencyKey: envelope.IdempotencyKey).ToJson();
-            var request = new AppendRequest(envelope.CaseId, CaseHistory.StreamType,
-                state.Version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(state.Version), newEvents, metadata);
+            var (request, newEvents) = AppendRequestFor(envelope, command, events, state, source: null, recordedInSource: null);
 
             try
             {
@@ -74,6 +79,108 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
                 throw new DomainRuleViolation("idempotency_key", $"'{envelope.IdempotencyKey}' was already used for a different command on case {envelope.CaseId}");
             }
         }
+    }
+
+    /// <summary>
+    /// Records a sequence of actions on one case — an import — in one transaction: each command is decided on the state
+    /// the ones before it made, at the instant its source recorded it (or now), and appended with that instant; commands
+    /// whose idempotency key the case already holds are skipped, so a re-import writes nothing. The case view is written
+    /// once, at the end. Throws <see cref="CommandInSequenceRefused"/> naming the command that was refused; nothing of
+    /// the sequence is then written.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandOutcome>> HandleSequenceAsync(
+        string caseId, IReadOnlyList<SequencedCommand> commands, string source, CancellationToken ct = default)
+    {
+        CaseIds.Validate(caseId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var history = await CaseHistory.LoadAsync(store, caseId, ct: ct);
+            var recordedKeys = RecordedCommands(history);
+            var state = history.State;
+            var outcomes = new List<CommandOutcome>(commands.Count);
+            try
+            {
+                await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                Instant? lastRecorded = null;
+                for (var index = 0; index < commands.Count; index++)
+                {
+                    var item = commands[index];
+                    var envelope = new CommandEnvelope(caseId, item.Actor, item.IdempotencyKey);
+                    try
+                    {
+                        if (recordedKeys.TryGetValue(item.IdempotencyKey, out var earlier))
+                        {
+                            if (earlier != item.Command.Name)
+                                throw new DomainRuleViolation("idempotency_key", $"'{item.IdempotencyKey}' was already used on case {caseId} for {earlier}, not {item.Command.Name}");
+                            outcomes.Add(new CommandOutcome(caseId, 0, 0, [], AlreadyApplied: true, item.RecordedInSource ?? clock.GetCurrentInstant()));
+                            continue;
+                        }
+                        CheckEnvelope(envelope);
+                        var events = CaseModel.Decide(item.Command, state, contextAt(item.RecordedInSource ?? clock.GetCurrentInstant()));
+                        var (request, newEvents) = AppendRequestFor(envelope, item.Command, events, state, source, item.RecordedInSource);
+                        var result = await store.AppendAsync(request, connection, transaction, ct);
+                        state = events.Aggregate(state, CaseModel.Evolve);
+                        lastRecorded = result.RecordedAt;
+                        outcomes.Add(new CommandOutcome(caseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
+                            [.. newEvents.Select(e => e.Type)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant()));
+                    }
+                    catch (DomainRuleViolation violation)
+                    {
+                        throw new CommandInSequenceRefused(index, violation);
+                    }
+                    catch (EventStoreValidationException e) when (e.Field == "recordedInSource")
+                    {
+                        throw new CommandInSequenceRefused(index, new DomainRuleViolation("recorded_at", e.Rule));
+                    }
+                    catch (EventIdReusedException)
+                    {
+                        throw new CommandInSequenceRefused(index, new DomainRuleViolation("idempotency_key",
+                            $"'{item.IdempotencyKey}' was already used for a different command on case {caseId}"));
+                    }
+                }
+                if (lastRecorded is { } recordedAt)
+                {
+                    var now = contextAt(clock.GetCurrentInstant());
+                    await CaseViewWriter.UpsertAsync(connection, transaction, caseId, state, now.Calendar, now.Today, recordedAt, ct);
+                }
+                await transaction.CommitAsync(ct);
+                return outcomes;
+            }
+            catch (ConcurrencyException) when (attempt < maxAttempts)
+            {
+                // Someone recorded an action on the case meanwhile: decide the whole sequence again on the new state.
+            }
+        }
+    }
+
+    /// <summary>The idempotency keys a case's history holds, with the command each recorded.</summary>
+    private static Dictionary<string, string> RecordedCommands(CaseHistory history)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in history.Entries)
+            if (CaseHistoryEntry.MetadataText(entry.Recorded, "idempotency_key") is { } key)
+                keys.TryAdd(key, entry.Command ?? "");
+        return keys;
+    }
+
+    private static void CheckEnvelope(CommandEnvelope envelope)
+    {
+        if (string.IsNullOrWhiteSpace(envelope.Actor)) throw new DomainRuleViolation("actor", "every command names who records it");
+        if (string.IsNullOrWhiteSpace(envelope.IdempotencyKey) || envelope.IdempotencyKey.Length > 200)
+            throw new DomainRuleViolation("idempotency_key", "every command carries an idempotency key of 1 to 200 characters");
+    }
+
+    private static (AppendRequest Request, List<NewEvent> Events) AppendRequestFor(
+        CommandEnvelope envelope, CaseCommand command, IReadOnlyList<CaseEvent> events, CaseState state, string? source, Instant? recordedInSource)
+    {
+        if (events.Count > MaxEventsPerCommand) throw new InvalidOperationException("a command decided more events than the handler allows");
+        var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(envelope, i), CaseEventSerializer.TypeNameOf(e), CaseEventSerializer.SerializeToElement(e))).ToList();
+        var metadata = new EventMetadata(envelope.Actor, DeterministicId.From($"ledger/command/{envelope.CaseId}/{envelope.IdempotencyKey}"),
+            Command: command.Name, IdempotencyKey: envelope.IdempotencyKey, Source: source).ToJson();
+        var request = new AppendRequest(envelope.CaseId, CaseHistory.StreamType,
+            state.Version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(state.Version), newEvents, metadata, recordedInSource);
+        return (request, newEvents);
     }
 
     private static Guid EventIdFor(CommandEnvelope envelope, int index) =>

@@ -175,6 +175,18 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
             Instant.FromDateTimeUtc(reader.GetDateTime(4)), Instant.FromDateTimeUtc(reader.GetDateTime(5)));
     }
 
+    /// <summary>The ids among <paramref name="streamIds"/> that name existing streams (one round trip, for batch work such as imports).</summary>
+    public async Task<IReadOnlySet<string>> ExistingStreamsAsync(IReadOnlyCollection<string> streamIds, CancellationToken ct = default)
+    {
+        foreach (var id in streamIds) ValidateStreamId(id);
+        await using var command = DataSource.CreateCommand("select stream_id from ledger.streams where stream_id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. streamIds] });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) existing.Add(reader.GetString(0));
+        return existing;
+    }
+
     /// <summary>Reads a stream in version order, optionally only versions within [from, to] and only what had
     /// been recorded at <paramref name="recordedAtOrBefore"/> (time travel: the stream as the ledger knew it then).</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(

@@ -1,0 +1,138 @@
+using Ledger.Application.Reference;
+using Ledger.Application.Totals;
+using Ledger.Domain;
+using Ledger.EventStore;
+using Ledger.EventStore.Tests;
+
+namespace Ledger.Application.Tests;
+
+/// <summary>
+/// The acceptance test of the reference dataset: loaded into a fresh database through command handling, it reproduces
+/// every figure of shared/reference-figures.md through the query path of <c>ledger totals</c>, as of the publication
+/// instants; the current figures differ exactly by the listed corrections; and loading again writes nothing.
+/// </summary>
+public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference loaded) : IClassFixture<ReferenceDatasetTests.LoadedReference>
+{
+    /// <summary>The dataset loaded once into a fresh database for all the tests of this class.</summary>
+    public sealed class LoadedReference : IAsyncLifetime
+    {
+        public TestDatabase Db { get; private set; } = null!;
+        public PostgresEventStore Store { get; private set; } = null!;
+        public ReferenceDataset Dataset { get; } = ReferenceDataset.Generate();
+        public IReadOnlyList<ReproducedFigure> Figures { get; private set; } = [];
+        public long EventsAfterFirstLoad { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            Db = await TestDatabase.CreateAsync();
+            Store = new PostgresEventStore(Db.App);
+            var loader = new ReferenceLoader(Store, SystemClock.Instance);
+            await loader.LoadAsync(Dataset);
+            EventsAfterFirstLoad = await Db.CountEventsAsync();
+            Figures = await loader.ReproduceAsync(Dataset);
+        }
+
+        public async Task DisposeAsync() => await Db.DisposeAsync();
+    }
+
+    private TestDatabase Db => loaded.Db;
+    private PostgresEventStore Store => loaded.Store;
+    private ReferenceDataset Dataset => loaded.Dataset;
+    private IReadOnlyList<ReproducedFigure> Figures => loaded.Figures;
+    private long EventsAfterFirstLoad => loaded.EventsAfterFirstLoad;
+
+    [Fact]
+    public void EveryPublishedFigureIsReproducedAsOfItsPublication()
+    {
+        Figures.Count.ShouldBe(11);
+        foreach (var reproduced in Figures)
+            foreach (var (what, published, actual, matches) in reproduced.Figure.Compare(reproduced.AsPublished))
+                matches.ShouldBeTrue($"{reproduced.Figure.Label}: {what} published {published}, reproduced {actual}");
+        // Spelled out for the two Figures a reader checks first.
+        var trademark2020 = Figures.Single(f => f.Figure.Label == "2020 trademark infringement").AsPublished;
+        (trademark2020.Cases, trademark2020.CaseValue, trademark2020.FinesAndConfiscations)
+            .ShouldBe((287L, Money.FromYuan(7_905_700), Money.FromYuan(4_336_600)));
+        var taiyuan = Figures.Single(f => f.Figure.Region == "140100").AsPublished;
+        taiyuan.Cases.ShouldBe(569);
+        taiyuan.Fines.ShouldBeGreaterThanOrEqualTo(Money.FromYuan(5_475_000));
+        taiyuan.Fines.ShouldBeLessThan(Money.FromYuan(5_476_000));
+    }
+
+    [Fact]
+    public void CurrentFiguresDifferFromThePublishedOnesExactlyByTheListedCorrections()
+    {
+        Dataset.Corrections.Count.ShouldBeGreaterThanOrEqualTo(1);
+        Figures.Count(f => f.Corrections.Count > 0).ShouldBeGreaterThanOrEqualTo(2, "a correction should touch several published Figures");
+        foreach (var f in Figures)
+        {
+            var finesChange = f.Corrections.Sum(c => c.FinesAfter.Fen - c.FinesBefore.Fen);
+            var confiscationsChange = f.Corrections.Sum(c => c.ConfiscationsAfter.Fen - c.ConfiscationsBefore.Fen);
+            (f.Current.Cases - f.AsPublished.Cases).ShouldBe(0, f.Figure.Label);
+            (f.Current.CaseValue.Fen - f.AsPublished.CaseValue.Fen).ShouldBe(0, f.Figure.Label);
+            (f.Current.Fines.Fen - f.AsPublished.Fines.Fen).ShouldBe(finesChange, f.Figure.Label);
+            (f.Current.Confiscations.Fen - f.AsPublished.Confiscations.Fen).ShouldBe(confiscationsChange, f.Figure.Label);
+        }
+    }
+
+    [Fact]
+    public async Task TheCorrectionsAreRecordedAfterPublicationAsReviewOutcomes()
+    {
+        foreach (var correction in Dataset.Corrections)
+        {
+            var history = await CaseHistory.LoadAsync(Store, correction.CaseId);
+            var last = history.Entries[^1];
+            last.Event.ShouldBeOfType<CaseEvent.ReviewConcluded>();
+            last.Recorded.RecordedAt.ShouldBe(correction.RecordedAt);
+            history.State.ClosedOn.ShouldBe(correction.ClosedOn);
+            // As the ledger knew the case when the figure was published, the original decision stood.
+            var published = correction.Region.Value.StartsWith("15", StringComparison.Ordinal) ? ReferenceDataset.InnerMongoliaPublished : ReferenceDataset.TaiyuanPublished;
+            var then = await CaseHistory.LoadAsync(Store, correction.CaseId, asOf: published);
+            then.State.AmountImposed.ShouldBe(correction.FinesBefore + correction.ConfiscationsBefore);
+            history.State.AmountImposed.ShouldBe(correction.FinesAfter + correction.ConfiscationsAfter);
+        }
+    }
+
+    [Fact]
+    public async Task LoadingTwiceWritesNothingNew()
+    {
+        var again = await new ReferenceLoader(Store, SystemClock.Instance).LoadAsync(ReferenceDataset.Generate());
+
+        again.ActionsWritten.ShouldBe(0);
+        again.ActionsAlreadyRecorded.ShouldBe(Dataset.Actions.Count);
+        (await Db.CountEventsAsync()).ShouldBe(EventsAfterFirstLoad);
+    }
+
+    [Fact]
+    public async Task TheYunchengShoeShopIsAnInnocentSellerWithNoPenaltyAndTheSupplierLeadSentToLinfen()
+    {
+        var shoes = await CaseHistory.LoadAsync(Store, "140824-2025-0012");
+
+        shoes.State.Decision!.Kind.ShouldBe(DecisionKind.NoPenalty);
+        shoes.State.CaseValue.ShouldBe(Money.FromYuan(6_410));
+        shoes.State.InnocentSellerSupplier.ShouldNotBeNull();
+        shoes.State.ReferredLeads.ShouldBe([RegionCode.Parse("141000")]);
+        shoes.State.Status.ShouldBe(CaseStatus.Closed);
+        shoes.Entries[0].Recorded.RecordedAt.InZone(DecisionContext.Zone).Date.ShouldBe(new LocalDate(2025, 2, 19));
+        Dataset.NamedCases.Count.ShouldBe(7);
+        foreach (var (caseId, _) in Dataset.NamedCases)
+            (await Store.GetStreamAsync(caseId)).ShouldNotBeNull(caseId);
+    }
+
+    [Fact]
+    public void TheDatasetHasTheVarietyOfRealCaseLoads()
+    {
+        var commands = Dataset.Actions.GroupBy(a => a.Command.Name).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var name in new[] { "decide_no_penalty", "transfer_case", "apply_for_review", "conclude_review", "decide_not_to_file", "transfer_lead",
+                     "suspend_case", "request_hearing", "grant_instalments", "record_mediation_agreement", "adjudicate_dispute", "hold_goods" })
+            commands.GetValueOrDefault(name).ShouldBeGreaterThan(0, name);
+        // Cases filed in one year and closed in the next.
+        var crossYear = Dataset.Actions.GroupBy(a => a.CaseId).Count(c =>
+            c.FirstOrDefault(a => a.Command is CaseCommand.FileCase)?.Command.On.Year is { } filed
+            && c.FirstOrDefault(a => a.Command is CaseCommand.CloseCase)?.Command.On.Year is { } closed && closed > filed);
+        crossYear.ShouldBeGreaterThan(50);
+        // Bureaus at every level.
+        var regions = Dataset.Actions.Where(a => a.Command is CaseCommand.RegisterLead).Select(a => ((CaseCommand.RegisterLead)a.Command).Region.Level).Distinct();
+        regions.ShouldBe([RegionLevel.Province, RegionLevel.City, RegionLevel.County], ignoreOrder: true);
+        Dataset.Actions.Select(a => a.IdempotencyKey).Distinct().Count().ShouldBe(Dataset.Actions.Count);
+    }
+}
