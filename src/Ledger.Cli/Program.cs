@@ -12,6 +12,8 @@ root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CaseCliCommands.Create());
 root.Subcommands.Add(TotalsCommands.Totals());
 root.Subcommands.Add(TotalsCommands.Projections());
+root.Subcommands.Add(ImportCommands.Import());
+root.Subcommands.Add(ImportCommands.Reference());
 root.Subcommands.Add(BenchCommands.Create());
 
 var parsed = root.Parse(args);

@@ -64,7 +64,7 @@ public sealed class CaseImporter(PostgresEventStore store, CaseCommandHandler ha
         options.Progress?.Report(new ImportProgress("checked", byCase.Count, byCase.Count, 0));
 
         if (problems.Count > 0 && !options.SkipInvalid)
-            return new ImportReport(actions.Count, byCase.Count, 0, already, 0, problems, [.. refused.Order(StringComparer.Ordinal)], Refused: true);
+            return new ImportReport(actions.Count, byCase.Count, 0, already, 0, Ordered(problems), [.. refused.Order(StringComparer.Ordinal)], Refused: true);
 
         var written = 0L;
         var casesWritten = 0;
@@ -101,8 +101,11 @@ public sealed class CaseImporter(PostgresEventStore store, CaseCommandHandler ha
             problems.Add(late);
             refused.Add(late.CaseId!);
         }
-        return new ImportReport(actions.Count, byCase.Count, written, already, casesWritten, problems, [.. refused.Order(StringComparer.Ordinal)], Refused: false);
+        return new ImportReport(actions.Count, byCase.Count, written, already, casesWritten, Ordered(problems), [.. refused.Order(StringComparer.Ordinal)], Refused: false);
     }
+
+    private static List<ImportProblem> Ordered(List<ImportProblem> problems) =>
+        [.. problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)];
 
     private static ParallelOptions ParallelismOf(ImportOptions options, CancellationToken ct) =>
         new() { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = ct };
