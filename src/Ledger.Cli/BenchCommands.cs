@@ -40,6 +40,16 @@ public static class BenchCommands
         };
         totals.SetAction((parse, ct) => Cli.RunAsync(() => TotalsBenchmark.RunAsync(parse, parse.GetValue(events), parse.GetValue(runs), parse.GetValue(baselineRuns), parse.GetValue(keep), ct)));
         bench.Subcommands.Add(totals);
+
+        var actions = new Option<int>("--actions") { Description = "Actions in the file (default 100,000)", DefaultValueFactory = _ => 100_000 };
+        var baselineActions = new Option<int>("--baseline-actions") { Description = "Actions handled one by one for the baseline (default 5,000)", DefaultValueFactory = _ => 5_000 };
+        var parallel = new Option<int>("--parallel") { Description = "Cases written at once, by the import and the baseline (default 4)", DefaultValueFactory = _ => 4 };
+        var import = new Command("import", "Import a JSON Lines file of simulated case actions; compare with handling each action on its own")
+        {
+            actions, baselineActions, parallel,
+        };
+        import.SetAction((parse, ct) => Cli.RunAsync(() => ImportBenchmark.RunAsync(parse, parse.GetValue(actions), parse.GetValue(baselineActions), parse.GetValue(parallel), ct)));
+        bench.Subcommands.Add(import);
         return bench;
     }
 }
