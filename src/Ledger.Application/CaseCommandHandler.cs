@@ -95,7 +95,7 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
         for (var attempt = 1; ; attempt++)
         {
             var history = await CaseHistory.LoadAsync(store, caseId, ct: ct);
-            var recordedKeys = RecordedCommands(history);
+            var recordedKeys = history.CommandsByIdempotencyKey();
             var state = history.State;
             var outcomes = new List<CommandOutcome>(commands.Count);
             try
@@ -152,16 +152,6 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
                 // Someone recorded an action on the case meanwhile: decide the whole sequence again on the new state.
             }
         }
-    }
-
-    /// <summary>The idempotency keys a case's history holds, with the command each recorded.</summary>
-    private static Dictionary<string, string> RecordedCommands(CaseHistory history)
-    {
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in history.Entries)
-            if (CaseHistoryEntry.MetadataText(entry.Recorded, "idempotency_key") is { } key)
-                keys.TryAdd(key, entry.Command ?? "");
-        return keys;
     }
 
     private static void CheckEnvelope(CommandEnvelope envelope)

@@ -15,6 +15,9 @@ public sealed record CaseHistoryEntry(RecordedEvent Recorded, CaseEvent Event)
     /// <summary>The command that recorded it, when the command handler did.</summary>
     public string? Command => MetadataText(Recorded, "command");
 
+    /// <summary>The idempotency key of the command that recorded it, when it came through command handling.</summary>
+    public string? IdempotencyKey => MetadataText(Recorded, "idempotency_key");
+
     /// <summary>A text field of a recorded event's metadata, or null.</summary>
     public static string? MetadataText(RecordedEvent recorded, string name)
     {
@@ -26,6 +29,15 @@ public sealed record CaseHistoryEntry(RecordedEvent Recorded, CaseEvent Event)
 /// <summary>A case's history up to some point and the state it makes.</summary>
 public sealed record CaseHistory(string CaseId, IReadOnlyList<CaseHistoryEntry> Entries, CaseState State)
 {
+    /// <summary>The idempotency keys the history holds, each with the command recorded under it (what a retry or re-import looks up).</summary>
+    public Dictionary<string, string> CommandsByIdempotencyKey()
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in Entries)
+            if (entry.IdempotencyKey is { } key) keys.TryAdd(key, entry.Command ?? "");
+        return keys;
+    }
+
     /// <summary>The stream type under which cases are stored.</summary>
     public const string StreamType = "enforcement_case";
 

@@ -114,13 +114,8 @@ public sealed class CaseImporter(PostgresEventStore store, CaseCommandHandler ha
     private (string, ImportProblem?, int) Check(string caseId, List<ImportAction> actions, CaseHistory? history)
     {
         var state = history?.State ?? CaseState.Initial;
-        var recorded = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lastRecorded = Instant.MinValue;
-        foreach (var entry in history?.Entries ?? [])
-        {
-            if (CaseHistoryEntry.MetadataText(entry.Recorded, "idempotency_key") is { } key) recorded.TryAdd(key, entry.Command ?? "");
-            lastRecorded = entry.Recorded.RecordedAt;
-        }
+        var recorded = history?.CommandsByIdempotencyKey() ?? [];
+        var lastRecorded = history?.Entries.LastOrDefault()?.Recorded.RecordedAt ?? Instant.MinValue;
         var now = clock.GetCurrentInstant();
         var alreadyRecorded = 0;
         foreach (var action in actions)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Application.Totals;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using NodaTime;
@@ -75,9 +76,7 @@ public static class ImportFile
         var action = Text(row, "action") ?? throw new DomainRuleViolation("action", "every row names its action, such as file_case");
         var actor = Text(row, "actor") ?? throw new DomainRuleViolation("actor", "every row names who recorded the action");
         var on = Text(row, "on") ?? throw new DomainRuleViolation("on", "every row carries the action's effective date (YYYY-MM-DD)");
-        Instant? recordedAt = Text(row, "recorded_at") is { } recorded
-            ? ParseInstant(recorded)
-            : null;
+        Instant? recordedAt = Text(row, "recorded_at") is { } recorded ? TotalsQuery.ParseInstant(recorded, "recorded_at") : null;
         var actionId = Text(row, "action_id");
         if (actionId is { Length: > 200 }) throw new DomainRuleViolation("action_id", "an action id is at most 200 characters");
 
@@ -99,12 +98,6 @@ public static class ImportFile
 
         var idempotencyKey = actionId ?? ContentKey(caseId, action, actor, recordedAt, fields, occurrences);
         return new ImportAction(file, line, caseId, command, actor, recordedAt, idempotencyKey);
-    }
-
-    private static Instant ParseInstant(string text)
-    {
-        try { return JsonSerializer.Deserialize<Instant>(JsonSerializer.Serialize(text), CaseEventSerializer.Options); }
-        catch (JsonException) { throw new DomainRuleViolation("recorded_at", $"'{text}' is not an instant with an offset, such as 2020-06-03T09:30:00+08:00"); }
     }
 
     /// <summary>
