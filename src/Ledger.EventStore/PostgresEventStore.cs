@@ -18,7 +18,9 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
 
     // The text form of the xid8 gets its own name: an output column called transaction_id would take over
     // "order by transaction_id" and sort "1000" before "916".
-    private const string EventColumns =
+    /// <summary>The columns <see cref="ReadRecordedEvent"/> reads, in its order: for callers that join events with
+    /// tables of their own (the verifiable log).</summary>
+    public const string EventColumns =
         "position, event_id, stream_id, version, event_type, data::text, metadata::text, recorded_at, " +
         "transaction_id::text as transaction_id_text, previous_hash, hash";
 
@@ -242,6 +244,12 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         return events.Count == 0 ? null : events[0];
     }
 
+    /// <summary>The condition of commit-order reading, with the checkpoint as $1 (transaction id as text) and $2
+    /// (position): events after the checkpoint whose transaction is older than every running one. Order by
+    /// (transaction_id, position).</summary>
+    public const string CommitOrderAfter =
+        "(transaction_id, position) > ($1::text::xid8, $2) and transaction_id < pg_snapshot_xmin(pg_current_snapshot())";
+
     /// <summary>
     /// Reads all events in commit order after <paramref name="after"/>. Only events of transactions older than
     /// every transaction still running are returned, so an event whose transaction commits late (holding a low
@@ -252,9 +260,7 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         if (maxCount is < 1 or > 100_000) throw new EventStoreValidationException("maxCount", $"must be between 1 and 100000; got {maxCount}");
         await using var command = DataSource.CreateCommand(
             $"select {EventColumns} from ledger.events " +
-            "where (transaction_id, position) > ($1::text::xid8, $2) " +
-            "and transaction_id < pg_snapshot_xmin(pg_current_snapshot()) " +
-            "order by transaction_id, position limit $3");
+            $"where {CommitOrderAfter} order by transaction_id, position limit $3");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after.TransactionId.ToString(CultureInfo.InvariantCulture) });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Position });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = maxCount });
@@ -266,21 +272,22 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
     {
         var events = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            events.Add(new RecordedEvent(
-                reader.GetInt64(0),
-                reader.GetGuid(1),
-                reader.GetString(2),
-                reader.GetInt64(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                reader.GetString(6),
-                Instant.FromDateTimeUtc(reader.GetDateTime(7)),
-                ulong.Parse(reader.GetString(8), CultureInfo.InvariantCulture),
-                (byte[])reader[9],
-                (byte[])reader[10]));
-        }
+        while (await reader.ReadAsync(ct)) events.Add(ReadRecordedEvent(reader));
         return events;
     }
+
+    /// <summary>An event from a row of <see cref="EventColumns"/> starting at column <paramref name="first"/>.</summary>
+    public static RecordedEvent ReadRecordedEvent(NpgsqlDataReader reader, int first = 0) =>
+        new(
+            reader.GetInt64(first),
+            reader.GetGuid(first + 1),
+            reader.GetString(first + 2),
+            reader.GetInt64(first + 3),
+            reader.GetString(first + 4),
+            reader.GetString(first + 5),
+            reader.GetString(first + 6),
+            Instant.FromDateTimeUtc(reader.GetDateTime(first + 7)),
+            ulong.Parse(reader.GetString(first + 8), CultureInfo.InvariantCulture),
+            (byte[])reader[first + 9],
+            (byte[])reader[first + 10]);
 }

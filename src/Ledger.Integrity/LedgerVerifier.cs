@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Ledger.EventStore;
+using Ledger.Integrity.Merkle;
+using Ledger.Integrity.Signing;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Integrity;
+
+/// <summary>One thing that does not verify, and exactly where: stream and version, position, leaf or checkpoint.</summary>
+public sealed record Discrepancy(string What, string? StreamId = null, long? Version = null, long? Position = null, long? LeafIndex = null, long? CheckpointSize = null)
+{
+    public override string ToString()
+    {
+        var place = new List<string>();
+        if (StreamId is not null) place.Add($"stream {StreamId}");
+        if (Version is { } v) place.Add($"version {v}");
+        if (Position is { } p) place.Add($"position {p}");
+        if (LeafIndex is { } l) place.Add($"leaf {l}");
+        if (CheckpointSize is { } c) place.Add($"checkpoint of size {c}");
+        return (place.Count > 0 ? string.Join(" ", place) + ": " : "") + What;
+    }
+}
+
+/// <summary>The outcome of <c>ledger verify</c>. <see cref="Notices"/> are facts an auditor should see that are not
+/// faults (events recorded with a source instant before a checkpoint that does not contain them: imports).</summary>
+public sealed record VerificationReport(
+    long Events, int Streams, long Leaves, long PendingEvents, int Checkpoints,
+    IReadOnlyList<Discrepancy> Discrepancies, IReadOnlyList<string> Notices, TimeSpan Elapsed)
+{
+    public bool Ok => Discrepancies.Count == 0;
+}
+
+/// <summary>
+/// Verifies the whole ledger from the stored rows: every stream's hash chain and head, every leaf against its event and
+/// the stored tiles, the root at every checkpoint against the leaves, every checkpoint's signature against keys the
+/// caller trusts (never keys read from the database), and every checkpoint's consistency with the latest.
+/// One pass over the events in log order; memory grows with the number of streams, not of events.
+/// </summary>
+public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollection<CheckpointPublicKey> trustedKeys)
+{
+    private const int Batch = 20_000;
+
+    public async Task<VerificationReport> VerifyAsync(IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var found = new List<Discrepancy>();
+        var notices = new List<string>();
+        var log = new MerkleLog(dataSource);
+        var state = await log.GetStateAsync(ct);
+        var hasher = state?.Hasher ?? TreeHasher.Sha256;
+
+        // Checkpoints: readable, signed by a trusted key, of this log.
+        var checkpoints = new List<Checkpoint>();
+        foreach (var stored in await log.CheckpointsAsync(ct))
+        {
+            if (stored.Checkpoint is not { } c)
+            {
+                found.Add(new Discrepancy($"the checkpoint cannot be read: {stored.Problem}", CheckpointSize: stored.TreeSize));
+                continue;
+            }
+            if (stored.Problem is not null) found.Add(new Discrepancy(stored.Problem, CheckpointSize: stored.TreeSize));
+            if (c.SignatureProblem(trustedKeys) is { } signature) found.Add(new Discrepancy(signature, CheckpointSize: c.TreeSize));
+            if (state is not null && (c.Origin != state.Origin || c.TreeHash != state.Hasher.Name))
+                found.Add(new Discrepancy($"checkpoint is of log '{c.Origin}' ({c.TreeHash}), not of this log '{state.Origin}' ({state.Hasher.Name})", CheckpointSize: c.TreeSize));
+            if (state is not null && c.TreeSize > state.TreeSize)
+                found.Add(new Discrepancy($"checkpoint covers {c.TreeSize} leaves but the log holds {state.TreeSize}: leaves were removed", CheckpointSize: c.TreeSize));
+            checkpoints.Add(c);
+        }
+        if (state is null) notices.Add("no verifiable log yet: only the hash chains were checked (run `ledger log checkpoint`)");
+
+        var chains = new ChainFollower();
+        var compact = new CompactRange(hasher);
+        var recomputedTiles = new TileEdge(hasher, 0, new Dictionary<(int, long), byte[][]>());
+        var leafPlaces = new Dictionary<long, (string StreamId, long Version, long Position)>();
+        var checkpointAt = checkpoints.GroupBy(c => c.TreeSize).ToDictionary(g => g.Key, g => g.First());
+        var sizes = checkpoints.Select(c => c.TreeSize).Order().ToList();
+        var nextSize = 0;
+        Instant? lastCheckpointBefore = null;
+        long expectedLeaf = 0, events = 0, pending = 0, leaves = 0;
+
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var command = new NpgsqlCommand(
+            "select l.leaf_index, l.position, l.stream_id, l.version, " + PrefixedEventColumns +
+            " from ledger.merkle_leaves l full join ledger.events e on e.position = l.position " +
+            "order by l.leaf_index nulls last, e.transaction_id, e.position", connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var recorded = reader.IsDBNull(4) ? null : PostgresEventStore.ReadRecordedEvent(reader, 4);
+                if (recorded is not null)
+                {
+                    chains.Add(recorded);
+                    events++;
+                }
+                if (reader.IsDBNull(0))
+                {
+                    // An event the log does not hold: pending if the integrator has not reached it, else smuggled in.
+                    if (state is not null && (recorded!.TransactionId, recorded.Position).CompareTo((state.Integrated.TransactionId, state.Integrated.Position)) <= 0)
+                        found.Add(new Discrepancy("the event is not in the log although the integrator has passed its place in commit order (inserted behind the log's back)",
+                            recorded.StreamId, recorded.Version, recorded.Position));
+                    else pending++;
+                    continue;
+                }
+
+                var (leafIndex, position, streamId, version) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3));
+                leaves++;
+                if (leafIndex != expectedLeaf)
+                    found.Add(new Discrepancy($"leaves {expectedLeaf}–{leafIndex - 1} are missing from ledger.merkle_leaves", LeafIndex: expectedLeaf));
+                expectedLeaf = leafIndex + 1;
+                leafPlaces[leafIndex] = (streamId, version, position);
+
+                // Checkpoints issued before this leaf entered the log: an event recorded before them was backdated.
+                while (nextSize < sizes.Count && sizes[nextSize] <= leafIndex)
+                {
+                    var issued = checkpointAt[sizes[nextSize++]].IssuedAt;
+                    if (lastCheckpointBefore is null || issued > lastCheckpointBefore) lastCheckpointBefore = issued;
+                }
+
+                byte[] leafHash;
+                if (recorded is null)
+                {
+                    found.Add(new Discrepancy("the event is missing from ledger.events (deleted); the log holds its leaf", streamId, version, position, leafIndex));
+                    leafHash = new byte[TreeHasher.HashLength];
+                }
+                else
+                {
+                    if (recorded.StreamId != streamId || recorded.Version != version)
+                        found.Add(new Discrepancy($"the leaf is stream {streamId} version {version} but the event at this position is stream {recorded.StreamId} version {recorded.Version}",
+                            recorded.StreamId, recorded.Version, position, leafIndex));
+                    leafHash = MerkleLog.LeafHash(hasher, position, streamId, version, recorded.Hash);
+                    if (lastCheckpointBefore is { } before && recorded.RecordedAt < before)
+                        notices.Add(Backdated(recorded, leafIndex, before));
+                }
+                compact.Append(leafHash);
+                recomputedTiles.Append(leafHash);
+                if (checkpointAt.TryGetValue(compact.Size, out var checkpoint) && !compact.Root().AsSpan().SequenceEqual(checkpoint.RootHash))
+                    found.Add(new Discrepancy(
+                        $"the signed root {Convert.ToHexStringLower(checkpoint.RootHash)} differs from the root recomputed from the events {Convert.ToHexStringLower(compact.Root())}",
+                        CheckpointSize: checkpoint.TreeSize));
+                if (leaves % Batch == 0)
+                {
+                    await CompareTilesAsync(recomputedTiles.TakeChanged(), leafPlaces, found, ct);
+                    leafPlaces.Clear();
+                    progress?.Report(events);
+                }
+            }
+        }
+        await CompareTilesAsync(recomputedTiles.TakeChanged(), leafPlaces, found, ct);
+        progress?.Report(events);
+
+        // Streams: every head agrees with its chain; no chain without a head.
+        var chainFindings = chains.Finish();
+        found.AddRange(chainFindings.Select(c => new Discrepancy(c.What, c.StreamId, c.Version, c.Position)));
+        var heads = 0;
+        await using (var command = dataSource.CreateCommand("select stream_id, stream_type, version, head_hash, created_at, updated_at from ledger.streams"))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            var withHead = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct))
+            {
+                var head = new StreamHead(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3],
+                    Instant.FromDateTimeUtc(reader.GetDateTime(4)), Instant.FromDateTimeUtc(reader.GetDateTime(5)));
+                withHead.Add(head.StreamId);
+                heads++;
+                found.AddRange(chains.CheckHead(head).Select(c => new Discrepancy(c.What, c.StreamId, c.Version, c.Position)));
+            }
+            foreach (var stream in chains.Streams.Where(s => !withHead.Contains(s)))
+                found.Add(new Discrepancy("events exist for a stream that has no row in ledger.streams", stream, chains.VersionOf(stream)));
+        }
+
+        // The log's own row, and every checkpoint consistent with the latest (proofs from the stored tiles).
+        if (state is not null)
+        {
+            if (state.TreeSize != leaves)
+                found.Add(new Discrepancy($"the log's row says {state.TreeSize} leaves but ledger.merkle_leaves holds {leaves}"));
+            else if (!state.RootHash.AsSpan().SequenceEqual(compact.Root()))
+                found.Add(new Discrepancy("the log's row holds a root that differs from the root recomputed from the events"));
+            if (checkpoints.Count > 0)
+            {
+                var latest = checkpoints.MaxBy(c => c.TreeSize)!;
+                foreach (var earlier in checkpoints.Where(c => c.TreeSize < latest.TreeSize && c.TreeSize <= state.TreeSize && latest.TreeSize <= state.TreeSize))
+                {
+                    string? problem = null;
+                    try
+                    {
+                        var proof = await log.ConsistencyProofAsync(earlier.TreeSize, latest.TreeSize, ct);
+                        if (!MerkleTree.VerifyConsistency(hasher, earlier.TreeSize, latest.TreeSize, earlier.RootHash, latest.RootHash, proof.Path))
+                            problem = $"is not consistent with the latest checkpoint (size {latest.TreeSize}): the consistency proof from the stored tiles fails";
+                    }
+                    catch (Exception e) when (e is MerkleLogException or InvalidOperationException)
+                    {
+                        problem = $"no consistency proof with the latest checkpoint can be made: {e.Message}";
+                    }
+                    if (problem is not null) found.Add(new Discrepancy(problem, CheckpointSize: earlier.TreeSize));
+                }
+            }
+        }
+
+        return new VerificationReport(events, heads, leaves, pending, checkpoints.Count, found, notices, clock.Elapsed);
+    }
+
+    private static readonly string PrefixedEventColumns =
+        string.Join(", ", PostgresEventStore.EventColumns.Split(", ").Select(c => "e." + c));
+
+    private static string Backdated(RecordedEvent e, long leafIndex, Instant checkpointTime)
+    {
+        string? source = null, importedAt = null;
+        using (var metadata = JsonDocument.Parse(e.Metadata))
+        {
+            if (metadata.RootElement.TryGetProperty("source", out var s)) source = s.ToString();
+            if (metadata.RootElement.TryGetProperty("imported_at", out var i)) importedAt = i.ToString();
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"stream {e.StreamId} version {e.Version} position {e.Position} leaf {leafIndex}: recorded_at {e.RecordedAt} precedes a checkpoint " +
+            $"issued {checkpointTime} that does not contain it") +
+            (source is null ? " (not marked as imported)" : $" (imported from {source} at {importedAt})") +
+            "; figures published as of that time did not include it";
+    }
+
+    private async Task CompareTilesAsync(
+        IReadOnlyDictionary<(int Level, long Index), byte[]> recomputed, IReadOnlyDictionary<long, (string StreamId, long Version, long Position)> places,
+        List<Discrepancy> found, CancellationToken ct)
+    {
+        if (recomputed.Count == 0) return;
+        var stored = new Dictionary<(int, long), byte[]>();
+        await using (var command = dataSource.CreateCommand(
+            "select t.tile_level, t.tile_index, t.hashes from ledger.merkle_tiles t " +
+            "join unnest($1::smallint[], $2::bigint[]) as wanted(tile_level, tile_index) using (tile_level, tile_index)"))
+        {
+            command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [.. recomputed.Keys.Select(k => (short)k.Level)] });
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. recomputed.Keys.Select(k => k.Index)] });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) stored[(reader.GetInt16(0), reader.GetInt64(1))] = (byte[])reader[2];
+        }
+        foreach (var ((level, index), expected) in recomputed.OrderBy(t => t.Key))
+        {
+            if (!stored.TryGetValue((level, index), out var actual))
+            {
+                found.Add(new Discrepancy($"tile ({level}, {index}) is missing from ledger.merkle_tiles"));
+                continue;
+            }
+            // A tile still filling may hold more hashes than the events read so far account for: compare what both hold.
+            var length = Math.Min(expected.Length, actual.Length);
+            if (actual.Length < expected.Length)
+                found.Add(new Discrepancy($"tile ({level}, {index}) holds {actual.Length / 32} hashes where the events give {expected.Length / 32}"));
+            for (var i = 0; i < length / TreeHasher.HashLength; i++)
+            {
+                var span = new Range(i * TreeHasher.HashLength, (i + 1) * TreeHasher.HashLength);
+                if (actual.AsSpan(span).SequenceEqual(expected.AsSpan(span))) continue;
+                if (level == 0)
+                {
+                    var leaf = index * Tiles.Width + i;
+                    var place = places.TryGetValue(leaf, out var p) ? p : default;
+                    found.Add(new Discrepancy("the log's leaf hash differs from the hash of the event's leaf (the event or the log was changed after integration)",
+                        place.StreamId, place.StreamId is null ? null : place.Version, place.StreamId is null ? null : place.Position, leaf));
+                }
+                else
+                {
+                    found.Add(new Discrepancy($"tile ({level}, {index}) hash {i} differs from the one recomputed from the events"));
+                }
+            }
+        }
+    }
+}
