@@ -22,6 +22,7 @@ public static class CaseCliCommands
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Diff());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(IntegrityCommands.Export());
         return command;
     }
 

@@ -14,6 +14,10 @@ root.Subcommands.Add(TotalsCommands.Totals());
 root.Subcommands.Add(TotalsCommands.Projections());
 root.Subcommands.Add(ImportCommands.Import());
 root.Subcommands.Add(ImportCommands.Reference());
+root.Subcommands.Add(IntegrityCommands.Keys());
+root.Subcommands.Add(IntegrityCommands.Log());
+root.Subcommands.Add(IntegrityCommands.Verify());
+root.Subcommands.Add(IntegrityCommands.VerifyDossier());
 root.Subcommands.Add(BenchCommands.Create());
 
 var parsed = root.Parse(args);

@@ -88,11 +88,22 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     /// Appends every event committed since the last run as a leaf, in commit order, a page per transaction; returns
     /// when it has caught up. One integrator at a time (an advisory lock; others wait).
     /// </summary>
-    public async Task<IntegrationResult> IntegrateAsync(int pageSize = 50_000, IProgress<long>? progress = null, CancellationToken ct = default)
+    /// <param name="pageSize">Events per page (one transaction each).</param>
+    /// <param name="progress">Leaves added so far, after each page.</param>
+    /// <param name="ct">Stops between pages.</param>
+    /// <param name="waitForCommitted">How long to wait for what committed before the call. Commit-order reading hands out
+    /// an event only once every older transaction of the cluster has ended (any database: transaction ids are
+    /// cluster-wide), so a writer still running elsewhere holds back events that have already committed. Zero: take
+    /// what can be read now (the background integrator comes back anyway). Positive: keep reading until every
+    /// transaction that was running at the call has ended, or the time is up.</param>
+    public async Task<IntegrationResult> IntegrateAsync(
+        int pageSize = 50_000, IProgress<long>? progress = null, TimeSpan waitForCommitted = default, CancellationToken ct = default)
     {
         if (pageSize is < 1 or > 100_000) throw new MerkleLogException($"pageSize: must be between 1 and 100000; got {pageSize}");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using (var take = new NpgsqlCommand($"select pg_advisory_lock({IntegratorLock})", connection)) await take.ExecuteNonQueryAsync(ct);
+        var deadline = DateTime.UtcNow + waitForCommitted;
+        var target = await SnapshotBoundAsync(connection, "pg_snapshot_xmax", ct);
         try
         {
             var state = await RequireStateAsync(ct);
@@ -104,8 +115,11 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
             {
                 var leaves = new List<(long Position, string StreamId, long Version)>(Math.Min(pageSize, 10_000));
                 var next = after;
+                // Read before the page: the page's own horizon is at least this (it never moves back).
+                var horizon = await SnapshotBoundAsync(connection, "pg_snapshot_xmin", ct);
                 await using (var read = new NpgsqlCommand(
-                    "select position, stream_id, version, hash, transaction_id::text from ledger.events " +
+                    // Aliased: an output column named transaction_id would make ORDER BY sort the text ("1000" < "999").
+                    "select position, stream_id, version, hash, transaction_id::text as transaction_id_text from ledger.events " +
                     $"where {PostgresEventStore.CommitOrderAfter} order by transaction_id, position limit $3", connection))
                 {
                     read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after.TransactionId.ToString(CultureInfo.InvariantCulture) });
@@ -122,7 +136,12 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
                         next = new GlobalCheckpoint(ulong.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position);
                     }
                 }
-                if (leaves.Count == 0) return new IntegrationResult(added, edge.Size, edge.Root());
+                if (leaves.Count == 0)
+                {
+                    if (horizon >= target || DateTime.UtcNow >= deadline) return new IntegrationResult(added, edge.Size, edge.Root());
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+                    continue;
+                }
 
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 var firstIndex = edge.Size - leaves.Count;
@@ -175,12 +194,21 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         }
     }
 
+    private static async Task<ulong> SnapshotBoundAsync(NpgsqlConnection connection, string bound, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"select {bound}(pg_current_snapshot())::text", connection);
+        return ulong.Parse((string)(await command.ExecuteScalarAsync(ct))!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>How long <see cref="CheckpointAsync"/> waits for transactions running elsewhere in the cluster.</summary>
+    public static readonly TimeSpan CheckpointWait = TimeSpan.FromSeconds(30);
+
     /// <summary>Integrates, then signs a checkpoint of the whole log unless the latest checkpoint already covers it.
     /// Returns the checkpoint that covers the log (null while the log is empty).</summary>
     public async Task<Checkpoint?> CheckpointAsync(CheckpointSigner signer, string origin, CancellationToken ct = default)
     {
         await EnsureCreatedAsync(origin, signer.Suite, ct);
-        await IntegrateAsync(ct: ct);
+        await IntegrateAsync(waitForCommitted: CheckpointWait, ct: ct);
         var state = await RequireStateAsync(ct);
         var latest = await LatestCheckpointAsync(ct);
         if (state.TreeSize == 0 || latest?.TreeSize == state.TreeSize) return latest;

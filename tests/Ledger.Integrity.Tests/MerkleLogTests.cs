@@ -19,7 +19,7 @@ public sealed class MerkleLogTests
         foreach (var round in new[] { 150, 200, 250 })
         {
             await ledger.AppendAsync(streams: round / 10, events: 10, prefix: $"r{round}");
-            var result = await ledger.Log.IntegrateAsync(pageSize: 97);
+            var result = await ledger.Log.IntegrateAsync(pageSize: 97, waitForCommitted: MerkleLog.CheckpointWait);
             result.LeavesAdded.ShouldBe(round);
             sizes.Add(result.TreeSize);
         }
