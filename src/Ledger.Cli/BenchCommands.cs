@@ -50,6 +50,17 @@ public static class BenchCommands
         };
         import.SetAction((parse, ct) => Cli.RunAsync(() => ImportBenchmark.RunAsync(parse, parse.GetValue(actions), parse.GetValue(baselineActions), parse.GetValue(parallel), ct)));
         bench.Subcommands.Add(import);
+
+        var logEvents = new Option<long>("--events") { Description = "Events in the log (default 10,000,000)", DefaultValueFactory = _ => 10_000_000 };
+        var verifyEvents = new Option<long>("--verify-events") { Description = "Events `ledger verify` is timed over (default 1,000,000)", DefaultValueFactory = _ => 1_000_000 };
+        var proofs = new Option<int>("--proofs") { Description = "Proofs of each kind timed (default 2,000)", DefaultValueFactory = _ => 2_000 };
+        var keepLog = new Option<bool>("--keep") { Description = "Keep the benchmark database; a later run reuses its events and leaves (their load and integration are then not measured)" };
+        var logBench = new Command("log", "Leaf integration rate, ledger verify time and proof latency at millions of leaves, beside plain reads")
+        {
+            logEvents, verifyEvents, proofs, keepLog,
+        };
+        logBench.SetAction((parse, ct) => Cli.RunAsync(() => LogBenchmark.RunAsync(parse, parse.GetValue(logEvents), parse.GetValue(verifyEvents), parse.GetValue(proofs), parse.GetValue(keepLog), ct)));
+        bench.Subcommands.Add(logBench);
         return bench;
     }
 }
