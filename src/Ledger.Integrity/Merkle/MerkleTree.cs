@@ -152,8 +152,7 @@ public static class MerkleTree
             if ((fn & 1) == 1 || fn == sn)
             {
                 r = hasher.HashChildren(p, r);
-                if ((fn & 1) == 0)
-                    while (fn != 0 && (fn & 1) == 0) { fn >>= 1; sn >>= 1; }
+                if ((fn & 1) == 0) ShiftWhileEven(ref fn, ref sn);
             }
             else
             {
@@ -163,6 +162,12 @@ public static class MerkleTree
             sn >>= 1;
         }
         return sn == 0 && r.AsSpan().SequenceEqual(root);
+    }
+
+    /// <summary>RFC 9162's "right-shift fn and sn equally until either LSB(fn) is set or fn is 0".</summary>
+    private static void ShiftWhileEven(ref long fn, ref long sn)
+    {
+        while (fn != 0 && (fn & 1) == 0) { fn >>= 1; sn >>= 1; }
     }
 
     /// <summary>Checks a consistency proof: RFC 9162 §2.1.4.2. Equal sizes need an empty proof and equal roots;
@@ -189,8 +194,7 @@ public static class MerkleTree
             {
                 fr = hasher.HashChildren(c, fr);
                 sr = hasher.HashChildren(c, sr);
-                if ((fn & 1) == 0)
-                    while (fn != 0 && (fn & 1) == 0) { fn >>= 1; sn >>= 1; }
+                if ((fn & 1) == 0) ShiftWhileEven(ref fn, ref sn);
             }
             else
             {

@@ -56,18 +56,8 @@ public sealed class CheckpointPublicKey
     public string KeyId { get; }
     public string Pem => PemEncoding.WriteString("PUBLIC KEY", _der);
 
-    public static CheckpointPublicKey FromPem(string pem, string what = "public key")
-    {
-        byte[] der;
-        try
-        {
-            var fields = PemEncoding.Find(pem);
-            if (pem[fields.Label] != "PUBLIC KEY") throw new FormatException($"PEM label is '{pem[fields.Label]}', not PUBLIC KEY");
-            der = Convert.FromBase64String(pem[fields.Base64Data]);
-        }
-        catch (ArgumentException e) { throw new FormatException($"{what}: not a PEM public key ({e.Message})", e); }
-        return FromDer(der, what);
-    }
+    public static CheckpointPublicKey FromPem(string pem, string what = "public key") =>
+        FromDer(CheckpointKeyFiles.ReadPem(pem, "PUBLIC KEY", what), what);
 
     public static CheckpointPublicKey FromDer(byte[] der, string what = "public key")
     {
@@ -126,14 +116,7 @@ public sealed class CheckpointSigner
 
     public static CheckpointSigner FromPem(string pem, string what)
     {
-        byte[] der;
-        try
-        {
-            var fields = PemEncoding.Find(pem);
-            if (pem[fields.Label] != "PRIVATE KEY") throw new FormatException($"{what}: PEM label is '{pem[fields.Label]}', expected PRIVATE KEY (PKCS#8)");
-            der = Convert.FromBase64String(pem[fields.Base64Data]);
-        }
-        catch (ArgumentException e) { throw new FormatException($"{what}: not a PEM private key ({e.Message})", e); }
+        var der = CheckpointKeyFiles.ReadPem(pem, "PRIVATE KEY", what);
         try
         {
             var info = PrivateKeyInfo.GetInstance(Asn1Object.FromByteArray(der));
@@ -189,6 +172,18 @@ public static class CheckpointKeyFiles
         File.Exists(path)
             ? CheckpointPublicKey.FromPem(File.ReadAllText(path), path)
             : throw new FileNotFoundException($"public key {path} does not exist", path);
+
+    /// <summary>The DER inside a PEM block that must carry <paramref name="label"/> (PRIVATE KEY is PKCS#8).</summary>
+    internal static byte[] ReadPem(string pem, string label, string what)
+    {
+        try
+        {
+            var fields = PemEncoding.Find(pem);
+            if (pem[fields.Label] != label) throw new FormatException($"{what}: PEM label is '{pem[fields.Label]}', expected {label}");
+            return Convert.FromBase64String(pem[fields.Base64Data]);
+        }
+        catch (ArgumentException e) { throw new FormatException($"{what}: not a PEM {label.ToLowerInvariant()} ({e.Message})", e); }
+    }
 
     private static DerObjectIdentifier CurveOf(SignatureSuite suite) =>
         suite == SignatureSuite.Sm2 ? GMObjectIdentifiers.sm2p256v1 : X9ObjectIdentifiers.Prime256v1;
