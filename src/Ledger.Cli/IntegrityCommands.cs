@@ -23,7 +23,6 @@ public static class IntegrityCommands
     private static Option<string[]> TrustedKeysOption(string defaultText) => new("--trusted-key")
     {
         Description = $"A public key (PEM) whose checkpoints you trust; repeatable. Default: {defaultText}",
-        AllowMultipleArgumentsPerToken = false,
     };
 
     private static string DefaultKeyPath => Path.Combine(LedgerDatabase.Home(), "keys", "checkpoint.pem");
@@ -50,11 +49,12 @@ public static class IntegrityCommands
         catch (Exception e) when (e is FormatException or IOException) { throw new CliInputException($"{option}: {e.Message}"); }
     }
 
-    private static IReadOnlyCollection<CheckpointPublicKey> TrustedKeys(string[]? paths, Func<IReadOnlyCollection<CheckpointPublicKey>> fallback)
+    /// <summary>The keys given with --trusted-key, else <paramref name="fallback"/>'s paths (a missing or malformed file
+    /// is bad input naming the option, never a crash).</summary>
+    private static IReadOnlyCollection<CheckpointPublicKey> TrustedKeys(string[]? paths, Func<IReadOnlyList<string>> fallback)
     {
-        if (paths is not { Length: > 0 }) return fallback();
         var keys = new List<CheckpointPublicKey>();
-        foreach (var path in paths)
+        foreach (var path in paths is { Length: > 0 } ? paths : fallback())
         {
             try { keys.Add(CheckpointKeyFiles.LoadPublicKey(path)); }
             catch (Exception e) when (e is FormatException or IOException) { throw new CliInputException($"--trusted-key: {e.Message}"); }
@@ -188,7 +188,7 @@ public static class IntegrityCommands
                 var path = parse.GetValue(KeyOption) ?? Environment.GetEnvironmentVariable(KeyVariable) ?? DefaultKeyPath;
                 var publicPath = CheckpointKeyFiles.PublicPathFor(path);
                 if (!File.Exists(publicPath)) throw new CliInputException($"--trusted-key: give the public key(s) to verify checkpoints with ({publicPath} does not exist)");
-                return [CheckpointKeyFiles.LoadPublicKey(publicPath)];
+                return [publicPath];
             });
             await using var dataSource = await OpenAsync(parse, ct);
             var report = await new LedgerVerifier(dataSource, keys).VerifyAsync(new Progress<long>(n => { if (n % 200_000 == 0 && n > 0) Cli.Info($"  {n:N0} events"); }), ct);

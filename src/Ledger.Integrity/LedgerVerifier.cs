@@ -82,10 +82,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
         long expectedLeaf = 0, events = 0, pending = 0, leaves = 0;
 
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        await using (var command = new NpgsqlCommand(
-            "select l.leaf_index, l.position, l.stream_id, l.version, " + PrefixedEventColumns +
-            " from ledger.merkle_leaves l full join ledger.events e on e.position = l.position " +
-            "order by l.leaf_index nulls last, e.transaction_id, e.position", connection))
+        await using (var command = new NpgsqlCommand(LogOrderSql, connection))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -203,8 +200,13 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
         return new VerificationReport(events, heads, leaves, pending, checkpoints.Count, found, notices, clock.Elapsed);
     }
 
-    private static readonly string PrefixedEventColumns =
-        string.Join(", ", PostgresEventStore.EventColumns.Split(", ").Select(c => "e." + c));
+    /// <summary>What verification reads: every leaf with its event (columns 0–3 the leaf, then
+    /// <see cref="PostgresEventStore.EventColumns"/>), in leaf order, then events the log does not hold in commit order.</summary>
+    public static readonly string LogOrderSql =
+        "select l.leaf_index, l.position, l.stream_id, l.version, " +
+        string.Join(", ", PostgresEventStore.EventColumns.Split(", ").Select(c => "e." + c)) +
+        " from ledger.merkle_leaves l full join ledger.events e on e.position = l.position " +
+        "order by l.leaf_index nulls last, e.transaction_id, e.position";
 
     private static string Backdated(RecordedEvent e, long leafIndex, Instant checkpointTime)
     {
@@ -226,16 +228,9 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
         List<Discrepancy> found, CancellationToken ct)
     {
         if (recomputed.Count == 0) return;
-        var stored = new Dictionary<(int, long), byte[]>();
-        await using (var command = dataSource.CreateCommand(
-            "select t.tile_level, t.tile_index, t.hashes from ledger.merkle_tiles t " +
-            "join unnest($1::smallint[], $2::bigint[]) as wanted(tile_level, tile_index) using (tile_level, tile_index)"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [.. recomputed.Keys.Select(k => (short)k.Level)] });
-            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. recomputed.Keys.Select(k => k.Index)] });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) stored[(reader.GetInt16(0), reader.GetInt64(1))] = (byte[])reader[2];
-        }
+        Dictionary<(int Level, long Index), byte[][]> stored;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+            stored = await MerkleLog.ReadTilesAsync(connection, [.. recomputed.Keys], ct);
         foreach (var ((level, index), expected) in recomputed.OrderBy(t => t.Key))
         {
             if (!stored.TryGetValue((level, index), out var actual))
@@ -244,13 +239,12 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
                 continue;
             }
             // A tile still filling may hold more hashes than the events read so far account for: compare what both hold.
-            var length = Math.Min(expected.Length, actual.Length);
-            if (actual.Length < expected.Length)
-                found.Add(new Discrepancy($"tile ({level}, {index}) holds {actual.Length / 32} hashes where the events give {expected.Length / 32}"));
-            for (var i = 0; i < length / TreeHasher.HashLength; i++)
+            var hashes = Tiles.Split(expected);
+            if (actual.Length < hashes.Length)
+                found.Add(new Discrepancy($"tile ({level}, {index}) holds {actual.Length} hashes where the events give {hashes.Length}"));
+            for (var i = 0; i < Math.Min(hashes.Length, actual.Length); i++)
             {
-                var span = new Range(i * TreeHasher.HashLength, (i + 1) * TreeHasher.HashLength);
-                if (actual.AsSpan(span).SequenceEqual(expected.AsSpan(span))) continue;
+                if (actual[i].AsSpan().SequenceEqual(hashes[i])) continue;
                 if (level == 0)
                 {
                     var leaf = index * Tiles.Width + i;

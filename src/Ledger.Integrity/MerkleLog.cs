@@ -36,6 +36,12 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     /// <summary>Serializes integrators across processes (an arbitrary constant: "ledger merkle").</summary>
     private const long IntegratorLock = 0x6c65_6467_6572_6d6c;
 
+    /// <summary>What the integrator reads: the events after a place in commit order ($1, $2), in that order. (The
+    /// transaction id is aliased: an output column named transaction_id would make ORDER BY sort its text, "1000" &lt; "999".)</summary>
+    public const string PendingEventsSql =
+        "select position, stream_id, version, hash, transaction_id::text as transaction_id_text from ledger.events " +
+        $"where {PostgresEventStore.CommitOrderAfter} order by transaction_id, position";
+
     /// <summary>The leaf input for an event (see 0005_merkle_log.sql): what the log commits to.</summary>
     public static byte[] LeafInput(long position, string streamId, long version, ReadOnlySpan<byte> eventHash) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
@@ -117,10 +123,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
                 var next = after;
                 // Read before the page: the page's own horizon is at least this (it never moves back).
                 var horizon = await SnapshotBoundAsync(connection, "pg_snapshot_xmin", ct);
-                await using (var read = new NpgsqlCommand(
-                    // Aliased: an output column named transaction_id would make ORDER BY sort the text ("1000" < "999").
-                    "select position, stream_id, version, hash, transaction_id::text as transaction_id_text from ledger.events " +
-                    $"where {PostgresEventStore.CommitOrderAfter} order by transaction_id, position limit $3", connection))
+                await using (var read = new NpgsqlCommand(PendingEventsSql + " limit $3", connection))
                 {
                     read.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after.TransactionId.ToString(CultureInfo.InvariantCulture) });
                     read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Position });
@@ -361,7 +364,8 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         return tiles;
     }
 
-    private static async Task<Dictionary<(int Level, long Index), byte[][]>> ReadTilesAsync(
+    /// <summary>The stored tiles among <paramref name="tiles"/> (missing ones are absent), in one query.</summary>
+    internal static async Task<Dictionary<(int Level, long Index), byte[][]>> ReadTilesAsync(
         NpgsqlConnection connection, IReadOnlyCollection<(int Level, long Index)> tiles, CancellationToken ct)
     {
         var result = new Dictionary<(int Level, long Index), byte[][]>();

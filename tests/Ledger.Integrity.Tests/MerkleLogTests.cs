@@ -54,7 +54,7 @@ public sealed class MerkleLogTests
     }
 
     [Fact]
-    public async Task The_tile_edge_matches_the_tree_in_memory_beyond_the_third_tile_level()
+    public void The_tile_edge_matches_the_tree_in_memory_beyond_the_third_tile_level()
     {
         // 70,000 leaves: three tile levels (256² = 65,536), with the edge rebuilt from its own stored tiles midway.
         var hasher = TreeHasher.Sha256;

@@ -62,7 +62,10 @@ public sealed class TileEdge
     private readonly TreeHasher _hasher;
     private readonly List<List<byte[]>> _rows = [];
     private readonly List<long> _tileIndexes = [];
-    private readonly Dictionary<(int Level, long Index), byte[]> _changed = [];
+    // Tiles completed since the last TakeChanged (joined once, when they fill) and the levels whose rightmost tile
+    // grew (joined when taken: joining on every append would copy up to 8 KB per leaf).
+    private readonly Dictionary<(int Level, long Index), byte[]> _completed = [];
+    private readonly SortedSet<int> _grownLevels = [];
 
     public TileEdge(TreeHasher hasher, long size, IReadOnlyDictionary<(int Level, long Index), byte[][]> partialTiles)
     {
@@ -92,8 +95,13 @@ public sealed class TileEdge
             if (level == _rows.Count) { _rows.Add([]); _tileIndexes.Add(0); }
             var row = _rows[level];
             row.Add(hash);
-            _changed[(level, _tileIndexes[level])] = Tiles.Join(row);
-            if (row.Count < Tiles.Width) break;
+            if (row.Count < Tiles.Width)
+            {
+                _grownLevels.Add(level);
+                break;
+            }
+            _completed[(level, _tileIndexes[level])] = Tiles.Join(row);
+            _grownLevels.Remove(level);
             hash = Tiles.NodeHash(_hasher, new TileSpan(level, _tileIndexes[level], 0, Tiles.Width), row);
             row.Clear();
             _tileIndexes[level]++;
@@ -104,8 +112,10 @@ public sealed class TileEdge
     /// <summary>The tiles written or extended since the last call, as stored bytes.</summary>
     public IReadOnlyDictionary<(int Level, long Index), byte[]> TakeChanged()
     {
-        var changed = new Dictionary<(int Level, long Index), byte[]>(_changed);
-        _changed.Clear();
+        var changed = new Dictionary<(int Level, long Index), byte[]>(_completed);
+        foreach (var level in _grownLevels) changed[(level, _tileIndexes[level])] = Tiles.Join(_rows[level]);
+        _completed.Clear();
+        _grownLevels.Clear();
         return changed;
     }
 
