@@ -61,6 +61,15 @@ public static class BenchCommands
         };
         logBench.SetAction((parse, ct) => Cli.RunAsync(() => LogBenchmark.RunAsync(parse, parse.GetValue(logEvents), parse.GetValue(verifyEvents), parse.GetValue(proofs), parse.GetValue(keepLog), ct)));
         bench.Subcommands.Add(logBench);
+
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients (default 16)", DefaultValueFactory = _ => 16 };
+        var seconds = new Option<int>("--seconds") { Description = "Seconds each mix runs (default 15)", DefaultValueFactory = _ => 15 };
+        var http = new Command("http", "Requests/s and p50/p99 of a write mix and a read mix through the HTTP API on loopback, beside an authenticated health check")
+        {
+            clients, seconds,
+        };
+        http.SetAction((parse, ct) => Cli.RunAsync(() => HttpBenchmark.RunAsync(parse, parse.GetValue(clients), parse.GetValue(seconds), ct)));
+        bench.Subcommands.Add(http);
         return bench;
     }
 }

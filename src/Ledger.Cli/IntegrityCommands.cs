@@ -32,16 +32,28 @@ public static class IntegrityCommands
 
     /// <summary>The signing key: configured (which must exist), or the embedded default, created on first use as the
     /// embedded cluster is.</summary>
-    private static CheckpointSigner Signer(ParseResult parse)
+    private static CheckpointSigner Signer(ParseResult parse) => LoadSigner(SigningKeyPath(parse), "--key");
+
+    /// <summary>The signing key's file: configured, or the embedded default (created on first use).</summary>
+    internal static string SigningKeyPath(ParseResult parse)
     {
         var configured = parse.GetValue(KeyOption) ?? Environment.GetEnvironmentVariable(KeyVariable);
-        if (!string.IsNullOrWhiteSpace(configured)) return LoadSigner(configured, "--key");
-        if (File.Exists(DefaultKeyPath)) return LoadSigner(DefaultKeyPath, "--key");
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        if (File.Exists(DefaultKeyPath)) return DefaultKeyPath;
         var created = CheckpointKeyFiles.Create(DefaultKeyPath, SignatureSuite.EcdsaP256);
         Cli.Info($"created checkpoint signing key {DefaultKeyPath} ({created.Suite.SignatureAlgorithm}, key id {created.KeyId}); " +
                  $"publish {CheckpointKeyFiles.PublicPathFor(DefaultKeyPath)} so auditors can verify checkpoints");
-        return created;
+        return DefaultKeyPath;
     }
+
+    /// <summary>The --key option, for commands outside this class that sign (ledger serve).</summary>
+    internal static Option<string?> SigningKeyOption => KeyOption;
+
+    /// <summary>The log's origin: $LEDGER_LOG_ORIGIN or "ledger.local".</summary>
+    internal static string LogOrigin => Origin();
+
+    /// <summary>Loads a signing key, naming <paramref name="option"/> when the file is missing or malformed.</summary>
+    internal static CheckpointSigner LoadSignerFor(string path, string option) => LoadSigner(path, option);
 
     private static CheckpointSigner LoadSigner(string path, string option)
     {

@@ -18,6 +18,8 @@ root.Subcommands.Add(IntegrityCommands.Keys());
 root.Subcommands.Add(IntegrityCommands.Log());
 root.Subcommands.Add(IntegrityCommands.Verify());
 root.Subcommands.Add(IntegrityCommands.VerifyDossier());
+root.Subcommands.Add(ApiCommands.Serve());
+root.Subcommands.Add(ApiCommands.Users());
 root.Subcommands.Add(BenchCommands.Create());
 
 var parsed = root.Parse(args);

@@ -47,6 +47,26 @@ public static class CaseFlags
     public const string PhysicalMarket = "physical-market";
     /// <summary>防疫用品: epidemic-prevention goods such as masks (2020).</summary>
     public const string EpidemicPreventionGoods = "epidemic-prevention-goods";
+
+    private static readonly System.Text.RegularExpressions.Regex Pattern =
+        new("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The flag, checked: lower-case words joined by hyphens, at most 64 characters; else names <paramref name="field"/>.</summary>
+    public static string Check(string? flag, string field) =>
+        flag is { Length: <= 64 } && Pattern.IsMatch(flag) ? flag
+            : throw new DomainRuleViolation(field, $"a flag is lower-case words joined by hyphens, such as {ForeignRelated} (got '{flag}')");
+}
+
+/// <summary>Campaigns (专项行动) a case belongs to, named as bureaus name them: 铁拳2020, 双打2018.</summary>
+public static class CaseCampaigns
+{
+    /// <summary>The campaign id, trimmed and checked: 1 to 64 letters (any script), digits, '-' or '_'; else names <paramref name="field"/>.</summary>
+    public static string Check(string? campaign, string field)
+    {
+        var trimmed = campaign?.Trim();
+        return trimmed is { Length: > 0 and <= 64 } && trimmed.All(c => char.IsLetterOrDigit(c) || c is '-' or '_') ? trimmed
+            : throw new DomainRuleViolation(field, $"a campaign id such as 铁拳2020 is 1 to 64 letters, digits, '-' or '_' (got '{campaign}')");
+    }
 }
 
 /// <summary>Where a lead (线索) came from.</summary>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Ledger.Domain.Law;
 using NodaTime;
 using static Ledger.Domain.CaseCommand;
@@ -95,8 +94,6 @@ public static partial class CaseModel
         };
     }
 
-    private static readonly Regex FlagPattern = new("^[a-z][a-z0-9]*(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
-
     private static void CheckCommon(CaseCommand command, CaseState state, DecisionContext context)
     {
         var today = context.Today;
@@ -157,19 +154,13 @@ public static partial class CaseModel
     private static IReadOnlyList<string> Flags(IReadOnlyList<string>? flags, string field)
     {
         flags ??= [];
-        for (var i = 0; i < flags.Count; i++)
-            if (flags[i] is null || !FlagPattern.IsMatch(flags[i]))
-                throw Refuse($"{field}[{i}]", $"a flag is lower-case words joined by hyphens, such as {CaseFlags.ForeignRelated} (got '{flags[i]}')");
-        return [.. flags.Distinct()];
+        return [.. flags.Select((flag, i) => CaseFlags.Check(flag, $"{field}[{i}]")).Distinct()];
     }
 
     private static IReadOnlyList<string> Campaigns(IReadOnlyList<string>? campaigns, string field)
     {
         campaigns ??= [];
-        for (var i = 0; i < campaigns.Count; i++)
-            if (string.IsNullOrWhiteSpace(campaigns[i]) || campaigns[i].Length > 64)
-                throw Refuse($"{field}[{i}]", "a campaign id such as 铁拳2020 is 1 to 64 characters");
-        return [.. campaigns.Select(c => c.Trim()).Distinct()];
+        return [.. campaigns.Select((campaign, i) => CaseCampaigns.Check(campaign, $"{field}[{i}]")).Distinct()];
     }
 
     private static Party ValidParty(Party? party, string field)

@@ -72,8 +72,8 @@ public sealed record TotalsQuery(
             regionCode,
             new DateInterval(start, end),
             string.IsNullOrWhiteSpace(kind) ? null : CaseKinds.ParseList(kind, "kind"),
-            Word(campaign, "campaign", 64),
-            Word(flag, "flag", 64),
+            campaign is null ? null : CaseCampaigns.Check(campaign, "campaign"),
+            flag is null ? null : CaseFlags.Check(flag.Trim(), "flag"),
             Choice<TotalsGrouping>(by, "by", TotalsGrouping.None),
             Choice<Caliber>(caliber, "caliber", Caliber.Closed),
             instant,
@@ -129,15 +129,6 @@ public sealed record TotalsQuery(
         foreach (var pattern in InstantPatterns)
             if (pattern.Parse(text.Trim()) is { Success: true } parsed) return parsed.Value.ToInstant();
         throw new DomainRuleViolation(field, $"'{text}' is not an instant; write it in ISO 8601 with an offset, such as 2021-02-01T00:00+08:00 or 2021-01-31T16:00:00Z");
-    }
-
-    internal static string? Word(string? text, string field, int maxLength)
-    {
-        if (text is null) return null;
-        var trimmed = text.Trim();
-        if (trimmed.Length is 0 || trimmed.Length > maxLength || trimmed.Any(char.IsControl))
-            throw new DomainRuleViolation(field, $"is 1 to {maxLength} printable characters");
-        return trimmed;
     }
 
     internal static T Choice<T>(string? text, string field, T fallback) where T : struct, Enum

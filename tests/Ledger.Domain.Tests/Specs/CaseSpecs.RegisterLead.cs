@@ -28,7 +28,11 @@ public sealed partial class CaseSpecs
 
     [Fact]
     public void GivenNothing_WhenCampaignIsBlank_ThenRefusedNamingTheCampaign() =>
-        Given().When(RegisterShoeShopLead() with { Campaigns = ["铁拳2025", " "] }).ThenFails("campaigns[1]", "1 to 64 characters");
+        Given().When(RegisterShoeShopLead() with { Campaigns = ["铁拳2025", " "] }).ThenFails("campaigns[1]", "1 to 64 letters");
+
+    [Fact]
+    public void GivenNothing_WhenCampaignHoldsPunctuation_ThenRefusedNamingTheCampaign() =>
+        Given().When(RegisterShoeShopLead() with { Campaigns = ["铁拳2025'; --"] }).ThenFails("campaigns[0]", "letters, digits, '-' or '_'");
 
     [Fact]
     public void GivenNothing_WhenIdentityNumberHasAWrongCheckDigit_ThenRefused() =>

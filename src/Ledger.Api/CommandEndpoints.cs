@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Ledger.Application;
+using Ledger.Application.Access;
+using Ledger.Domain;
+using Ledger.Domain.Serialization;
+using Microsoft.OpenApi;
+
+namespace Ledger.Api;
+
+/// <summary>One POST endpoint per case action (see <see cref="CaseActionRoutes"/>).</summary>
+public static class CommandEndpoints
+{
+    /// <summary>The longest Idempotency-Key taken (the command handler's limit).</summary>
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        foreach (var route in CaseActionRoutes.All)
+        {
+            var builder = route.StartsCase
+                ? app.MapPost(route.Path, (HttpContext http, CaseCommandHandler handler, CaseRegions regions) =>
+                    Problems.Guard(http, () => HandleAsync(http, route, null, handler, regions)))
+                : app.MapPost(route.Path, (HttpContext http, string id, CaseCommandHandler handler, CaseRegions regions) =>
+                    Problems.Guard(http, () => HandleAsync(http, route, id, handler, regions)));
+            builder.WithName(route.Action)
+                .WithTags("commands")
+                .WithSummary($"{route.Action} ({CaseActionRoutes.Name(route.Role)})")
+                .WithDescription(route.StartsCase
+                    ? $"Starts a case: the body holds case_id and the fields of {route.Action}. Headers: Idempotency-Key (required)."
+                    : $"The body holds the fields of {route.Action}. Headers: Idempotency-Key (required), If-Match (the version you saw, optional)." +
+                      (CaseActionRoutes.FieldOf(route.Person) is { } field ? $" {field} is the caller and may be left out." : ""))
+                // Described, not enforced by routing: the body is read by RequestBody, which answers a wrong
+                // Content-Type with a problem naming it (routing's own 415 would say nothing).
+                .AddOpenApiOperationTransformer((operation, _, _) =>
+                {
+                    operation.RequestBody = new OpenApiRequestBody
+                    {
+                        Required = true,
+                        Description = route.StartsCase ? $"case_id and the fields of {route.Action}" : $"the fields of {route.Action}",
+                        Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } },
+                    };
+                    return Task.CompletedTask;
+                })
+                .Produces<CommandResponse>(route.StartsCase ? StatusCodes.Status201Created : StatusCodes.Status200OK)
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status403Forbidden)
+                .ProducesProblem(StatusCodes.Status409Conflict)
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+                .RequireAuthorization(policy => policy.RequireRole(CaseActionRoutes.Name(route.Role)));
+        }
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, CaseActionRoute route, string? routeCaseId, CaseCommandHandler handler, CaseRegions regions)
+    {
+        var caller = http.Caller();
+        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", MaxIdempotencyKeyLength);
+        var expectedVersion = ETags.ParseIfMatch(http.Request);
+        var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
+
+        var caseId = routeCaseId ?? TakeCaseId(fields);
+        CaseIds.Validate(caseId);
+        if (route.StartsCase && expectedVersion is not null)
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "If-Match", "a case that is being started has no version to match; leave If-Match out");
+        ActAs(route, fields, caller);
+        var command = CaseCommandSerializer.FromFields(route.Action, fields);
+
+        // Region scope, before anything is decided: the case's region (or the new case's) and any region the
+        // command moves it to must lie within the caller's.
+        var region = route.StartsCase
+            ? command switch { CaseCommand.RegisterLead c => c.Region, CaseCommand.RequestDispute c => c.Region, _ => throw new InvalidOperationException(route.Action) }
+            : await regions.RegionOfAsync(caseId, http.RequestAborted)
+              ?? throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{caseId}' is recorded in this ledger");
+        Scope.Require(caller, region, "case");
+        if (command is CaseCommand.CorrectCaseDetails { Region: { } moved }) Scope.Require(caller, moved, "region");
+
+        var outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), command, http.RequestAborted);
+        http.Response.Headers.ETag = ETags.Of(outcome.ToVersion);
+        if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
+        var body = new CommandResponse(outcome.CaseId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied, outcome.RecordedAt);
+        if (!route.StartsCase) return Results.Json(body, ApiJson.Options);
+        http.Response.Headers.Location = $"/cases/{Uri.EscapeDataString(caseId)}";
+        return Results.Json(body, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static string TakeCaseId(JsonObject fields)
+    {
+        if (!fields.TryGetPropertyValue("case_id", out var node) || node is not JsonValue value || !value.TryGetValue<string>(out var caseId))
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "case_id", "a new case needs its case_id (the number on the file, such as 140824-2025-012) as a string");
+        fields.Remove("case_id");
+        return caseId;
+    }
+
+    /// <summary>
+    /// Writes the caller into the approval or review field. A body naming someone else is refused: an approval is
+    /// recorded by the approver, under their own identity, never by someone typing a name.
+    /// </summary>
+    private static void ActAs(CaseActionRoute route, JsonObject fields, ApiUser caller)
+    {
+        if (CaseActionRoutes.FieldOf(route.Person) is not { } field) return;
+        if (fields.TryGetPropertyValue(field, out var given) && given is not null
+            && !(given is JsonValue value && value.TryGetValue<string>(out var name) && name == caller.Identity))
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, field,
+                $"is the person sending this command ({caller.Identity}); leave it out or give your own identity — nobody records another's approval or review");
+        fields[field] = caller.Identity;
+    }
+}
+
+/// <summary>What a command recorded.</summary>
+public sealed record CommandResponse(string CaseId, long FromVersion, long ToVersion, IReadOnlyList<string> EventTypes, bool AlreadyApplied, NodaTime.Instant RecordedAt);

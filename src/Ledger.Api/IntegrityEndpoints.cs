@@ -1,0 +1,108 @@
+using Ledger.Application.Access;
+using Ledger.EventStore;
+using Ledger.Integrity;
+using Ledger.Integrity.Signing;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Api;
+
+/// <summary>What auditors verify with: signed checkpoints, inclusion and consistency proofs, case dossiers.</summary>
+public static class IntegrityEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/checkpoints/latest", (HttpContext http, MerkleLog log, NpgsqlDataSource dataSource) =>
+                Problems.Guard(http, () => LatestCheckpointAsync(http, log, dataSource)))
+            .WithName("latest_checkpoint").WithTags("integrity")
+            .WithSummary("The latest signed checkpoint: the signed note, its fields, the signature and the public key it names")
+            .RequireRoles(Role.Auditor, Role.Official);
+
+        app.MapGet("/proofs/inclusion", (HttpContext http, MerkleLog log, CaseRegions regions) =>
+                Problems.Guard(http, () => InclusionAsync(http, log, regions)))
+            .WithName("inclusion_proof").WithTags("integrity")
+            .WithSummary("RFC 9162 inclusion proof of the event at ?position= in the tree of ?tree_size= leaves (default: the latest checkpoint's)")
+            .RequireRoles(Role.Auditor);
+
+        app.MapGet("/proofs/consistency", (HttpContext http, MerkleLog log) => Problems.Guard(http, () => ConsistencyAsync(http, log)))
+            .WithName("consistency_proof").WithTags("integrity")
+            .WithSummary("RFC 9162 consistency proof from the tree of ?from= leaves to the tree of ?to= leaves (default: the latest checkpoint's)")
+            .RequireRoles(Role.Auditor);
+
+        app.MapGet("/cases/{id}/dossier", (HttpContext http, string id, PostgresEventStore store, DossierExporter exporter, CaseReadLog reads, IClock clock) =>
+                Problems.Guard(http, () => DossierAsync(http, id, store, exporter, reads, clock)))
+            .WithName("case_dossier").WithTags("integrity", "cases")
+            .WithSummary("The case's events exactly as stored, each with its inclusion proof, and the signed checkpoint: `ledger verify-dossier` checks it offline")
+            .RequireRoles(Role.Auditor);
+    }
+
+    private static async Task<IResult> LatestCheckpointAsync(HttpContext http, MerkleLog log, NpgsqlDataSource dataSource)
+    {
+        QueryParameters.OnlyKnown(http.Request);
+        var checkpoint = await log.LatestCheckpointAsync(http.RequestAborted)
+            ?? throw new ApiProblem(StatusCodes.Status404NotFound, "checkpoint", "no checkpoint has been signed yet");
+        await using var command = dataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.KeyId });
+        var publicKey = await command.ExecuteScalarAsync(http.RequestAborted) as string;
+        return Results.Json(new
+        {
+            origin = checkpoint.Origin,
+            tree_hash = checkpoint.TreeHash,
+            tree_size = checkpoint.TreeSize,
+            root = Convert.ToHexStringLower(checkpoint.RootHash),
+            issued_at = checkpoint.IssuedAt,
+            key_id = checkpoint.KeyId,
+            signature_algorithm = checkpoint.SignatureAlgorithm,
+            note = checkpoint.Note,
+            signature = Convert.ToBase64String(checkpoint.Signature),
+            public_key = publicKey,
+        }, ApiJson.Options);
+    }
+
+    private static async Task<long> TreeSizeAsync(HttpContext http, MerkleLog log, string parameter)
+    {
+        if (QueryParameters.Long(http.Request, parameter, 1) is { } size) return size;
+        var latest = await log.LatestCheckpointAsync(http.RequestAborted)
+            ?? throw new ApiProblem(StatusCodes.Status404NotFound, parameter, "no checkpoint has been signed yet; give the tree size");
+        return latest.TreeSize;
+    }
+
+    private static async Task<IResult> InclusionAsync(HttpContext http, MerkleLog log, CaseRegions regions)
+    {
+        QueryParameters.OnlyKnown(http.Request, "position", "tree_size");
+        var position = QueryParameters.Long(http.Request, "position", 1)
+            ?? throw new ApiProblem(StatusCodes.Status400BadRequest, "position", "is required: the event's position (see /cases/{id}/history)");
+        var treeSize = await TreeSizeAsync(http, log, "tree_size");
+        var leaf = (await log.LeavesOfPositionsAsync([position], http.RequestAborted)).FirstOrDefault()
+            ?? throw new ApiProblem(StatusCodes.Status404NotFound, "position", $"no event at position {position} is in the log yet");
+        if (await regions.RegionOfAsync(leaf.StreamId, http.RequestAborted) is { } region) Scope.Require(http.Caller(), region, "position");
+        if (leaf.LeafIndex >= treeSize)
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "tree_size", $"the event is leaf {leaf.LeafIndex}, not within a tree of {treeSize} leaves");
+        var proof = (await log.InclusionProofsAsync([leaf.LeafIndex], treeSize, http.RequestAborted))[0];
+        return Results.Json(new
+        {
+            position, stream_id = leaf.StreamId, version = leaf.Version, leaf_index = leaf.LeafIndex, tree_size = treeSize,
+            path = proof.Path.Select(Convert.ToHexStringLower),
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> ConsistencyAsync(HttpContext http, MerkleLog log)
+    {
+        QueryParameters.OnlyKnown(http.Request, "from", "to");
+        var from = QueryParameters.Long(http.Request, "from", 0)
+            ?? throw new ApiProblem(StatusCodes.Status400BadRequest, "from", "is required: the size of the older tree (a checkpoint you hold)");
+        var to = await TreeSizeAsync(http, log, "to");
+        var proof = await log.ConsistencyProofAsync(from, to, http.RequestAborted);
+        return Results.Json(new { from_size = proof.FromSize, to_size = proof.ToSize, path = proof.Path.Select(Convert.ToHexStringLower) }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> DossierAsync(HttpContext http, string id, PostgresEventStore store, DossierExporter exporter, CaseReadLog reads, IClock clock)
+    {
+        QueryParameters.OnlyKnown(http.Request, "purpose");
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
+        var (_, region) = await QueryEndpoints.LoadInScopeAsync(http, id, store, null, null);
+        var dossier = await exporter.ExportAsync(id, clock.GetCurrentInstant(), http.RequestAborted);
+        await reads.RecordAsync(http.Caller(), [(id, region.Value)], "GET /cases/{id}/dossier", purpose, http.RequestAborted);
+        return Results.Content(dossier.ToJson(), "application/json; charset=utf-8");
+    }
+}

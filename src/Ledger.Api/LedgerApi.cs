@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Ledger.Application;
+using Ledger.Application.Access;
+using Ledger.Application.Totals;
+using Ledger.EventStore;
+using Ledger.EventStore.Hosting;
+using Ledger.Integrity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using NodaTime;
+using Npgsql;
+
+namespace Ledger.Api;
+
+/// <summary>
+/// The API's settings, from configuration (section <c>Ledger</c>; environment <c>Ledger__Connection</c> and so on):
+/// the application role's connection string, and the background work's key, origin and pace.
+/// </summary>
+public sealed record LedgerApiSettings(string Connection, string? SigningKeyPath, string Origin, TimeSpan BackgroundInterval, TimeSpan CheckpointInterval)
+{
+    public static LedgerApiSettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Ledger");
+        var connection = section["Connection"];
+        if (string.IsNullOrWhiteSpace(connection))
+            throw new InvalidOperationException("Ledger:Connection is not configured (set Ledger__Connection, or run `ledger serve`, which sets it)");
+        return new LedgerApiSettings(
+            connection,
+            string.IsNullOrWhiteSpace(section["SigningKey"]) ? null : section["SigningKey"],
+            string.IsNullOrWhiteSpace(section["Origin"]) ? "ledger.local" : section["Origin"]!,
+            TimeSpan.FromSeconds(section.GetValue("BackgroundSeconds", 2.0)),
+            TimeSpan.FromSeconds(section.GetValue("CheckpointSeconds", 60.0)));
+    }
+}
+
+/// <summary>Builds the ledger's HTTP API on ASP.NET Core minimal APIs.</summary>
+public static class LedgerApi
+{
+    /// <summary>Registers the ledger's services and the API's security, and returns the app with every endpoint mapped.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(sp => LedgerApiSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => LedgerDatabase.CreateDataSource(sp.GetRequiredService<LedgerApiSettings>().Connection));
+        services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
+        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<TotalsReader>();
+        services.AddSingleton<MerkleLog>();
+        services.AddSingleton<DossierExporter>();
+        services.AddSingleton<ApiUsers>();
+        services.AddSingleton<CaseReadLog>();
+        services.AddSingleton<CaseRegions>();
+        services.AddSingleton<LedgerBackgroundWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
+
+        services.AddAuthentication(BearerTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null);
+        // Every endpoint, including health, readiness and the OpenAPI document, needs a valid token.
+        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(LogRequestAsync);
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        CommandEndpoints.Map(app);
+        QueryEndpoints.Map(app);
+        IntegrityEndpoints.Map(app);
+        app.MapOpenApi();
+        app.MapGet("/health", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("operations")
+            .WithSummary("The process is up");
+        app.MapGet("/ready", ReadyAsync).WithName("ready").WithTags("operations")
+            .WithSummary("The database answers and is migrated; how far the log is");
+        return app;
+    }
+
+    private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(
+                "select to_regclass('ledger.case_reads') is not null, (select coalesce(max(position), 0) from ledger.events), " +
+                "(select tree_size from ledger.merkle_log), (select max(tree_size) from ledger.merkle_checkpoints)");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (!reader.GetBoolean(0))
+                return Results.Json(new { status = "not migrated" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(new
+            {
+                status = "ready",
+                last_position = reader.GetInt64(1),
+                log_size = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2),
+                latest_checkpoint_size = reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3),
+            });
+        }
+        catch (NpgsqlException e)
+        {
+            return Results.Json(new { status = "database unavailable", detail = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    /// <summary>One structured log record per request: method, route, status, milliseconds, user and role (never the token).</summary>
+    private static async Task LogRequestAsync(HttpContext http, RequestDelegate next)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api.Requests");
+            var user = http.Items[typeof(ApiUser)] as ApiUser;
+            logger.LogInformation("{Method} {Path} {Status} {ElapsedMs:0.0} ms user={User} role={Role} trace={TraceId}",
+                http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                user?.Name ?? "-", user is null ? "-" : CaseActionRoutes.Name(user.Role), http.TraceIdentifier);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using Ledger.Application;
+using Ledger.Application.Access;
+using Ledger.Application.Totals;
+using Ledger.Domain;
+using Ledger.Domain.Calendar;
+using Ledger.EventStore;
+using NodaTime;
+
+namespace Ledger.Api;
+
+/// <summary>Reads of cases and totals. Every read of a case is recorded in <see cref="CaseReadLog"/> before it is answered.</summary>
+public static class QueryEndpoints
+{
+    /// <summary>The roles that work cases or oversee them, and so read them whole.</summary>
+    public static readonly Role[] CaseReaders = [Role.Recorder, Role.Reviewer, Role.Approver, Role.Auditor, Role.Official];
+    /// <summary>The roles that read what was recorded, by whom and when.</summary>
+    public static readonly Role[] HistoryReaders = [Role.Recorder, Role.Reviewer, Role.Approver, Role.Auditor];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/cases", (HttpContext http, CaseReadLog reads, IClock clock, Npgsql.NpgsqlDataSource dataSource) =>
+                Problems.Guard(http, () => ListAsync(http, reads, clock, dataSource)))
+            .WithName("list_cases").WithTags("cases")
+            .WithSummary("Cases of your region, newest filing first: region, status, kind, flag, campaign, overdue, filed_from, filed_to, limit, offset, purpose")
+            .RequireRoles(CaseReaders);
+
+        app.MapGet("/cases/{id}", (HttpContext http, string id, PostgresEventStore store, CaseReadLog reads, IClock clock) =>
+                Problems.Guard(http, () => ShowAsync(http, id, store, reads, clock)))
+            .WithName("show_case").WithTags("cases")
+            .WithSummary("A case now, after ?version=N, or as the ledger knew it ?asOf=2025-03-01T00:00+08:00; its deadlines; ETag is the version")
+            .RequireRoles(CaseReaders);
+
+        app.MapGet("/cases/{id}/history", (HttpContext http, string id, PostgresEventStore store, CaseReadLog reads) =>
+                Problems.Guard(http, () => HistoryAsync(http, id, store, reads)))
+            .WithName("case_history").WithTags("cases")
+            .WithSummary("Every event of a case as stored: position, version, type, recorded_at, actor, data, metadata, hashes")
+            .RequireRoles(HistoryReaders);
+
+        app.MapGet("/cases/{id}/redacted", (HttpContext http, string id, PostgresEventStore store, CaseReadLog reads) =>
+                Problems.Guard(http, () => RedactedAsync(http, id, store, reads)))
+            .WithName("redacted_case").WithTags("cases")
+            .WithSummary("What may be published of a case: natural persons as 某某, no identity numbers, phones or addresses")
+            .RequireRoles(Role.Publisher, Role.Auditor);
+
+        app.MapGet("/totals", (HttpContext http, TotalsReader totals, IClock clock) => Problems.Guard(http, () => TotalsAsync(http, totals, clock)))
+            .WithName("totals").WithTags("totals")
+            .WithSummary("Penalty totals as `ledger totals` gives them: region, from, to, kind, campaign, flag, by, caliber, as_of, compare")
+            .RequireRoles(Role.Official, Role.Auditor);
+
+        app.MapGet("/audit/reads", (HttpContext http, CaseReadLog reads) => Problems.Guard(http, () => ReadsAsync(http, reads)))
+            .WithName("case_reads").WithTags("audit")
+            .WithSummary("Who read which case of your region, when, through which endpoint, for what stated purpose (newest first; case_id, user, before, limit)")
+            .RequireRoles(Role.Auditor);
+    }
+
+    internal static RouteHandlerBuilder RequireRoles(this RouteHandlerBuilder builder, params Role[] roles) =>
+        builder.RequireAuthorization(policy => policy.RequireRole(roles.Select(CaseActionRoutes.Name)))
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    private static async Task<IResult> ListAsync(HttpContext http, CaseReadLog reads, IClock clock, Npgsql.NpgsqlDataSource dataSource)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "region", "status", "kind", "flag", "campaign", "overdue", "filed_from", "filed_to", "limit", "offset", "purpose");
+        var caller = http.Caller();
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(request, "purpose"));
+        var query = CaseListQuery.Parse(null, QueryParameters.Text(request, "status"), QueryParameters.Text(request, "kind"),
+            QueryParameters.Text(request, "flag"), QueryParameters.Text(request, "campaign"), QueryParameters.Flag(request, "overdue"),
+            QueryParameters.Text(request, "filed_from"), QueryParameters.Text(request, "filed_to"),
+            (int)(QueryParameters.Long(request, "limit", 1, 1_000) ?? 50), (int)(QueryParameters.Long(request, "offset", 0, int.MaxValue) ?? 0));
+        var asked = QueryParameters.Text(request, "region") is { } region ? RegionCode.Parse(region.Trim(), "region") : null;
+        query = query with { Region = Scope.Narrow(caller, asked, "region") };
+
+        var today = clock.GetCurrentInstant().InZone(DecisionContext.Zone).Date;
+        var (items, total) = await CaseList.QueryAsync(dataSource, query, today, http.RequestAborted);
+        await reads.RecordAsync(caller, [.. items.Select(i => (i.CaseId, i.Region))], "GET /cases", purpose, http.RequestAborted);
+        return Results.Json(new { total, offset = query.Offset, limit = query.Limit, cases = items }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> ShowAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads, IClock clock)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "version", "asOf", "purpose");
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(request, "purpose"));
+        var version = QueryParameters.Long(request, "version", 1);
+        var asOfText = QueryParameters.Text(request, "asOf");
+        if (version is not null && asOfText is not null)
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "asOf", "give version or asOf, not both");
+        Instant? asOf = asOfText is null ? null : TotalsQuery.ParseInstant(asOfText, "asOf");
+
+        var (history, region) = await LoadInScopeAsync(http, id, store, version, asOf);
+        if (version is { } v && history.State.Version < v)
+            throw new ApiProblem(StatusCodes.Status404NotFound, "version", $"case {id} is at version {history.State.Version}; there is no version {v}");
+        if (history.Entries.Count == 0)
+            throw new ApiProblem(StatusCodes.Status404NotFound, "asOf", $"case {id} had no events recorded at {asOf}");
+        await RecordReadAsync(http, reads, id, region, "GET /cases/{id}", purpose);
+
+        var today = (asOf ?? clock.GetCurrentInstant()).InZone(DecisionContext.Zone).Date;
+        http.Response.Headers.ETag = ETags.Of(history.State.Version);
+        return Results.Json(new
+        {
+            case_id = id,
+            version = history.State.Version,
+            as_of = asOf,
+            deadlines_as_of = today,
+            state = history.State,
+            deadlines = CaseDeadlines.Compute(history.State, WorkingDayCalendar.China, today),
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> HistoryAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads)
+    {
+        QueryParameters.OnlyKnown(http.Request, "purpose");
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
+        var (history, region) = await LoadInScopeAsync(http, id, store, null, null);
+        await RecordReadAsync(http, reads, id, region, "GET /cases/{id}/history", purpose);
+        http.Response.Headers.ETag = ETags.Of(history.State.Version);
+        return Results.Json(new
+        {
+            case_id = id,
+            version = history.State.Version,
+            events = history.Entries.Select(e => new
+            {
+                position = e.Recorded.Position,
+                version = e.Recorded.Version,
+                event_id = e.Recorded.EventId,
+                type = e.Recorded.Type,
+                recorded_at = e.Recorded.RecordedAt,
+                effective_on = e.Event.On,
+                actor = e.Actor,
+                command = e.Command,
+                summary = CaseDescriptions.Summarize(e.Event),
+                data = JsonDocument.Parse(e.Recorded.Data).RootElement,
+                metadata = JsonDocument.Parse(e.Recorded.Metadata).RootElement,
+                previous_hash = Convert.ToHexStringLower(e.Recorded.PreviousHash),
+                hash = Convert.ToHexStringLower(e.Recorded.Hash),
+            }),
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> RedactedAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads)
+    {
+        QueryParameters.OnlyKnown(http.Request, "purpose");
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
+        var (history, region) = await LoadInScopeAsync(http, id, store, null, null);
+        await RecordReadAsync(http, reads, id, region, "GET /cases/{id}/redacted", purpose);
+        var state = history.State;
+        return Results.Json(new
+        {
+            case_id = id,
+            region = region.Value,
+            place = Redaction.PublishedPlace(region),
+            kind = state.Kind,
+            status = state.Status,
+            party = state.Party is { } party ? Redaction.PublishedName(party) : null,
+            requester = state.Requester is { } requester ? Redaction.PublishedName(requester) : null,
+            right = state.Right is { } right ? new { right.Kind, right.Name, right.RegistrationNumber, holder = right.Holder } : null,
+            filed_on = state.FiledOn,
+            case_value = state.CaseValue,
+            decision = state.Decision is { } d ? new { d.Kind, d.On, d.Number, d.Items, d.Revoked } : null,
+            closed = state.Status == CaseStatus.Closed,
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> TotalsAsync(HttpContext http, TotalsReader totals, IClock clock)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "region", "from", "to", "kind", "campaign", "flag", "by", "caliber", "as_of", "compare");
+        var caller = http.Caller();
+        var region = QueryParameters.Text(request, "region");
+        // Officials see their region's totals unless they ask for a region within it.
+        if (caller.Region is { } own && (region is null || region.Trim() is "all" or "national")) region = own.Value;
+        var query = TotalsQuery.Parse(region, QueryParameters.Text(request, "from"), QueryParameters.Text(request, "to"), QueryParameters.Text(request, "kind"),
+            QueryParameters.Text(request, "campaign"), QueryParameters.Text(request, "flag"), QueryParameters.Text(request, "by"),
+            QueryParameters.Text(request, "caliber"), QueryParameters.Text(request, "as_of"), QueryParameters.Text(request, "compare"), clock.GetCurrentInstant());
+        if (query.Region is { } asked) Scope.Require(caller, asked, "region");
+        var report = await totals.QueryAsync(query, http.RequestAborted);
+        return Results.Content(TotalsReportFormats.Json(report), "application/json; charset=utf-8");
+    }
+
+    private static async Task<IResult> ReadsAsync(HttpContext http, CaseReadLog reads)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "case_id", "user", "before", "limit");
+        var caseId = QueryParameters.Text(request, "case_id");
+        if (caseId is not null) CaseIds.Validate(caseId);
+        var found = await reads.QueryAsync(new CaseReadQuery(http.Caller().Region, caseId, QueryParameters.Text(request, "user"),
+            (int)(QueryParameters.Long(request, "limit", 1, 1_000) ?? 100), QueryParameters.Long(request, "before", 1)), http.RequestAborted);
+        return Results.Json(new { reads = found.Select(r => new
+        {
+            r.ReadId, read_at = r.ReadAt, r.UserName, r.Role, r.CaseId, r.Region, r.Endpoint, r.Purpose,
+        }) }, ApiJson.Options);
+    }
+
+    /// <summary>Loads a case the caller may read: 404 when there is no such case, 403 when it lies outside their region.</summary>
+    internal static async Task<(CaseHistory History, RegionCode Region)> LoadInScopeAsync(HttpContext http, string id, PostgresEventStore store, long? version, Instant? asOf)
+    {
+        CaseIds.Validate(id);
+        if (await store.GetStreamAsync(id, http.RequestAborted) is not { StreamType: CaseHistory.StreamType })
+            throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{id}' is recorded in this ledger");
+        // Scope is judged on the case as it stands now, whatever version is asked for: a case moved out of a region
+        // by a correction is no longer that region's to read.
+        var current = await CaseHistory.LoadAsync(store, id, ct: http.RequestAborted);
+        var region = current.State.Region!;
+        Scope.Require(http.Caller(), region, "id");
+        return (version is null && asOf is null ? current : await CaseHistory.LoadAsync(store, id, version, asOf, http.RequestAborted), region);
+    }
+
+    private static Task RecordReadAsync(HttpContext http, CaseReadLog reads, string caseId, RegionCode region, string endpoint, string? purpose) =>
+        reads.RecordAsync(http.Caller(), [(caseId, region.Value)], endpoint, purpose, http.RequestAborted);
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ledger.Api;
+
+/// <summary>
+/// Reads a command's JSON body ourselves rather than through model binding, so that every way a body can be wrong
+/// gets its own clear answer: not JSON (415), too large (413), not well-formed or not an object (400), a field
+/// holding markup or control characters (422, naming its path).
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>The largest body a command takes. The longest real command (a decision with its items and legal bases)
+    /// is a few kilobytes; 64 KiB leaves room and bounds what one request can make the server hold.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentType is not { } type || !type.Split(';')[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "Content-Type", $"a command is sent as application/json (got '{request.ContentType}')");
+        if (request.ContentLength > MaxBytes)
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "body", $"is at most {MaxBytes} bytes (got {request.ContentLength})");
+
+        // Content-Length may be absent (chunked) or wrong: count what actually arrives and stop one byte past the limit.
+        var buffer = new byte[MaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(length), ct)) > 0) length += read;
+        if (length > MaxBytes)
+            throw new ApiProblem(StatusCodes.Status413PayloadTooLarge, "body", $"is at most {MaxBytes} bytes");
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(buffer.AsSpan(0, length), documentOptions: DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", $"is not well-formed JSON{where}");
+        }
+        catch (ArgumentException)
+        {
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "is not valid UTF-8 JSON");
+        }
+        if (node is not JsonObject fields)
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "is a JSON object of the action's fields");
+        CheckText(fields, "");
+        return fields;
+    }
+
+    /// <summary>
+    /// Free text is prose for the case file and, later, for publication: HTML markup and control characters have no
+    /// place in it, and refusing them here means no page that ever shows this text can be made to run a script.
+    /// </summary>
+    private static void CheckText(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj) CheckText(value, path.Length == 0 ? name : $"{path}.{name}");
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++) CheckText(array[i], $"{path}[{i}]");
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                var text = value.GetValue<string>();
+                if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
+                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain control characters");
+                if (HasMarkup(text))
+                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain HTML markup such as '<script' (write 《》 for titles)");
+                break;
+        }
+    }
+
+    /// <summary>A '&lt;' that opens a tag, comment or declaration ("&lt;b", "&lt;/", "&lt;!"), the way browsers read it.</summary>
+    public static bool HasMarkup(string text)
+    {
+        for (var i = text.IndexOf('<'); i >= 0 && i < text.Length - 1; i = text.IndexOf('<', i + 1))
+        {
+            var next = text[i + 1];
+            if (char.IsAsciiLetter(next) || next is '/' or '!' or '?') return true;
+        }
+        return false;
+    }
+
+    /// <summary>Reads a required header as text of 1 to <paramref name="maxLength"/> visible ASCII characters.</summary>
+    public static string RequiredHeader(HttpRequest request, string name, int maxLength)
+    {
+        var values = request.Headers[name];
+        var text = values.Count == 1 ? values[0] : null;
+        if (string.IsNullOrEmpty(text) || text.Length > maxLength || !text.All(c => c is > ' ' and <= '~'))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, name,
+                $"every command carries one {name} header of 1 to {maxLength} visible ASCII characters, so a retry is recognised and not recorded twice");
+        return text;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Ledger.Application.Access;
+using Ledger.Domain;
+using Ledger.Domain.Serialization;
+using Npgsql;
+
+namespace Ledger.Api;
+
+/// <summary>Region scope: a user acts on and reads what lies in their region and below, never above or beside it.</summary>
+public static class Scope
+{
+    public static void Require(ApiUser caller, RegionCode region, string field)
+    {
+        if (!caller.Covers(region))
+            throw new ApiProblem(StatusCodes.Status403Forbidden, field,
+                $"region {region.Value} is outside your scope {caller.ScopeLabel} (you act on your region and the regions within it)");
+    }
+
+    /// <summary>The region a read asks for: the caller's own when none is given, else one within it.</summary>
+    public static RegionCode? Narrow(ApiUser caller, RegionCode? asked, string field)
+    {
+        if (asked is null) return caller.Region;
+        Require(caller, asked, field);
+        return asked;
+    }
+}
+
+/// <summary>The region each case is kept in, from the case view (written with every command).</summary>
+public sealed class CaseRegions(NpgsqlDataSource dataSource)
+{
+    public async Task<RegionCode?> RegionOfAsync(string caseId, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("select region from ledger.case_view where case_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caseId });
+        return await command.ExecuteScalarAsync(ct) is string region ? RegionCode.Parse(region) : null;
+    }
+}
+
+/// <summary>The API's JSON: the domain's conventions (snake_case, ISO dates, money as strings of yuan), Chinese
+/// written as itself, markup-significant characters still escaped.</summary>
+public static class ApiJson
+{
+    public static JsonSerializerOptions Options { get; } = new(CaseEventSerializer.Options)
+    {
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using Ledger.Api;
+using Ledger.Application.Access;
+using Ledger.Domain;
+using Ledger.EventStore.Hosting;
+using Ledger.Integrity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Spectre.Console;
+
+namespace Ledger.Cli;
+
+/// <summary>The HTTP API: `ledger serve`, and the users who may call it.</summary>
+public static class ApiCommands
+{
+    public const int DefaultPort = 8780;
+
+    public static Command Serve()
+    {
+        var host = new Option<string>("--host") { Description = "Address to listen on (default 127.0.0.1: this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = $"Port to listen on (default {DefaultPort}; 0 picks a free one)", DefaultValueFactory = _ => DefaultPort };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Seconds between signed checkpoints (default 60)", DefaultValueFactory = _ => 60 };
+        var command = new Command("serve", "Serve the HTTP API (and keep totals, the verifiable log and checkpoints up to date) until Ctrl+C")
+        {
+            host, port, checkpointEvery, IntegrityCommands.SigningKeyOption,
+        };
+        command.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            if (parse.GetValue(port) is < 0 or > 65535) throw new CliInputException($"--port: is 0 to 65535 (got {parse.GetValue(port)})");
+            if (parse.GetValue(checkpointEvery) < 1) throw new CliInputException("--checkpoint-every: must be at least 1 second");
+            if (!System.Net.IPAddress.TryParse(parse.GetValue(host), out var address))
+                throw new CliInputException($"--host: an IP address such as 127.0.0.1 (got '{parse.GetValue(host)}')");
+            var connections = await Cli.ConnectAsync(parse, ct);
+            await Cli.MigrateAsync(connections, quiet: true, ct);
+            var keyPath = IntegrityCommands.SigningKeyPath(parse);
+            var signer = IntegrityCommands.LoadSignerFor(keyPath, "--key");
+            await using (var dataSource = LedgerDatabase.CreateDataSource(connections.Application))
+                await new MerkleLog(dataSource).EnsureCreatedAsync(IntegrityCommands.LogOrigin, signer.Suite, ct);
+
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Ledger:Connection"] = connections.Application,
+                ["Ledger:SigningKey"] = keyPath,
+                ["Ledger:Origin"] = IntegrityCommands.LogOrigin,
+                ["Ledger:CheckpointSeconds"] = parse.GetValue(checkpointEvery).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ");
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            // Nothing here uses data protection (no cookies); its note about unencrypted key storage is noise.
+            builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+            var endpoint = new System.Net.IPEndPoint(address, parse.GetValue(port));
+            builder.WebHost.UseUrls($"http://{endpoint}");
+            await using var app = LedgerApi.Build(builder);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                throw new CliInputException($"--port: cannot listen on {endpoint}: {e.Message}");
+            }
+            foreach (var url in app.Urls) Console.Out.WriteLine($"serving the ledger API on {url} (OpenAPI: {url}/openapi/v1.json); Ctrl+C stops");
+            Console.Out.Flush();
+            await app.WaitForShutdownAsync(ct);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Users()
+    {
+        var command = new Command("users", "Users of the HTTP API: issue bearer tokens (stored only as hashes), list, revoke");
+
+        var name = new Option<string>("--name") { Description = "The person's name as case histories will show it", Required = true };
+        var role = new Option<string>("--role")
+        {
+            Description = "recorder, reviewer, approver, auditor, official or publisher", Required = true,
+        };
+        var region = new Option<string>("--region") { Description = "Their scope: a GB/T 2260 code (their region and everything within it) or 'national'", Required = true };
+        var certificate = new Option<string?>("--certificate") { Description = "Law-enforcement certificate number (执法证号) of a recorder, reviewer or approver" };
+        var add = new Command("add", "Issue a user and print their token, once") { name, role, region, certificate };
+        add.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            var parsedRole = ApiUsers.ParseRole(parse.GetValue(role));
+            var scope = ApiUsers.ParseScope(parse.GetValue(region));
+            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            var issued = await new ApiUsers(dataSource, SystemClock.Instance).AddAsync(
+                parse.GetValue(name)!, parsedRole, scope, parse.GetValue(certificate), $"cli:{Environment.UserName}", ct);
+            Console.Out.WriteLine($"user    {issued.User.Name} ({SnakeCase.Of(issued.User.Role)}, {issued.User.ScopeLabel}{(issued.User.CertificateNumber is { } c ? $", certificate {c}" : "")})");
+            Console.Out.WriteLine($"token   {issued.Token}");
+            Cli.Info("The token is shown this once; only its hash is kept. Send it as `Authorization: Bearer <token>`.");
+            return ExitCodes.Ok;
+        }));
+        command.Subcommands.Add(add);
+
+        var revokeName = new Argument<string>("name") { Description = "The active user to revoke" };
+        var revoke = new Command("revoke", "Revoke a user: their token stops working at once") { revokeName };
+        revoke.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            var user = await new ApiUsers(dataSource, SystemClock.Instance).RevokeAsync(parse.GetValue(revokeName)!, $"cli:{Environment.UserName}", ct);
+            Console.Out.WriteLine($"revoked {user.Name} ({SnakeCase.Of(user.Role)}, {user.ScopeLabel}) at {user.RevokedAt}");
+            return ExitCodes.Ok;
+        }));
+        command.Subcommands.Add(revoke);
+
+        var list = new Command("list", "Every user, active and revoked");
+        list.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            var table = new Table().AddColumns("name", "role", "scope", "certificate", "created", "revoked");
+            foreach (var user in await new ApiUsers(dataSource, SystemClock.Instance).ListAsync(ct))
+                table.AddRow(Markup.Escape(user.Name), SnakeCase.Of(user.Role), user.ScopeLabel, Markup.Escape(user.CertificateNumber ?? ""),
+                    user.CreatedAt.ToString(), user.RevokedAt?.ToString() ?? "");
+            AnsiConsole.Write(table);
+            return ExitCodes.Ok;
+        }));
+        command.Subcommands.Add(list);
+        return command;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Ledger.Api;
+using Ledger.Application.Access;
+using Ledger.Application.Projections;
+using Ledger.Application.Totals;
+using Ledger.Domain;
+using Ledger.EventStore;
+using Ledger.EventStore.Hosting;
+using Ledger.EventStore.Migrations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Npgsql;
+using Spectre.Console;
+
+namespace Ledger.Cli;
+
+/// <summary>
+/// `ledger bench http`: the API served by Kestrel on loopback, driven by a bounded number of concurrent clients for a
+/// fixed time per mix, each request timed. The baseline, measured in the same run, is an authenticated GET /health:
+/// the floor of HTTP, routing and the token lookup, with no ledger work.
+/// </summary>
+internal static class HttpBenchmark
+{
+    private sealed record Mix(string Name, long Requests, long Errors, TimeSpan Elapsed, double P50, double P99)
+    {
+        public double Rate => Requests / Elapsed.TotalSeconds;
+    }
+
+    public static async Task<int> RunAsync(ParseResult parse, int clients, int seconds, CancellationToken ct)
+    {
+        if (clients is < 1 or > 256) throw new CliInputException($"--clients: between 1 and 256 (got {clients})");
+        if (seconds is < 1 or > 600) throw new CliInputException($"--seconds: between 1 and 600 (got {seconds})");
+        var connections = await Cli.ConnectAsync(parse, ct);
+        var database = $"ledger_bench_http_{Environment.ProcessId}";
+        var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
+        try
+        {
+            await using (var ownerSource = NpgsqlDataSource.Create(owner))
+                await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+            var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
+            await using var dataSource = LedgerDatabase.CreateDataSource(application);
+            var accounts = new ApiUsers(dataSource, SystemClock.Instance);
+            var recorder = (await accounts.AddAsync("bench-recorder", Role.Recorder, RegionCode.Parse("140824"), "14082409999", "bench", ct)).Token;
+            var official = (await accounts.AddAsync("bench-official", Role.Official, RegionCode.Parse("140800"), null, "bench", ct)).Token;
+            var approver = (await accounts.AddAsync("bench-approver", Role.Approver, RegionCode.Parse("140824"), "14082400001", "bench", ct)).Token;
+
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Ledger:Connection"] = application,
+                ["Ledger:BackgroundSeconds"] = "0",
+            });
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            await using var app = LedgerApi.Build(builder);
+            await app.StartAsync(ct);
+            var address = new Uri(app.Urls.First());
+            AnsiConsole.MarkupLine($"[bold]bench http[/] {clients} clients, {seconds} s per mix, API on {address} (Kestrel, loopback), database {database}");
+
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+            HttpClient ClientFor(string token)
+            {
+                var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = address };
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return client;
+            }
+            var duration = TimeSpan.FromSeconds(seconds);
+            var cases = new ConcurrentBag<string>();
+            var approvers = Enumerable.Range(0, clients).Select(_ => ClientFor(approver)).ToArray();
+
+            var results = new List<Mix>
+            {
+                await RunMixAsync("baseline: GET /health (authenticated)", clients, duration, i => ClientFor(official),
+                    async (client, _, time) => await time(() => client.GetAsync("/health")), ct),
+                await RunMixAsync("write: register, file (approver), officers, 2 × evidence, assessment; If-Match on each", clients, duration, i => ClientFor(recorder),
+                    (client, iteration, time) => WriteCaseAsync(client, approvers[iteration / IterationsPerClient], iteration, cases, time), ct),
+            };
+            // The read mix reads the cases the write mix made, with the totals projection brought up to date first.
+            var store = new PostgresEventStore(dataSource);
+            await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).CatchUpAsync(null, ct);
+            var ids = cases.ToArray();
+            results.Add(await RunMixAsync("read: case, history or version, list of 20, totals or filtered list", clients, duration, i => ClientFor(i % 2 == 0 ? recorder : official),
+                async (client, iteration, time) =>
+                {
+                    var id = ids[Random.Shared.Next(ids.Length)];
+                    await time(() => client.GetAsync($"/cases/{id}"));
+                    await time(() => client.GetAsync(client.DefaultRequestHeaders.Authorization!.Parameter == recorder ? $"/cases/{id}/history" : $"/cases/{id}?version=2"));
+                    await time(() => client.GetAsync("/cases?limit=20"));
+                    await time(() => client.GetAsync(client.DefaultRequestHeaders.Authorization!.Parameter == official
+                        ? "/totals?from=2025-01-01&to=2025-12-31&by=region" : "/cases?limit=20&status=investigating"));
+                }, ct));
+
+            var baseline = results[0].Rate;
+            var table = new Table().AddColumns("mix", "requests", "errors", "requests/s", "p50 ms", "p99 ms", "ratio to baseline");
+            foreach (var mix in results)
+                table.AddRow(Markup.Escape(mix.Name), $"{mix.Requests:N0}", $"{mix.Errors:N0}", $"{mix.Rate:N0}", $"{mix.P50:0.00}", $"{mix.P99:0.00}", $"{mix.Rate / baseline:0.00}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"{ids.Length:N0} cases written; {Environment.ProcessorCount} cores; server and clients share this machine");
+            await app.StopAsync(CancellationToken.None);
+            return results.Any(m => m.Errors > 0) ? ExitCodes.Failure : ExitCodes.Ok;
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = NpgsqlDataSource.Create(connections.Owner);
+            await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    // Iteration numbers are client * this + n, so each client's case ids are its own.
+    private const int IterationsPerClient = 1_000_000;
+
+    private delegate Task<HttpResponseMessage> Timed(Func<Task<HttpResponseMessage>> send);
+
+    /// <summary>Runs <paramref name="clients"/> loops of <paramref name="iteration"/> until <paramref name="duration"/> has passed; every request is timed.</summary>
+    private static async Task<Mix> RunMixAsync(
+        string name, int clients, TimeSpan duration, Func<int, HttpClient> clientFor, Func<HttpClient, int, Timed, Task> iteration, CancellationToken ct)
+    {
+        var latencies = new ConcurrentBag<List<double>>();
+        long errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(index => Task.Run(async () =>
+        {
+            using var client = clientFor(index);
+            var mine = new List<double>(16_384);
+            latencies.Add(mine);
+            async Task<HttpResponseMessage> Time(Func<Task<HttpResponseMessage>> send)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var response = await send();
+                await response.Content.LoadIntoBufferAsync(ct);
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode && Interlocked.Increment(ref errors) == 1)
+                    Cli.Info($"{name}: first error {(int)response.StatusCode} {response.RequestMessage?.RequestUri?.PathAndQuery}: {await response.Content.ReadAsStringAsync(ct)}");
+                return response;
+            }
+            for (var n = 0; clock.Elapsed < duration && !ct.IsCancellationRequested; n++) await iteration(client, index * IterationsPerClient + n, Time);
+        }, ct)));
+        var elapsed = clock.Elapsed;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)];
+        return new Mix(name, all.Length, errors, elapsed, Percentile(0.50), Percentile(0.99));
+    }
+
+    private static async Task WriteCaseAsync(HttpClient recorder, HttpClient approver, int iteration, ConcurrentBag<string> cases, Timed time)
+    {
+        var caseId = $"140824-2025-B{iteration:D7}";
+        var lead = $$"""
+            {"case_id": "{{caseId}}", "on": "2025-03-03", "source": "inspection", "summary": "市场检查发现涉嫌侵权商品", "region": "140824",
+             "kind": "trademark_infringement", "party": {"kind": "organisation", "name": "某商贸有限公司"},
+             "right": {"kind": "trademark", "name": "N", "registration_number": "第1237011号", "holder": "某体育用品有限公司"},
+             "violation_on": "2025-03-01", "flags": [], "campaigns": ["铁拳2025"]}
+            """;
+        (HttpClient Client, string Path, string Body)[] steps =
+        [
+            (approver, $"/cases/{caseId}/filing", """{"on": "2025-03-04", "legal_bases": ["商标法第五十七条第三项"]}"""),
+            (recorder, $"/cases/{caseId}/officers", """{"on": "2025-03-04", "officers": [{"certificate_number": "14082401017", "name": "张某"}, {"certificate_number": "14082401018", "name": "李某"}]}"""),
+            (recorder, $"/cases/{caseId}/evidence", """{"on": "2025-03-05", "description": "现场检查笔录"}"""),
+            (recorder, $"/cases/{caseId}/evidence", """{"on": "2025-03-06", "description": "询问笔录"}"""),
+            (recorder, $"/cases/{caseId}/assessment", """{"on": "2025-03-10", "goods_value": {"amount": "8600.00", "method": "按标价计算"}}"""),
+        ];
+        var response = await time(() => Post(recorder, "/cases", lead, $"{caseId}/0", null));
+        if (!response.IsSuccessStatusCode) return;
+        cases.Add(caseId);
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var (client, path, body) = steps[i];
+            var version = i + 1L;
+            response = await time(() => Post(client, path, body, $"{caseId}/{i + 1}", version));
+            if (!response.IsSuccessStatusCode) return;
+        }
+    }
+
+    private static Task<HttpResponseMessage> Post(HttpClient client, string path, string json, string key, long? ifMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        if (ifMatch is { } version) request.Headers.TryAddWithoutValidation("If-Match", $"\"{version}\"");
+        return client.SendAsync(request);
+    }
+}

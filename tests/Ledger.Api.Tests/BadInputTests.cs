@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text;
+
+namespace Ledger.Api.Tests;
+
+/// <summary>
+/// Given a case, when a client sends malformed, oversized, mistyped or hostile input, then each is a clear 4xx
+/// naming the field and rule, nothing is written, and the server goes on serving.
+/// </summary>
+public sealed class BadInputTests : IAsyncLifetime
+{
+    private readonly ApiHost host = new();
+    private const string CaseId = "140824-2025-0400";
+    private long events, reads;
+
+    public async Task InitializeAsync()
+    {
+        await host.InitializeAsync();
+        await host.RegisterAsync(CaseId, "140824", "recorder-jishan");
+        events = await host.CountAsync("ledger.events");
+        reads = await host.CountAsync("ledger.case_reads");
+    }
+
+    public Task DisposeAsync() => host.DisposeAsync();
+
+    private async Task NothingWrittenAndStillServingAsync()
+    {
+        (await host.CountAsync("ledger.events")).ShouldBe(events);
+        (await host.CountAsync("ledger.case_reads")).ShouldBe(reads);
+        (await host.Client("auditor-jishan").GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", new { on = "2025-03-05", description = "笔录" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        events++;
+    }
+
+    private async Task<HttpResponseMessage> PostRawAsync(string path, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        return await host.Client("recorder-jishan").SendAsync(request);
+    }
+
+    [Theory]
+    [InlineData("{\"on\": \"2025-03-05\", \"description\": ", HttpStatusCode.BadRequest, "body")]
+    [InlineData("{\"on\": \"2025-03-05\" \"description\": \"x\"}", HttpStatusCode.BadRequest, "body")]
+    [InlineData("[1, 2, 3]", HttpStatusCode.BadRequest, "body")]
+    [InlineData("\"evidence\"", HttpStatusCode.BadRequest, "body")]
+    [InlineData("", HttpStatusCode.BadRequest, "body")]
+    [InlineData("{\"on\": \"2025-03-05\", \"description\": \"x\", \"descriptoin\": \"typo\"}", HttpStatusCode.UnprocessableEntity, "descriptoin")]
+    [InlineData("{\"on\": 20250305, \"description\": \"x\"}", HttpStatusCode.UnprocessableEntity, "on")]
+    [InlineData("{\"on\": \"2025-02-30\", \"description\": \"x\"}", HttpStatusCode.UnprocessableEntity, "on")]
+    [InlineData("{\"on\": \"2025-03-05\", \"description\": 42}", HttpStatusCode.UnprocessableEntity, "description")]
+    [InlineData("{\"on\": \"2025-03-05\"}", HttpStatusCode.UnprocessableEntity, "description")]
+    [InlineData("{\"on\": \"2025-03-05\", \"description\": \"<script>alert(document.cookie)</script>\"}", HttpStatusCode.UnprocessableEntity, "description")]
+    [InlineData("{\"on\": \"2025-03-05\", \"description\": \"见附件<img src=x onerror=alert(1)>\"}", HttpStatusCode.UnprocessableEntity, "description")]
+    [InlineData("{\"on\": \"2025-03-05\", \"description\": \"x\\u0000y\"}", HttpStatusCode.UnprocessableEntity, "description")]
+    public async Task MalformedOrMistypedBodiesAreRefusedNamingTheField(string body, HttpStatusCode status, string field)
+    {
+        var response = await PostRawAsync($"/cases/{CaseId}/evidence", new StringContent(body, Encoding.UTF8, "application/json"));
+        response.StatusCode.ShouldBe(status, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe(field);
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task WrongTypesDeepInACommandNameTheirPath()
+    {
+        var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/assessment", new { on = "2025-03-10", turnover = new { amount = 8600.5, method = "核算" } });
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var (field, rule) = await ApiHost.ProblemAsync(response);
+        field.ShouldBe("turnover.amount");
+        rule.ShouldContain("yuan");
+        var lead = ApiHost.Lead("140824-2025-0401", "140824");
+        lead["party"] = new { kind = "robot", name = "x" };
+        var kind = await host.PostAsync("recorder-jishan", "/cases", lead);
+        (await ApiHost.ProblemAsync(kind)).Field.ShouldBe("party.kind");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task OversizeBodiesAre413WithOrWithoutAContentLength()
+    {
+        var big = "{\"on\": \"2025-03-05\", \"description\": \"" + new string('证', 40_000) + "\"}";
+        var sized = await PostRawAsync($"/cases/{CaseId}/evidence", new StringContent(big, Encoding.UTF8, "application/json"));
+        sized.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await ApiHost.ProblemAsync(sized)).Field.ShouldBe("body");
+
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
+        chunked.Headers.ContentType = new("application/json");
+        var streamed = await PostRawAsync($"/cases/{CaseId}/evidence", chunked);
+        streamed.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task ABodyThatIsNotJsonIs415()
+    {
+        var response = await PostRawAsync($"/cases/{CaseId}/evidence", new StringContent("on=2025-03-05&description=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        response.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("Content-Type");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("/cases?region=140824'%20OR%20'1'='1", "region")]
+    [InlineData("/cases?region=140824;DROP%20TABLE%20ledger.events", "region")]
+    [InlineData("/cases?status=closed'--", "status")]
+    [InlineData("/cases?kind=trademark)%20or%20(1=1", "kind")]
+    [InlineData("/cases?flag=x'%3B%20delete%20from%20ledger.case_view%3B--", "flag")]
+    [InlineData("/cases?campaign=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "campaign")]
+    [InlineData("/cases?filed_from=2025-01-01'%20or%201=1--", "filed_from")]
+    [InlineData("/cases?limit=10;select%20pg_sleep(10)", "limit")]
+    [InlineData("/cases?limit=1001", "limit")]
+    [InlineData("/cases?offset=-1", "offset")]
+    [InlineData("/cases?overdue=yes", "overdue")]
+    [InlineData("/cases?regoin=140824", "regoin")]
+    [InlineData("/cases/140824-2025-0400'%20or%20'1'='1", "case_id")]
+    [InlineData("/cases/140824-2025-0400?version=1%20union%20select%201", "version")]
+    [InlineData("/cases/140824-2025-0400?asOf=now()", "asOf")]
+    [InlineData("/totals?from=2025-01-01'--&to=2025-12-31", "from")]
+    [InlineData("/totals?from=2025-01-01&to=2025-12-31&by=region;drop%20table%20x", "by")]
+    [InlineData("/totals?from=2025-01-01&to=2025-12-31&region=all'--", "region")]
+    public async Task InjectionInFiltersIsRefusedNamingTheParameter(string path, string field)
+    {
+        var user = path.StartsWith("/totals") ? "official-jishan" : "auditor-jishan";
+        var response = await host.Client(user).GetAsync(path);
+        ((int)response.StatusCode).ShouldBeInRange(400, 422, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe(field);
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task SqlInFreeTextIsKeptAsTextAndRunsNowhere()
+    {
+        // Free text is prose: an apostrophe is legitimate (O'Brien), so SQL-looking text is not refused — it is bound as a
+        // parameter, stored exactly as sent, and executes nowhere. (Markup is refused: see the body tests.)
+        const string hostile = "O'Brien'); DROP TABLE ledger.events; --";
+        var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", new { on = "2025-03-05", description = hostile });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var history = await host.Client("auditor-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}/history");
+        history["events"]!.AsArray().Last()!["data"]!["description"]!.GetValue<string>().ShouldBe(hostile);
+        (await host.CountAsync("ledger.events")).ShouldBe(events + 1);
+    }
+}
