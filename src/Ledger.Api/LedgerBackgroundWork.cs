@@ -16,6 +16,7 @@ public sealed class LedgerBackgroundWork(
 {
     private readonly ProjectionRunner totals = new(store, new PenaltyTotalsProjection(store));
     private DateTime lastCheckpoint = DateTime.MinValue;
+    private long lastCheckpointSize = -1;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,7 +51,10 @@ public sealed class LedgerBackgroundWork(
         {
             var checkpoint = await log.CheckpointAsync(signer, settings.Origin, ct);
             lastCheckpoint = DateTime.UtcNow;
-            if (checkpoint is not null) logger.LogInformation("log: checkpoint signed at size {TreeSize}", checkpoint.TreeSize);
+            // CheckpointAsync signs only when the log grew; otherwise it returns the latest checkpoint again.
+            if (checkpoint is not null && checkpoint.TreeSize != lastCheckpointSize)
+                logger.LogInformation("log: checkpoint at size {TreeSize}, signed {IssuedAt}", checkpoint.TreeSize, checkpoint.IssuedAt);
+            lastCheckpointSize = checkpoint?.TreeSize ?? lastCheckpointSize;
         }
     }
 }

@@ -50,7 +50,7 @@ public static class ApiCommands
                 ["Ledger:CheckpointSeconds"] = parse.GetValue(checkpointEvery).ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             builder.Logging.ClearProviders();
-            builder.Logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ");
+            builder.Logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz");
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             // Nothing here uses data protection (no cookies); its note about unencrypted key storage is noise.
             builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
