@@ -111,10 +111,7 @@ public static class QueryEndpoints
 
     private static async Task<IResult> HistoryAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads)
     {
-        QueryParameters.OnlyKnown(http.Request, "purpose");
-        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var (history, region) = await LoadInScopeAsync(http, id, store, null, null);
-        await RecordReadAsync(http, reads, id, region, "GET /cases/{id}/history", purpose);
+        var (history, _) = await ReadCaseAsync(http, id, store, reads, "GET /cases/{id}/history");
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
         return Results.Json(new
         {
@@ -131,8 +128,8 @@ public static class QueryEndpoints
                 actor = e.Actor,
                 command = e.Command,
                 summary = CaseDescriptions.Summarize(e.Event),
-                data = JsonDocument.Parse(e.Recorded.Data).RootElement,
-                metadata = JsonDocument.Parse(e.Recorded.Metadata).RootElement,
+                data = JsonSerializer.Deserialize<JsonElement>(e.Recorded.Data),
+                metadata = JsonSerializer.Deserialize<JsonElement>(e.Recorded.Metadata),
                 previous_hash = Convert.ToHexStringLower(e.Recorded.PreviousHash),
                 hash = Convert.ToHexStringLower(e.Recorded.Hash),
             }),
@@ -141,10 +138,7 @@ public static class QueryEndpoints
 
     private static async Task<IResult> RedactedAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads)
     {
-        QueryParameters.OnlyKnown(http.Request, "purpose");
-        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var (history, region) = await LoadInScopeAsync(http, id, store, null, null);
-        await RecordReadAsync(http, reads, id, region, "GET /cases/{id}/redacted", purpose);
+        var (history, region) = await ReadCaseAsync(http, id, store, reads, "GET /cases/{id}/redacted");
         var state = history.State;
         return Results.Json(new
         {
@@ -205,6 +199,16 @@ public static class QueryEndpoints
         var region = current.State.Region!;
         Scope.Require(http.Caller(), region, "id");
         return (version is null && asOf is null ? current : await CaseHistory.LoadAsync(store, id, version, asOf, http.RequestAborted), region);
+    }
+
+    /// <summary>What every whole-case read does first: only <c>?purpose=</c> is taken, the case must be in scope, the read is recorded.</summary>
+    private static async Task<(CaseHistory History, RegionCode Region)> ReadCaseAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads, string endpoint)
+    {
+        QueryParameters.OnlyKnown(http.Request, "purpose");
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
+        var loaded = await LoadInScopeAsync(http, id, store, null, null);
+        await RecordReadAsync(http, reads, id, loaded.Region, endpoint, purpose);
+        return loaded;
     }
 
     private static Task RecordReadAsync(HttpContext http, CaseReadLog reads, string caseId, RegionCode region, string endpoint, string? purpose) =>

@@ -71,9 +71,18 @@ public static class RequestBody
                     throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain control characters");
                 if (HasMarkup(text))
                     throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain HTML markup such as '<script' (write 《》 for titles)");
+                if (SqlStatement.IsMatch(text))
+                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not carry an SQL statement such as \"'; DROP TABLE\" (a quote or semicolon followed by SQL)");
                 break;
         }
     }
+
+    // Every value is bound as a parameter, so SQL in free text could run nowhere; it is still refused, as a probe has
+    // no place in a case file and refusing it says so to whoever sent it. Only a quote or semicolon followed by an
+    // SQL keyword or a comment counts: an apostrophe in a name (O'Brien) or a semicolon in prose does not.
+    private static readonly System.Text.RegularExpressions.Regex SqlStatement = new(
+        @"['"";]\s*(--|/\*|;|\b(drop|delete|insert|update|select|union|alter|truncate|create|grant|exec|or|and)\b\s*[\w'(*])",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>A '&lt;' that opens a tag, comment or declaration ("&lt;b", "&lt;/", "&lt;!"), the way browsers read it.</summary>
     public static bool HasMarkup(string text)

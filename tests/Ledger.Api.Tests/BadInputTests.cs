@@ -128,16 +128,33 @@ public sealed class BadInputTests : IAsyncLifetime
         await NothingWrittenAndStillServingAsync();
     }
 
-    [Fact]
-    public async Task SqlInFreeTextIsKeptAsTextAndRunsNowhere()
+    [Theory]
+    [InlineData("x'); DROP TABLE ledger.events; --")]
+    [InlineData("张三' OR '1'='1")]
+    [InlineData("鞋铺\"; delete from ledger.case_view")]
+    [InlineData("见笔录'; --")]
+    [InlineData("1 UNION SELECT token_hash FROM ledger.api_users; SELECT 1")]
+    public async Task SqlInFreeTextIsRefusedNamingTheField(string hostile)
     {
-        // Free text is prose: an apostrophe is legitimate (O'Brien), so SQL-looking text is not refused — it is bound as a
-        // parameter, stored exactly as sent, and executes nowhere. (Markup is refused: see the body tests.)
-        const string hostile = "O'Brien'); DROP TABLE ledger.events; --";
         var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", new { on = "2025-03-05", description = hostile });
-        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await response.Content.ReadAsStringAsync());
+        var (field, rule) = await ApiHost.ProblemAsync(response);
+        field.ShouldBe("description");
+        rule.ShouldContain("SQL");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("O'Brien's shop; goods seized")]
+    [InlineData("当事人称：货源不明；已责令停止销售")]
+    [InlineData("Levi's 501 jeans, 'original' label")]
+    public async Task ProseWithApostrophesAndSemicolonsIsKeptVerbatim(string prose)
+    {
+        // Every value is bound as a parameter; prose is stored exactly as sent.
+        var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", new { on = "2025-03-05", description = prose });
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var history = await host.Client("auditor-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}/history");
-        history["events"]!.AsArray().Last()!["data"]!["description"]!.GetValue<string>().ShouldBe(hostile);
+        history["events"]!.AsArray().Last()!["data"]!["description"]!.GetValue<string>().ShouldBe(prose);
         (await host.CountAsync("ledger.events")).ShouldBe(events + 1);
     }
 }
