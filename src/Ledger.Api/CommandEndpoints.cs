@@ -10,9 +10,6 @@ namespace Ledger.Api;
 /// <summary>One POST endpoint per case action (see <see cref="CaseActionRoutes"/>).</summary>
 public static class CommandEndpoints
 {
-    /// <summary>The longest Idempotency-Key taken (the command handler's limit).</summary>
-    public const int MaxIdempotencyKeyLength = 200;
-
     public static void Map(IEndpointRouteBuilder app)
     {
         foreach (var route in CaseActionRoutes.All)
@@ -54,7 +51,7 @@ public static class CommandEndpoints
     private static async Task<IResult> HandleAsync(HttpContext http, CaseActionRoute route, string? routeCaseId, CaseCommandHandler handler, CaseRegions regions)
     {
         var caller = http.Caller();
-        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", MaxIdempotencyKeyLength);
+        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", CaseCommandHandler.MaxIdempotencyKeyLength);
         var expectedVersion = ETags.ParseIfMatch(http.Request);
         var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
 

@@ -1,5 +1,4 @@
 using Ledger.Application.Access;
-using Ledger.EventStore;
 using Ledger.Integrity;
 using Ledger.Integrity.Signing;
 using NodaTime;
@@ -29,8 +28,8 @@ public static class IntegrityEndpoints
             .WithSummary("RFC 9162 consistency proof from the tree of ?from= leaves to the tree of ?to= leaves (default: the latest checkpoint's)")
             .RequireRoles(Role.Auditor);
 
-        app.MapGet("/cases/{id}/dossier", (HttpContext http, string id, PostgresEventStore store, DossierExporter exporter, CaseReadLog reads, IClock clock) =>
-                Problems.Guard(http, () => DossierAsync(http, id, store, exporter, reads, clock)))
+        app.MapGet("/cases/{id}/dossier", (HttpContext http, string id, CaseRegions regions, DossierExporter exporter, CaseReadLog reads, IClock clock) =>
+                Problems.Guard(http, () => DossierAsync(http, id, regions, exporter, reads, clock)))
             .WithName("case_dossier").WithTags("integrity", "cases")
             .WithSummary("The case's events exactly as stored, each with its inclusion proof, and the signed checkpoint: `ledger verify-dossier` checks it offline")
             .RequireRoles(Role.Auditor);
@@ -96,11 +95,11 @@ public static class IntegrityEndpoints
         return Results.Json(new { from_size = proof.FromSize, to_size = proof.ToSize, path = proof.Path.Select(Convert.ToHexStringLower) }, ApiJson.Options);
     }
 
-    private static async Task<IResult> DossierAsync(HttpContext http, string id, PostgresEventStore store, DossierExporter exporter, CaseReadLog reads, IClock clock)
+    private static async Task<IResult> DossierAsync(HttpContext http, string id, CaseRegions regions, DossierExporter exporter, CaseReadLog reads, IClock clock)
     {
         QueryParameters.OnlyKnown(http.Request, "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var (_, region) = await QueryEndpoints.LoadInScopeAsync(http, id, store, null, null);
+        var region = await QueryEndpoints.RequireInScopeAsync(http, id, regions);
         var dossier = await exporter.ExportAsync(id, clock.GetCurrentInstant(), http.RequestAborted);
         await reads.RecordAsync(http.Caller(), [(id, region.Value)], "GET /cases/{id}/dossier", purpose, http.RequestAborted);
         return Results.Content(dossier.ToJson(), "application/json; charset=utf-8");

@@ -65,7 +65,8 @@ public static class LedgerApi
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(LogRequestAsync);
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api.Requests");
+        app.Use((http, next) => LogRequestAsync(requests, http, next));
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -106,7 +107,7 @@ public static class LedgerApi
     }
 
     /// <summary>One structured log record per request: method, route, status, milliseconds, user and role (never the token).</summary>
-    private static async Task LogRequestAsync(HttpContext http, RequestDelegate next)
+    private static async Task LogRequestAsync(ILogger logger, HttpContext http, RequestDelegate next)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -115,7 +116,6 @@ public static class LedgerApi
         }
         finally
         {
-            var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api.Requests");
             var user = http.Items[typeof(ApiUser)] as ApiUser;
             logger.LogInformation("{Method} {Path} {Status} {ElapsedMs:0.0} ms user={User} role={Role} trace={TraceId}",
                 http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,

@@ -25,20 +25,20 @@ public static class QueryEndpoints
             .WithSummary("Cases of your region, newest filing first: region, status, kind, flag, campaign, overdue, filed_from, filed_to, limit, offset, purpose")
             .RequireRoles(CaseReaders);
 
-        app.MapGet("/cases/{id}", (HttpContext http, string id, PostgresEventStore store, CaseReadLog reads, IClock clock) =>
-                Problems.Guard(http, () => ShowAsync(http, id, store, reads, clock)))
+        app.MapGet("/cases/{id}", (HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock) =>
+                Problems.Guard(http, () => ShowAsync(http, id, store, regions, reads, clock)))
             .WithName("show_case").WithTags("cases")
             .WithSummary("A case now, after ?version=N, or as the ledger knew it ?asOf=2025-03-01T00:00+08:00; its deadlines; ETag is the version")
             .RequireRoles(CaseReaders);
 
-        app.MapGet("/cases/{id}/history", (HttpContext http, string id, PostgresEventStore store, CaseReadLog reads) =>
-                Problems.Guard(http, () => HistoryAsync(http, id, store, reads)))
+        app.MapGet("/cases/{id}/history", (HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads) =>
+                Problems.Guard(http, () => HistoryAsync(http, id, store, regions, reads)))
             .WithName("case_history").WithTags("cases")
             .WithSummary("Every event of a case as stored: position, version, type, recorded_at, actor, data, metadata, hashes")
             .RequireRoles(HistoryReaders);
 
-        app.MapGet("/cases/{id}/redacted", (HttpContext http, string id, PostgresEventStore store, CaseReadLog reads) =>
-                Problems.Guard(http, () => RedactedAsync(http, id, store, reads)))
+        app.MapGet("/cases/{id}/redacted", (HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads) =>
+                Problems.Guard(http, () => RedactedAsync(http, id, store, regions, reads)))
             .WithName("redacted_case").WithTags("cases")
             .WithSummary("What may be published of a case: natural persons as 某某, no identity numbers, phones or addresses")
             .RequireRoles(Role.Publisher, Role.Auditor);
@@ -65,12 +65,11 @@ public static class QueryEndpoints
         QueryParameters.OnlyKnown(request, "region", "status", "kind", "flag", "campaign", "overdue", "filed_from", "filed_to", "limit", "offset", "purpose");
         var caller = http.Caller();
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(request, "purpose"));
-        var query = CaseListQuery.Parse(null, QueryParameters.Text(request, "status"), QueryParameters.Text(request, "kind"),
+        var query = CaseListQuery.Parse(QueryParameters.Text(request, "region"), QueryParameters.Text(request, "status"), QueryParameters.Text(request, "kind"),
             QueryParameters.Text(request, "flag"), QueryParameters.Text(request, "campaign"), QueryParameters.Flag(request, "overdue"),
             QueryParameters.Text(request, "filed_from"), QueryParameters.Text(request, "filed_to"),
             (int)(QueryParameters.Long(request, "limit", 1, 1_000) ?? 50), (int)(QueryParameters.Long(request, "offset", 0, int.MaxValue) ?? 0));
-        var asked = QueryParameters.Text(request, "region") is { } region ? RegionCode.Parse(region.Trim(), "region") : null;
-        query = query with { Region = Scope.Narrow(caller, asked, "region") };
+        query = query with { Region = Scope.Narrow(caller, query.Region, "region") };
 
         var today = clock.GetCurrentInstant().InZone(DecisionContext.Zone).Date;
         var (items, total) = await CaseList.QueryAsync(dataSource, query, today, http.RequestAborted);
@@ -78,7 +77,7 @@ public static class QueryEndpoints
         return Results.Json(new { total, offset = query.Offset, limit = query.Limit, cases = items }, ApiJson.Options);
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads, IClock clock)
+    private static async Task<IResult> ShowAsync(HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock)
     {
         var request = http.Request;
         QueryParameters.OnlyKnown(request, "version", "asOf", "purpose");
@@ -89,7 +88,7 @@ public static class QueryEndpoints
             throw new ApiProblem(StatusCodes.Status400BadRequest, "asOf", "give version or asOf, not both");
         Instant? asOf = asOfText is null ? null : TotalsQuery.ParseInstant(asOfText, "asOf");
 
-        var (history, region) = await LoadInScopeAsync(http, id, store, version, asOf);
+        var (history, region) = await LoadInScopeAsync(http, id, store, regions, version, asOf);
         if (version is { } v && history.State.Version < v)
             throw new ApiProblem(StatusCodes.Status404NotFound, "version", $"case {id} is at version {history.State.Version}; there is no version {v}");
         if (history.Entries.Count == 0)
@@ -109,9 +108,9 @@ public static class QueryEndpoints
         }, ApiJson.Options);
     }
 
-    private static async Task<IResult> HistoryAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads)
+    private static async Task<IResult> HistoryAsync(HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads)
     {
-        var (history, _) = await ReadCaseAsync(http, id, store, reads, "GET /cases/{id}/history");
+        var (history, _) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/history");
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
         return Results.Json(new
         {
@@ -136,9 +135,9 @@ public static class QueryEndpoints
         }, ApiJson.Options);
     }
 
-    private static async Task<IResult> RedactedAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads)
+    private static async Task<IResult> RedactedAsync(HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads)
     {
-        var (history, region) = await ReadCaseAsync(http, id, store, reads, "GET /cases/{id}/redacted");
+        var (history, region) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/redacted");
         var state = history.State;
         return Results.Json(new
         {
@@ -162,13 +161,11 @@ public static class QueryEndpoints
         var request = http.Request;
         QueryParameters.OnlyKnown(request, "region", "from", "to", "kind", "campaign", "flag", "by", "caliber", "as_of", "compare");
         var caller = http.Caller();
-        var region = QueryParameters.Text(request, "region");
-        // Officials see their region's totals unless they ask for a region within it.
-        if (caller.Region is { } own && (region is null || region.Trim() is "all" or "national")) region = own.Value;
-        var query = TotalsQuery.Parse(region, QueryParameters.Text(request, "from"), QueryParameters.Text(request, "to"), QueryParameters.Text(request, "kind"),
+        var query = TotalsQuery.Parse(QueryParameters.Text(request, "region"), QueryParameters.Text(request, "from"), QueryParameters.Text(request, "to"), QueryParameters.Text(request, "kind"),
             QueryParameters.Text(request, "campaign"), QueryParameters.Text(request, "flag"), QueryParameters.Text(request, "by"),
             QueryParameters.Text(request, "caliber"), QueryParameters.Text(request, "as_of"), QueryParameters.Text(request, "compare"), clock.GetCurrentInstant());
-        if (query.Region is { } asked) Scope.Require(caller, asked, "region");
+        // Officials see their region's totals unless they ask for a region within it.
+        query = query with { Region = Scope.Narrow(caller, query.Region, "region") };
         var report = await totals.QueryAsync(query, http.RequestAborted);
         return Results.Content(TotalsReportFormats.Json(report), "application/json; charset=utf-8");
     }
@@ -187,26 +184,32 @@ public static class QueryEndpoints
         }) }, ApiJson.Options);
     }
 
-    /// <summary>Loads a case the caller may read: 404 when there is no such case, 403 when it lies outside their region.</summary>
-    internal static async Task<(CaseHistory History, RegionCode Region)> LoadInScopeAsync(HttpContext http, string id, PostgresEventStore store, long? version, Instant? asOf)
+    /// <summary>The region of a case the caller may read: 404 when there is no such case, 403 when it lies outside their
+    /// region. Scope is judged on the case as it stands now (the case view), whatever version is asked for: a case moved
+    /// out of a region by a correction is no longer that region's to read.</summary>
+    internal static async Task<RegionCode> RequireInScopeAsync(HttpContext http, string id, CaseRegions regions)
     {
         CaseIds.Validate(id);
-        if (await store.GetStreamAsync(id, http.RequestAborted) is not { StreamType: CaseHistory.StreamType })
-            throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{id}' is recorded in this ledger");
-        // Scope is judged on the case as it stands now, whatever version is asked for: a case moved out of a region
-        // by a correction is no longer that region's to read.
-        var current = await CaseHistory.LoadAsync(store, id, ct: http.RequestAborted);
-        var region = current.State.Region!;
+        var region = await regions.RegionOfAsync(id, http.RequestAborted)
+            ?? throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{id}' is recorded in this ledger");
         Scope.Require(http.Caller(), region, "id");
-        return (version is null && asOf is null ? current : await CaseHistory.LoadAsync(store, id, version, asOf, http.RequestAborted), region);
+        return region;
+    }
+
+    private static async Task<(CaseHistory History, RegionCode Region)> LoadInScopeAsync(
+        HttpContext http, string id, PostgresEventStore store, CaseRegions regions, long? version, Instant? asOf)
+    {
+        var region = await RequireInScopeAsync(http, id, regions);
+        return (await CaseHistory.LoadAsync(store, id, version, asOf, http.RequestAborted), region);
     }
 
     /// <summary>What every whole-case read does first: only <c>?purpose=</c> is taken, the case must be in scope, the read is recorded.</summary>
-    private static async Task<(CaseHistory History, RegionCode Region)> ReadCaseAsync(HttpContext http, string id, PostgresEventStore store, CaseReadLog reads, string endpoint)
+    private static async Task<(CaseHistory History, RegionCode Region)> ReadCaseAsync(
+        HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads, string endpoint)
     {
         QueryParameters.OnlyKnown(http.Request, "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var loaded = await LoadInScopeAsync(http, id, store, null, null);
+        var loaded = await LoadInScopeAsync(http, id, store, regions, null, null);
         await RecordReadAsync(http, reads, id, loaded.Region, endpoint, purpose);
         return loaded;
     }

@@ -35,6 +35,9 @@ public sealed class CommandInSequenceRefused(int index, DomainRuleViolation viol
 public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5)
 {
     private const int MaxEventsPerCommand = 16;
+
+    /// <summary>The longest idempotency key a command may carry.</summary>
+    public const int MaxIdempotencyKeyLength = 200;
     private readonly Func<Instant, DecisionContext> contextAt = contextAt ?? DecisionContext.At;
 
     /// <summary>Handles one command; throws <see cref="DomainRuleViolation"/> or <see cref="ConcurrencyException"/>, writing nothing.</summary>
@@ -157,8 +160,8 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
     private static void CheckEnvelope(CommandEnvelope envelope)
     {
         if (string.IsNullOrWhiteSpace(envelope.Actor)) throw new DomainRuleViolation("actor", "every command names who records it");
-        if (string.IsNullOrWhiteSpace(envelope.IdempotencyKey) || envelope.IdempotencyKey.Length > 200)
-            throw new DomainRuleViolation("idempotency_key", "every command carries an idempotency key of 1 to 200 characters");
+        if (string.IsNullOrWhiteSpace(envelope.IdempotencyKey) || envelope.IdempotencyKey.Length > MaxIdempotencyKeyLength)
+            throw new DomainRuleViolation("idempotency_key", $"every command carries an idempotency key of 1 to {MaxIdempotencyKeyLength} characters");
     }
 
     private static (AppendRequest Request, List<NewEvent> Events) AppendRequestFor(

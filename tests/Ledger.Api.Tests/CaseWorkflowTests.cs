@@ -167,7 +167,7 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
             ("official-jishan", "GET /cases/{id}", "核对罚没金额"),
         ]);
         reads.All(r => r!["read_at"] is not null && r["role"] is not null).ShouldBeTrue();
-        // The read of the read log is not itself a read of a case, and auditors of another region see none of these.
+        // Reading the read log is not itself a read of a case: it adds no row (still 4 below).
         (await host.Client("auditor-national").GetFromJsonObjectAsync("/audit/reads"))["reads"]!.AsArray().Count.ShouldBe(4);
         var tooLong = await host.Client("official-jishan").GetAsync($"/cases/{CaseId}?purpose={new string('x', 501)}");
         tooLong.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
