@@ -1,11 +1,31 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 namespace Ledger.Domain;
+
+/// <summary>How a natural person's name is published: 某某, or the surname followed by ** (余**).</summary>
+public enum PersonNaming
+{
+    /// <summary>某某.</summary>
+    Masked,
+    /// <summary>The surname and ** (王**), as the credit-system publications write it.</summary>
+    SurnameStars,
+}
+
+/// <summary>Personal data found in a text: where, what it is, and what may be published instead.</summary>
+public sealed record PersonalDataFinding(int Start, int Length, string Text, string What, string Replacement)
+{
+    /// <summary>The 1-based character positions of the span, as a publisher counts them.</summary>
+    public string Position => Length == 1 ? $"character {Start + 1}" : $"characters {Start + 1}–{Start + Length}";
+}
 
 /// <summary>
 /// What may be shown of a party outside the bureau (《政府信息公开条例》 art. 15, 《个人信息保护法》 art. 28): a natural
-/// person's name becomes 某某 and their identity number, phone and address are not shown; an organisation keeps its
-/// name unless it is marked confidential. Where a party is, is said only down to the county.
+/// person's name becomes 某某 (or surname + **), identity-card numbers keep only the first 12 characters
+/// (130427199402******), phone numbers only the first 3 and last 4 digits, addresses are cut to the county; an
+/// organisation keeps its name unless it is marked confidential.
 /// </summary>
-public static class Redaction
+public static partial class Redaction
 {
     /// <summary>How a natural person's name is published.</summary>
     public const string PersonName = "某某";
@@ -14,13 +34,150 @@ public static class Redaction
     public const string ConfidentialOrganisation = "某单位";
 
     /// <summary>The party as it may be published: name only, redacted as the rules above say.</summary>
-    public static string PublishedName(Party party) => party switch
+    public static string PublishedName(Party party, PersonNaming naming = PersonNaming.Masked) => party switch
     {
-        { Kind: PartyKind.NaturalPerson } => PersonName,
+        { Kind: PartyKind.NaturalPerson } => naming == PersonNaming.SurnameStars && Surname(party.Name) is { Length: > 0 } surname ? surname + "**" : PersonName,
         { Confidential: true } => ConfidentialOrganisation,
         _ => party.Name,
     };
 
     /// <summary>Where the party is, as published: the county (or city, or province) the case is kept in.</summary>
     public static string PublishedPlace(RegionCode region) => region.Name ?? region.Value;
+
+    /// <summary>An identity number as published: the first 12 characters of 18 (birth date to the month), the rest as *.</summary>
+    public static string MaskIdentityNumber(string number) =>
+        number.Length >= 15 ? number[..(number.Length - 6)] + new string('*', 6) : new string('*', number.Length);
+
+    /// <summary>A phone number as published: the first 3 and last 4 digits of a mobile number; only the area code of a landline.</summary>
+    public static string MaskPhone(string phone)
+    {
+        var digits = phone.Count(char.IsAsciiDigit);
+        if (phone.StartsWith('0') && phone.IndexOf('-') is > 0 and var dash) return phone[..(dash + 1)] + new string('*', phone.Length - dash - 1);
+        return digits >= 11 ? phone[..3] + "****" + phone[^4..] : new string('*', phone.Length);
+    }
+
+    /// <summary>
+    /// An address cut to the county: "山西省运城市稷山县某街道某鞋铺" → "山西省运城市稷山县". An address in which no
+    /// county, district or banner can be told gives the empty string — nothing of it is published.
+    /// </summary>
+    public static string CutToCounty(string address)
+    {
+        // Only a county named under its province or city is taken for one: "某小区" alone is not a county.
+        var match = AddressToCounty().Match(address);
+        return match.Success && (match.Groups["province"].Success || match.Groups["city"].Success) ? match.Value : "";
+    }
+
+    /// <summary>The surname of a Chinese name: a compound surname (欧阳) when the name starts with one, else the first character.</summary>
+    public static string Surname(string name)
+    {
+        name = name.Trim();
+        if (name.Length == 0) return "";
+        foreach (var compound in CompoundSurnames)
+            if (name.Length > compound.Length && name.StartsWith(compound, StringComparison.Ordinal)) return compound;
+        return char.IsAsciiLetter(name[0]) ? "" : name[..1];
+    }
+
+    /// <summary>
+    /// True when a name is already written as a pseudonym (王某某, 余**, 张×): such a name is how the documents
+    /// themselves publish a person and is not personal data.
+    /// </summary>
+    public static bool IsPseudonym(string text) => text.Contains('某') || text.Contains('*') || text.Contains('×') || text.Contains('＊');
+
+    /// <summary>
+    /// The personal data in <paramref name="text"/>, in order: any resident identity number or phone number, and the
+    /// names and addresses of the natural-person <paramref name="parties"/> (and the names of confidential
+    /// organisations), each with what may be published instead. Overlapping findings keep the earliest, longest.
+    /// </summary>
+    public static IReadOnlyList<PersonalDataFinding> FindPersonalData(string text, IEnumerable<Party> parties, PersonNaming naming = PersonNaming.Masked)
+    {
+        var found = new List<PersonalDataFinding>();
+        foreach (Match m in IdentityNumberPattern().Matches(text))
+            found.Add(new(m.Index, m.Length, m.Value, "an identity-card number", MaskIdentityNumber(m.Value)));
+        foreach (Match m in MobilePattern().Matches(text))
+            found.Add(new(m.Index, m.Length, m.Value, "a phone number", MaskPhone(m.Value)));
+        foreach (Match m in LandlinePattern().Matches(text))
+            found.Add(new(m.Index, m.Length, m.Value, "a phone number", MaskPhone(m.Value)));
+        foreach (Match m in StreetAddressPattern().Matches(text))
+            found.Add(new(m.Index, m.Length, m.Value, "a house number (addresses are published to the county only)", ""));
+
+        foreach (var party in parties.Distinct())
+        {
+            if (party.IdentityNumber is { Length: > 0 } id) AddAll(found, text, id, "the party's identity number", MaskIdentityNumber(id));
+            if (party.Phone is { Length: > 0 } phone) AddAll(found, text, phone, "the party's phone number", MaskPhone(phone));
+            if (party.Address is { Length: > 0 } address)
+            {
+                var county = CutToCounty(address);
+                if (county.Length < address.Length)
+                {
+                    AddAll(found, text, address, "the party's address (published to the county only)", county);
+                    var detail = address[county.Length..];
+                    if (detail.Length >= 2) AddAll(found, text, detail, "the party's address below the county", "");
+                }
+            }
+            if (party.Kind == PartyKind.NaturalPerson && !IsPseudonym(party.Name) && party.Name.Trim().Length >= 2)
+            {
+                var name = party.Name.Trim();
+                var published = PublishedName(party, naming);
+                AddAll(found, text, name, "the name of a natural person who is a party", published);
+                var given = name[Surname(name).Length..];
+                if (given.Length >= 2) AddAll(found, text, given, "the given name of a natural person who is a party", published);
+            }
+            if (party is { Kind: PartyKind.Organisation, Confidential: true } && party.Name.Trim().Length >= 2)
+                AddAll(found, text, party.Name.Trim(), "the name of an organisation marked confidential", ConfidentialOrganisation);
+        }
+
+        var kept = new List<PersonalDataFinding>();
+        foreach (var finding in found.OrderBy(f => f.Start).ThenByDescending(f => f.Length))
+            if (kept.Count == 0 || finding.Start >= kept[^1].Start + kept[^1].Length) kept.Add(finding);
+        return kept;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with every finding of <see cref="FindPersonalData"/> replaced by what may be published:
+    /// how text taken from the case file (summaries, evidence, decisions) is made publishable by construction.
+    /// </summary>
+    public static string Redact(string text, IEnumerable<Party> parties, PersonNaming naming = PersonNaming.Masked)
+    {
+        var findings = FindPersonalData(text, parties, naming);
+        if (findings.Count == 0) return text;
+        var result = new StringBuilder(text.Length);
+        var at = 0;
+        foreach (var f in findings)
+        {
+            result.Append(text, at, f.Start - at).Append(f.Replacement);
+            at = f.Start + f.Length;
+        }
+        return result.Append(text, at, text.Length - at).ToString();
+    }
+
+    private static void AddAll(List<PersonalDataFinding> found, string text, string value, string what, string replacement)
+    {
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+            found.Add(new(at, value.Length, value, what, replacement));
+    }
+
+    private static readonly string[] CompoundSurnames =
+    [
+        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯", "轩辕",
+        "端木", "独孤", "南宫", "西门", "呼延", "澹台", "百里", "东郭", "万俟", "闻人", "申屠", "太史", "钟离", "完颜", "拓跋",
+    ];
+
+    // GB 11643: 17 digits and a check character (18) or the old 15 digits; not part of a longer run of digits.
+    [GeneratedRegex(@"(?<![0-9A-Za-z])(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")]
+    private static partial Regex IdentityNumberPattern();
+
+    [GeneratedRegex(@"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")]
+    private static partial Regex MobilePattern();
+
+    [GeneratedRegex(@"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")]
+    private static partial Regex LandlinePattern();
+
+    // A house number on a road or street: the "8号3单元201室" of 新华大街8号3单元201室 (the street alone locates nobody).
+    [GeneratedRegex(@"(?<=(?:路|街|道|巷|胡同|弄|村))\d+号(?:\d+(?:号楼|栋|单元|层|室|号))*")]
+    private static partial Regex StreetAddressPattern();
+
+    // Province (or municipality / autonomous region), city (or prefecture, league), then county, district, banner or
+    // county-level city; each part without the markers of the others so that a shop's name is never taken for a county.
+    [GeneratedRegex(@"^(?<province>[^省区县旗市]{1,8}?(?:省|自治区|市(?=[^市]{1,8}?(?:区|县))))?(?<city>[^省区县旗市]{1,8}?(?:市|自治州|州|盟|地区))?(?<county>[^省区县旗市盟]{1,8}?(?:县|区|旗|市))")]
+    private static partial Regex AddressToCounty();
 }
