@@ -89,6 +89,13 @@ public static class ImportCommands
             AnsiConsole.MarkupLine(report.ActionsWritten == 0
                 ? $"reference dataset already loaded ({report.ActionsAlreadyRecorded:N0} actions on record; nothing written)"
                 : $"loaded {report.ActionsWritten:N0} actions on {report.CasesWritten:N0} cases through command handling in {watch.Elapsed.TotalSeconds:0.0} s");
+            foreach (var view in await loader.LoadTypicalListsAsync(dataset, ct))
+            {
+                var state = view.State;
+                AnsiConsole.MarkupLine(Markup.Escape($"typical cases of {view.Id}: {state.Published!.Entries.Count} cases, " +
+                    string.Join("; ", state.Editions.Select(e => $"edition {e.Edition} published {e.On:yyyy-MM-dd} (html sha256 {e.Documents[0].Sha256[..16]}…)")) +
+                    (state.Withdrawals.Count > 0 ? $"; withdrawn: {string.Join(", ", state.Withdrawals.Select(w => $"{w.CaseId} on {w.On:yyyy-MM-dd}"))}" : "")));
+            }
             return await PrintFiguresAsync(loader, dataset, ct);
         }));
         var figures = new Command("figures", "Print the published figures beside what the ledger reproduces (as published, and now)") { seed };

@@ -11,6 +11,7 @@ root.Subcommands.Add(DatabaseCommands.Db());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CaseCliCommands.Create());
 root.Subcommands.Add(TotalsCommands.Totals());
+root.Subcommands.Add(TypicalCommands.Create());
 root.Subcommands.Add(TotalsCommands.Projections());
 root.Subcommands.Add(ImportCommands.Import());
 root.Subcommands.Add(ImportCommands.Reference());

@@ -14,9 +14,10 @@ public sealed partial class ReferenceDataset
         RegionCode Region, CaseKind Kind, LocalDate ClosedOn, Outcome Outcome, Money CaseValue, Money Fine, Money Confiscation,
         string[] Flags, string[] Campaigns, ProtectedRight? Right, string Goods, Instant? RecordBy);
 
-    private sealed class Generator(Random random)
+    private sealed partial class Generator(Random random)
     {
         private readonly Dictionary<(string, int), int> numbers = [];
+        private readonly List<CaseScript> kept = [];
         private int line;
 
         public List<ImportAction> Actions { get; } = [];
@@ -93,7 +94,11 @@ public sealed partial class ReferenceDataset
             // The correction: a 2020 foreign-related fine varied on reconsideration in March 2021, after publication.
             var corrected = foreignScripts.First(s => s.Spec.Outcome == Outcome.Fined && s.Spec.Fine >= Money.FromYuan(2_000) && s.Spec.ClosedOn.Month <= 11);
             VaryFineAfterPublication(corrected.Script, corrected.Spec, new LocalDate(2020, 12, 28), new LocalDate(2021, 3, 16));
+            TypicalLists = InnerMongoliaTypicalLists(corrected.Script.CaseId);
         }
+
+        /// <summary>Inner Mongolia's typical-case lists of 2018–2020.</summary>
+        public IReadOnlyList<ReferenceTypicalList> TypicalLists { get; private set; } = [];
 
         // ---- Taiyuan 2019–2021 (seed 000) -----------------------------------------------------------------------------
 
@@ -482,6 +487,7 @@ public sealed partial class ReferenceDataset
         private void Keep(CaseScript script, string? named = null)
         {
             Actions.AddRange(script.Actions);
+            kept.Add(script);
             if (named is not null) NamedCases.Add((script.CaseId, named));
         }
 

@@ -86,14 +86,17 @@ public sealed partial class ReferenceDataset
     public IReadOnlyList<ReferenceCorrection> Corrections { get; }
     /// <summary>The Yuncheng cases recorded in full, by id, with what each is.</summary>
     public IReadOnlyList<(string CaseId, string What)> NamedCases { get; }
+    /// <summary>Inner Mongolia's typical-case lists of 2018, 2019 and 2020, drafted, approved and published by the loader.</summary>
+    public IReadOnlyList<ReferenceTypicalList> TypicalLists { get; }
 
     private ReferenceDataset(IReadOnlyList<ImportAction> actions, IReadOnlyList<PublishedFigure> figures,
-        IReadOnlyList<ReferenceCorrection> corrections, IReadOnlyList<(string, string)> namedCases)
+        IReadOnlyList<ReferenceCorrection> corrections, IReadOnlyList<(string, string)> namedCases, IReadOnlyList<ReferenceTypicalList> typicalLists)
     {
         Actions = actions;
         Figures = figures;
         Corrections = corrections;
         NamedCases = namedCases;
+        TypicalLists = typicalLists;
     }
 
     /// <summary>Generates the dataset; the same seed always gives the same actions, ids and instants.</summary>
@@ -103,7 +106,7 @@ public sealed partial class ReferenceDataset
         generator.InnerMongolia();
         generator.Taiyuan();
         generator.Yuncheng();
-        return new ReferenceDataset(generator.Actions, Figures2021And2022(), generator.Corrections, generator.NamedCases);
+        return new ReferenceDataset(generator.Actions, Figures2021And2022(), generator.Corrections, generator.NamedCases, generator.TypicalLists);
     }
 
     private static Money Yuan(long yuan) => Money.FromYuan(yuan);

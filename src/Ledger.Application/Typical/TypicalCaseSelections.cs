@@ -74,7 +74,7 @@ public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock
     {
         var (history, state) = await LoadAsync(id, ct: ct);
         var ids = state.Entries.Select(e => e.CaseId).Concat(state.Editions.SelectMany(e => e.Entries.Select(x => x.CaseId)));
-        var cases = await LoadCasesAsync(ids, ct);
+        var cases = await LoadCasesAsync(ids, null, ct);
         var day = today ?? clock.GetCurrentInstant().InZone(DecisionContext.Zone).Date;
         return new SelectionView(id, history, state, cases, TypicalSelectionModel.WithdrawalsDue(state, cases, DecisionContext.At(clock.GetCurrentInstant()).Calendar, day));
     }
@@ -103,7 +103,8 @@ public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock
         for (var attempt = 1; ; attempt++)
         {
             var (_, state) = await LoadAsync(id, ct: ct);
-            var cases = await LoadCasesAsync(NamedCases(command).Concat(state.Entries.Select(e => e.CaseId)), ct);
+            // An imported command is decided on the cases as the ledger knew them when it was recorded in its source.
+            var cases = await LoadCasesAsync(NamedCases(command).Concat(state.Entries.Select(e => e.CaseId)), recordedInSource, ct);
             var events = TypicalSelectionModel.Decide(command, state, new SelectionContext(id.Region, id.Year, cases));
             var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(id, idempotencyKey, i), SelectionEventSerializer.TypeNameOf(e),
                 SelectionEventSerializer.SerializeToElement(e))).ToList();
@@ -193,14 +194,14 @@ public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock
         }
     }
 
-    private async Task<IReadOnlyDictionary<string, CaseFile>> LoadCasesAsync(IEnumerable<string> caseIds, CancellationToken ct)
+    private async Task<IReadOnlyDictionary<string, CaseFile>> LoadCasesAsync(IEnumerable<string> caseIds, Instant? asOf, CancellationToken ct)
     {
         var files = new Dictionary<string, CaseFile>(StringComparer.Ordinal);
         foreach (var caseId in caseIds.Distinct())
         {
             var head = await store.GetStreamAsync(caseId, ct);
             if (head is null || head.StreamType != CaseHistory.StreamType) continue;
-            var history = await CaseHistory.LoadAsync(store, caseId, ct: ct);
+            var history = await CaseHistory.LoadAsync(store, caseId, asOf: asOf, ct: ct);
             files[caseId] = new CaseFile(caseId, [.. history.Entries.Select(e => e.Event)], history.State);
         }
         return files;

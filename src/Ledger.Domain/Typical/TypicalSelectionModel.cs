@@ -201,24 +201,29 @@ public static class TypicalSelectionModel
     }
 
     /// <summary>
-    /// The published cases whose decision changed after the version the latest edition tells: each must be withdrawn
-    /// within <see cref="WithdrawalWorkingDays"/> working days of the change (the date of the review's conclusion).
-    /// Withdrawn ones are reported as done.
+    /// The published cases whose decision changed after the version their edition tells, while that edition was the
+    /// one in force: each must be withdrawn within <see cref="WithdrawalWorkingDays"/> working days of the change (the
+    /// date of the review's conclusion). Those withdrawn are reported with the date they were; an edition superseded
+    /// before a change is not concerned by it.
     /// </summary>
     public static IReadOnlyList<WithdrawalDue> WithdrawalsDue(SelectionState state, IReadOnlyDictionary<string, CaseFile> cases,
         Calendar.WorkingDayCalendar calendar, LocalDate today)
     {
-        if (state.Published is not { } published) return [];
         var due = new List<WithdrawalDue>();
-        foreach (var entry in published.Entries)
+        for (var k = 0; k < state.Editions.Count; k++)
         {
-            if (!cases.TryGetValue(entry.CaseId, out var file)) continue;
-            var change = file.Events.Skip((int)entry.Text!.CaseVersion).FirstOrDefault(ChangesDecision);
-            if (change is null) continue;
-            var dueOn = calendar.AddWorkingDays(change.On, WithdrawalWorkingDays).Date;
-            var withdrawal = state.Withdrawals.FirstOrDefault(w => w.CaseId == entry.CaseId && w.Edition == published.Edition);
-            due.Add(new WithdrawalDue(entry.CaseId, published.Edition, change.On, DescribeChange(change), dueOn, withdrawal?.On,
-                withdrawal is null && today > dueOn));
+            var edition = state.Editions[k];
+            LocalDate? supersededOn = k + 1 < state.Editions.Count ? state.Editions[k + 1].On : null;
+            foreach (var entry in edition.Entries)
+            {
+                if (!cases.TryGetValue(entry.CaseId, out var file)) continue;
+                var change = file.Events.Skip((int)entry.Text!.CaseVersion).FirstOrDefault(ChangesDecision);
+                if (change is null || (supersededOn is { } end && change.On >= end)) continue;
+                var dueOn = calendar.AddWorkingDays(change.On, WithdrawalWorkingDays).Date;
+                var withdrawal = state.Withdrawals.FirstOrDefault(w => w.CaseId == entry.CaseId && w.Edition == edition.Edition);
+                due.Add(new WithdrawalDue(entry.CaseId, edition.Edition, change.On, DescribeChange(change), dueOn, withdrawal?.On,
+                    withdrawal is null && today > dueOn));
+            }
         }
         return due;
     }
