@@ -1,6 +1,8 @@
 using Ledger.Application.Reference;
 using Ledger.Application.Totals;
+using Ledger.Application.Typical;
 using Ledger.Domain;
+using Ledger.Domain.Typical;
 using Ledger.EventStore;
 using Ledger.EventStore.Tests;
 
@@ -20,6 +22,7 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
         public PostgresEventStore Store { get; private set; } = null!;
         public ReferenceDataset Dataset { get; } = ReferenceDataset.Generate();
         public IReadOnlyList<ReproducedFigure> Figures { get; private set; } = [];
+        public IReadOnlyList<SelectionView> TypicalLists { get; private set; } = [];
         public long EventsAfterFirstLoad { get; private set; }
 
         public async Task InitializeAsync()
@@ -28,6 +31,7 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
             Store = new PostgresEventStore(Db.App);
             var loader = new ReferenceLoader(Store, SystemClock.Instance);
             await loader.LoadAsync(Dataset);
+            TypicalLists = await loader.LoadTypicalListsAsync(Dataset);
             EventsAfterFirstLoad = await Db.CountEventsAsync();
             Figures = await loader.ReproduceAsync(Dataset);
         }
@@ -95,7 +99,9 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
     [Fact]
     public async Task LoadingTwiceWritesNothingNew()
     {
-        var again = await new ReferenceLoader(Store, SystemClock.Instance).LoadAsync(ReferenceDataset.Generate());
+        var loader = new ReferenceLoader(Store, SystemClock.Instance);
+        var again = await loader.LoadAsync(ReferenceDataset.Generate());
+        await loader.LoadTypicalListsAsync(ReferenceDataset.Generate());
 
         again.ActionsWritten.ShouldBe(0);
         again.ActionsAlreadyRecorded.ShouldBe(Dataset.Actions.Count);
@@ -134,5 +140,71 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
         var regions = Dataset.Actions.Where(a => a.Command is CaseCommand.RegisterLead).Select(a => ((CaseCommand.RegisterLead)a.Command).Region.Level).Distinct();
         regions.ShouldBe([RegionLevel.Province, RegionLevel.City, RegionLevel.County], ignoreOrder: true);
         Dataset.Actions.Select(a => a.IdempotencyKey).Distinct().Count().ShouldBe(Dataset.Actions.Count);
+    }
+
+    [Fact]
+    public async Task InnerMongoliasTypicalCaseListsOf2018To2020AreDraftedApprovedAndPublished()
+    {
+        loaded.TypicalLists.Select(l => l.Id.Year).ShouldBe([2018, 2019, 2020]);
+        var selections = new TypicalCaseSelections(Store, SystemClock.Instance);
+        foreach (var view in loaded.TypicalLists)
+        {
+            var state = view.State;
+            state.Region.ShouldBe(RegionCode.Parse("150000"));
+            var first = state.Editions[0];
+            first.Entries.Count.ShouldBe(10, $"{view.Id}: ten cases");
+            first.Approval.ShortfallReason.ShouldBeNull();
+            foreach (var entry in first.Entries)
+            {
+                entry.ClosedOn.Year.ShouldBe(view.Id.Year, entry.CaseId);
+                entry.CaseRegion.IsWithin(RegionCode.Parse("150000")).ShouldBeTrue(entry.CaseId);
+                entry.Text!.By.ShouldNotBe(first.Approval.By, "the approver wrote none of the texts");
+            }
+            first.On.ShouldBe(Dataset.TypicalLists.Single(l => l.Year == view.Id.Year).PublishedOn);
+            // The approval precedes publication and both precede what the ledger knew of any later correction.
+            var published = view.History.First(h => h.Event is SelectionEvent.SelectionPublished);
+            published.Recorded.RecordedAt.InZone(DecisionContext.Zone).Date.ShouldBe(first.On);
+
+            foreach (var edition in state.Editions)
+            foreach (var format in new[] { "html", "markdown", "json" })
+            {
+                var artefact = await selections.ArtefactAsync(view.Id, edition.Edition, format);
+                artefact.MatchesStoredHash.ShouldBeTrue($"{view.Id} edition {edition.Edition} {format}");
+                artefact.MatchesRendering.ShouldBeTrue($"{view.Id} edition {edition.Edition} {format}");
+                artefact.RecordedSha256.ShouldBe(edition.Documents.Single(d => d.Format == format).Sha256);
+                Redaction.FindPersonalData(artefact.Text, []).ShouldBeEmpty($"{view.Id} edition {edition.Edition} {format}");
+            }
+        }
+        var html2019 = (await selections.ArtefactAsync(loaded.TypicalLists[1].Id, 1, "html")).Text;
+        html2019.ShouldContain("<h1>内蒙古自治区2019年度知识产权保护十大典型案例</h1>");
+        foreach (var section in new[] { "【案情简介】", "【处理结果】", "【典型意义】" })
+            (html2019.Split(section).Length - 1).ShouldBe(10, section);
+    }
+
+    [Fact]
+    public async Task The2020ListIsWithdrawnAndCorrectedWithinThreeWorkingDaysOfTheVariedFineAndItsFirstEditionStays()
+    {
+        var view = loaded.TypicalLists.Single(l => l.Id.Year == 2020);
+        var varied = Dataset.Corrections.Single(c => c.Region.IsWithin(RegionCode.Parse("150000")));
+        view.State.Editions.Count.ShouldBe(2);
+        view.State.Editions[0].Entries.Select(e => e.CaseId).ShouldContain(varied.CaseId);
+        var due = view.WithdrawalsDue.ShouldHaveSingleItem();
+        due.CaseId.ShouldBe(varied.CaseId);
+        due.Edition.ShouldBe(1);
+        due.ChangedOn.ShouldBe(new LocalDate(2021, 3, 16));
+        due.DueOn.ShouldBe(new LocalDate(2021, 3, 19), "Tuesday 16 March + 3 working days");
+        due.WithdrawnOn.ShouldBe(new LocalDate(2021, 3, 17));
+        due.Overdue.ShouldBeFalse();
+
+        var selections = new TypicalCaseSelections(Store, SystemClock.Instance);
+        var first = (await selections.ArtefactAsync(view.Id, 1, "markdown")).Text;
+        var second = (await selections.ArtefactAsync(view.Id, 2, "markdown")).Text;
+        var before = CaseNarrative.Yuan(varied.FinesBefore);
+        var after = CaseNarrative.Yuan(varied.FinesAfter);
+        first.ShouldContain($"罚款{before}");
+        first.ShouldNotContain("原处罚决定变更为");
+        second.ShouldContain($"原处罚决定变更为：罚款{after}");
+        second.ShouldContain("本版为第2版，更正2021年1月28日发布的第1版。");
+        (await selections.ArtefactAsync(view.Id, null, "markdown")).Edition.ShouldBe(2);
     }
 }
