@@ -51,6 +51,7 @@ public static class LedgerApi
         services.AddSingleton<ApiUsers>();
         services.AddSingleton<CaseReadLog>();
         services.AddSingleton<CaseRegions>();
+        services.AddSingleton(sp => new Ledger.Application.Typical.TypicalCaseSelections(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<LedgerBackgroundWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
 
@@ -73,6 +74,7 @@ public static class LedgerApi
         CommandEndpoints.Map(app);
         QueryEndpoints.Map(app);
         IntegrityEndpoints.Map(app);
+        TypicalEndpoints.Map(app);
         app.MapOpenApi();
         app.MapGet("/health", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("operations")
             .WithSummary("The process is up");

@@ -1,0 +1,145 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ledger.Application.Access;
+using Ledger.Application.Typical;
+using Ledger.Domain;
+using Ledger.Domain.Serialization;
+using Ledger.Domain.Typical;
+using NodaTime;
+
+namespace Ledger.Api;
+
+/// <summary>
+/// A region's annual typical cases over HTTP: publishers nominate, draft, rank, publish and withdraw; approvers approve
+/// (never a selection they wrote — the domain refuses it); publishers, approvers, officials and auditors read the
+/// selection and its published editions byte for byte. The acting person (<c>by</c>) is always the caller.
+/// </summary>
+public static class TypicalEndpoints
+{
+    private static readonly Dictionary<string, (Type Command, Role Role)> Actions = new()
+    {
+        ["nominate_case"] = (typeof(SelectionCommand.NominateCase), Role.Publisher),
+        ["remove_nomination"] = (typeof(SelectionCommand.RemoveNomination), Role.Publisher),
+        ["draft_case"] = (typeof(SelectionCommand.DraftCase), Role.Publisher),
+        ["rank_cases"] = (typeof(SelectionCommand.RankCases), Role.Publisher),
+        ["approve_selection"] = (typeof(SelectionCommand.ApproveSelection), Role.Approver),
+        ["publish_selection"] = (typeof(SelectionCommand.PublishSelection), Role.Publisher),
+        ["withdraw_published_case"] = (typeof(SelectionCommand.WithdrawPublishedCase), Role.Publisher),
+    };
+
+    private static readonly Role[] Readers = [Role.Publisher, Role.Approver, Role.Official, Role.Auditor];
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        foreach (var (action, (type, role)) in Actions)
+            app.MapPost($"/typical/{{region}}/{{year}}/{action}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
+                    Problems.Guard(http, () => HandleAsync(http, region, year, action, type, selections)))
+                .WithName($"typical_{action}").WithTags("typical cases")
+                .WithSummary($"{action} ({CaseActionRoutes.Name(role)}); headers: Idempotency-Key (required); by is the caller")
+                .Produces<SelectionResponse>()
+                .RequireRoles(role);
+
+        app.MapGet("/typical/{region}/{year}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
+                Problems.Guard(http, () => ShowAsync(http, region, year, selections)))
+            .WithName("typical_selection").WithTags("typical cases")
+            .WithSummary("The selection: cases in rank order with their texts, approval, editions with their SHA-256, withdrawals due")
+            .RequireRoles(Readers);
+
+        app.MapGet("/typical/{region}/{year}/editions/{edition}", (HttpContext http, string region, string year, int edition, TypicalCaseSelections selections) =>
+                Problems.Guard(http, () => EditionAsync(http, region, year, edition, selections)))
+            .WithName("typical_edition").WithTags("typical cases")
+            .WithSummary("A published edition exactly as published (?format=html, markdown or json); ETag is its SHA-256")
+            .RequireRoles(Readers);
+    }
+
+    private static SelectionId InScope(HttpContext http, string region, string year)
+    {
+        var id = SelectionId.Parse(region, year);
+        Scope.Require(http.Caller(), id.Region, "region");
+        return id;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, string region, string year, string action, Type type, TypicalCaseSelections selections)
+    {
+        var caller = http.Caller();
+        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", Application.CaseCommandHandler.MaxIdempotencyKeyLength);
+        var id = InScope(http, region, year);
+        var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
+        if (fields.TryGetPropertyValue("by", out var given) && given is not null
+            && !(given is JsonValue value && value.TryGetValue<string>(out var name) && name == caller.Identity))
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "by",
+                $"is the person sending this command ({caller.Identity}); leave it out or give your own identity");
+        fields["by"] = caller.Identity;
+        // Optional fields may be left out; a required one missing is named.
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        foreach (var parameter in type.GetConstructors().Single().GetParameters())
+        {
+            var field = SnakeCase.Of(parameter.Name!);
+            if (fields.ContainsKey(field)) continue;
+            if (parameter.HasDefaultValue || Nullable.GetUnderlyingType(parameter.ParameterType) is not null
+                || nullability.Create(parameter).WriteState == System.Reflection.NullabilityState.Nullable) fields[field] = null;
+            else throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, field, $"{action} needs {field}");
+        }
+        SelectionCommand command;
+        try
+        {
+            command = (SelectionCommand)(fields.Deserialize(type, CaseEventSerializer.Options) ?? throw new JsonException("the body is null"));
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, field.Length == 0 ? "body" : field,
+                $"{action} takes {string.Join(", ", type.GetConstructors().Single().GetParameters().Select(p => SnakeCase.Of(p.Name!)).Where(n => n != "by"))}: {e.Message}");
+        }
+        var outcome = await selections.HandleAsync(id, command, caller.Name, key, ct: http.RequestAborted);
+        if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
+        return Results.Json(new SelectionResponse(id.StreamId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied), ApiJson.Options);
+    }
+
+    private static async Task<IResult> ShowAsync(HttpContext http, string region, string year, TypicalCaseSelections selections)
+    {
+        QueryParameters.OnlyKnown(http.Request);
+        var id = InScope(http, region, year);
+        var view = await selections.ViewAsync(id, ct: http.RequestAborted);
+        var state = view.State;
+        if (state.Region is null) throw new ApiProblem(StatusCodes.Status404NotFound, "region", $"no selection of {id} is open");
+        return Results.Json(new
+        {
+            selection = id.StreamId,
+            region = id.Region.Value,
+            year = id.Year,
+            version = state.Version,
+            naming = state.Naming,
+            next_edition = state.NextEdition,
+            approval = state.Approval,
+            cases = state.Entries.Select((e, i) => new
+            {
+                rank = i + 1, e.CaseId, case_region = e.CaseRegion.Value, e.Kind, e.ClosedOn, nominated_by = e.NominatedBy,
+                text = e.Text is { } t ? new { t.Title, t.Facts, t.Outcome, t.Significance, t.CaseVersion, t.WrittenByPublisher, t.By } : null,
+            }),
+            editions = state.Editions.Select(e => new
+            {
+                e.Edition, published_on = e.On, published_by = e.By, approved_by = e.Approval.By, approved_on = e.Approval.On,
+                shortfall_reason = e.Approval.ShortfallReason, cases = e.Entries.Select(x => x.CaseId), documents = e.Documents,
+            }),
+            withdrawals = state.Withdrawals,
+            withdrawals_due = view.WithdrawalsDue,
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> EditionAsync(HttpContext http, string region, string year, int edition, TypicalCaseSelections selections)
+    {
+        QueryParameters.OnlyKnown(http.Request, "format");
+        var id = InScope(http, region, year);
+        var format = QueryParameters.Text(http.Request, "format") ?? "html";
+        var artefact = await selections.ArtefactAsync(id, edition, format, http.RequestAborted);
+        if (!artefact.MatchesStoredHash)
+            throw new InvalidOperationException($"the stored {format} of edition {edition} of {id} does not match the hash its publication recorded");
+        http.Response.Headers.ETag = $"\"{artefact.RecordedSha256}\"";
+        return Results.Bytes(artefact.Content, artefact.MediaType);
+    }
+}
+
+/// <summary>What a selection command recorded.</summary>
+public sealed record SelectionResponse(string Selection, long FromVersion, long ToVersion, IReadOnlyList<string> EventTypes, bool AlreadyApplied);
