@@ -94,7 +94,12 @@ public static class CommandEndpoints
     /// </summary>
     private static void ActAs(CaseActionRoute route, JsonObject fields, ApiUser caller)
     {
-        if (CaseActionRoutes.FieldOf(route.Person) is not { } field) return;
+        if (CaseActionRoutes.FieldOf(route.Person) is { } field) ActAs(fields, field, caller);
+    }
+
+    /// <summary>Writes the caller's identity into <paramref name="field"/>, refusing a body that names someone else there.</summary>
+    internal static void ActAs(JsonObject fields, string field, ApiUser caller)
+    {
         if (fields.TryGetPropertyValue(field, out var given) && given is not null
             && !(given is JsonValue value && value.TryGetValue<string>(out var name) && name == caller.Identity))
             throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, field,

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Ledger.Application.Access;
 using Ledger.Application.Typical;
 using Ledger.Domain;
@@ -66,32 +63,8 @@ public static class TypicalEndpoints
         var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", Application.CaseCommandHandler.MaxIdempotencyKeyLength);
         var id = InScope(http, region, year);
         var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
-        if (fields.TryGetPropertyValue("by", out var given) && given is not null
-            && !(given is JsonValue value && value.TryGetValue<string>(out var name) && name == caller.Identity))
-            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "by",
-                $"is the person sending this command ({caller.Identity}); leave it out or give your own identity");
-        fields["by"] = caller.Identity;
-        // Optional fields may be left out; a required one missing is named.
-        var nullability = new System.Reflection.NullabilityInfoContext();
-        foreach (var parameter in type.GetConstructors().Single().GetParameters())
-        {
-            var field = SnakeCase.Of(parameter.Name!);
-            if (fields.ContainsKey(field)) continue;
-            if (parameter.HasDefaultValue || Nullable.GetUnderlyingType(parameter.ParameterType) is not null
-                || nullability.Create(parameter).WriteState == System.Reflection.NullabilityState.Nullable) fields[field] = null;
-            else throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, field, $"{action} needs {field}");
-        }
-        SelectionCommand command;
-        try
-        {
-            command = (SelectionCommand)(fields.Deserialize(type, CaseEventSerializer.Options) ?? throw new JsonException("the body is null"));
-        }
-        catch (JsonException e)
-        {
-            var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
-            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, field.Length == 0 ? "body" : field,
-                $"{action} takes {string.Join(", ", type.GetConstructors().Single().GetParameters().Select(p => SnakeCase.Of(p.Name!)).Where(n => n != "by"))}: {e.Message}");
-        }
+        CommandEndpoints.ActAs(fields, "by", caller);
+        var command = (SelectionCommand)CaseCommandSerializer.FromFields(type, action, fields);
         var outcome = await selections.HandleAsync(id, command, caller.Name, key, ct: http.RequestAborted);
         if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
         return Results.Json(new SelectionResponse(id.StreamId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied), ApiJson.Options);

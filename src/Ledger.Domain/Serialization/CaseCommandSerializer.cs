@@ -34,6 +34,15 @@ public static class CaseCommandSerializer
     {
         if (string.IsNullOrWhiteSpace(action) || !TypeByAction.TryGetValue(action.Trim(), out var type))
             throw new DomainRuleViolation("action", $"'{action}' is not an action of a case; the actions are {string.Join(", ", Actions)}");
+        return (CaseCommand)FromFields(type, action.Trim(), fields);
+    }
+
+    /// <summary>
+    /// Reads a command record of <paramref name="type"/> (a case command, or another command in the same conventions,
+    /// such as a typical-case selection's) from <paramref name="fields"/>, with the same rules and messages.
+    /// </summary>
+    public static object FromFields(Type type, string action, JsonObject fields)
+    {
         var complete = (JsonObject)fields.DeepClone();
         var parameters = type.GetConstructors().Single(c => c.GetParameters().Length > 0).GetParameters();
         foreach (var parameter in parameters)
@@ -47,8 +56,8 @@ public static class CaseCommandSerializer
         }
         try
         {
-            return (CaseCommand)(complete.Deserialize(type, CaseEventSerializer.Options)
-                ?? throw new DomainRuleViolation("fields", $"{action} needs its fields as a JSON object"));
+            return complete.Deserialize(type, CaseEventSerializer.Options)
+                ?? throw new DomainRuleViolation("fields", $"{action} needs its fields as a JSON object");
         }
         catch (JsonException e)
         {

@@ -98,8 +98,8 @@ public static class CaseNarrative
                 case CaseEvent.JointHandlingAgreed joint:
                     text.Append($"该局与{Place(joint.PartnerRegion)}市场监督管理部门联合办案。");
                     break;
-                case CaseEvent.DisputeAnswerReceived answer:
-                    text.Append($"被请求人在答辩期内提交了答辩意见。");
+                case CaseEvent.DisputeAnswerReceived:
+                    text.Append("被请求人在答辩期内提交了答辩意见。");
                     break;
                 case CaseEvent.OralHearingHeld hearing:
                     text.Append($"{Date(hearing.On)}，该局依法进行口头审理。");
