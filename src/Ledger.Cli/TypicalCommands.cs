@@ -210,14 +210,13 @@ public static class TypicalCommands
         {
             AnsiConsole.MarkupLine(Markup.Escape($"edition {edition.Edition}: published {edition.On:yyyy-MM-dd} by {edition.By}, approved by {edition.Approval.By} on {edition.Approval.On:yyyy-MM-dd}; " +
                                                  $"{edition.Entries.Count} cases" + (edition.Approval.ShortfallReason is { } reason ? $" (fewer than ten: {reason})" : "")));
-            foreach (var document in edition.Documents)
+            foreach (var artefact in await selections.ArtefactsAsync(id, edition.Edition, ct))
             {
-                var artefact = await selections.ArtefactAsync(id, edition.Edition, document.Format, ct);
                 var check = artefact.MatchesStoredHash && artefact.MatchesRendering ? "[green]stored bytes match the hash; re-rendered from the stream: identical[/]"
                     : artefact.MatchesStoredHash ? "[yellow]stored bytes match the hash; re-rendering differs (the renderer changed since)[/]"
                     : "[red]STORED BYTES DO NOT MATCH THE RECORDED HASH[/]";
                 failed |= !artefact.MatchesStoredHash;
-                AnsiConsole.MarkupLine($"  {document.Format,-8} sha256 {document.Sha256}  {check}");
+                AnsiConsole.MarkupLine($"  {artefact.Format,-8} sha256 {artefact.RecordedSha256}  {check}");
             }
         }
         foreach (var w in state.Withdrawals)
@@ -234,9 +233,9 @@ public static class TypicalCommands
     private static async Task WriteEditionAsync(TypicalCaseSelections selections, SelectionId id, int edition, string directory, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        foreach (var (format, extension) in new[] { ("html", "html"), ("markdown", "md"), ("json", "json") })
+        foreach (var artefact in await selections.ArtefactsAsync(id, edition, ct))
         {
-            var artefact = await selections.ArtefactAsync(id, edition, format, ct);
+            var extension = artefact.Format == "markdown" ? "md" : artefact.Format;
             var path = Path.Combine(directory, $"typical-cases-{id.Region.Value}-{id.Year}-edition-{edition}.{extension}");
             await File.WriteAllBytesAsync(path, artefact.Content, ct);
             AnsiConsole.MarkupLine(Markup.Escape($"  wrote {path}"));

@@ -51,9 +51,10 @@ public static partial class Redaction
     /// <summary>A phone number as published: the first 3 and last 4 digits of a mobile number; only the area code of a landline.</summary>
     public static string MaskPhone(string phone)
     {
-        var digits = phone.Count(char.IsAsciiDigit);
         if (phone.StartsWith('0') && phone.IndexOf('-') is > 0 and var dash) return phone[..(dash + 1)] + new string('*', phone.Length - dash - 1);
-        return digits >= 11 ? phone[..3] + "****" + phone[^4..] : new string('*', phone.Length);
+        // A mobile number written with +86 or separators is published as its 11 digits: 139****2345.
+        var digits = new string([.. phone.Where(char.IsAsciiDigit)]);
+        return digits.Length >= 11 ? digits[^11..^8] + "****" + digits[^4..] : new string('*', phone.Length);
     }
 
     /// <summary>

@@ -132,38 +132,47 @@ public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock
         }
     }
 
-    /// <summary>
-    /// An edition's artefact in <paramref name="format"/> exactly as stored, checked against the hash its publication
-    /// event recorded and against the edition rendered again from the stream as it stood just before publication.
-    /// </summary>
+    /// <summary>An edition's artefact in <paramref name="format"/>, as <see cref="ArtefactsAsync"/> gives it.</summary>
     public async Task<PublishedArtefact> ArtefactAsync(SelectionId id, int? edition, string format, CancellationToken ct = default)
     {
         if (RenderedDocuments.Formats.All(f => f.Format != format))
             throw new DomainRuleViolation("format", $"'{format}' is not a published format; use html, markdown or json");
+        return (await ArtefactsAsync(id, edition, ct)).Single(a => a.Format == format);
+    }
+
+    /// <summary>
+    /// Every artefact of edition <paramref name="edition"/> (default: the latest) exactly as stored, each checked against
+    /// the hash its publication event recorded and against the edition rendered again from the stream as it stood just
+    /// before publication — one read of the stream, one query, one rendering.
+    /// </summary>
+    public async Task<IReadOnlyList<PublishedArtefact>> ArtefactsAsync(SelectionId id, int? edition, CancellationToken ct = default)
+    {
         var (history, state) = await LoadAsync(id, ct: ct);
         if (state.Editions.Count == 0) throw new DomainRuleViolation("edition", $"nothing of {id} is published yet");
         var number = edition ?? state.Editions.Count;
         if (number < 1 || number > state.Editions.Count)
             throw new DomainRuleViolation("edition", $"{id} has editions 1 to {state.Editions.Count}; there is no edition {number}");
         var published = history.Select(h => h.Event).OfType<SelectionEvent.SelectionPublished>().Single(p => p.Edition == number);
-        var recorded = published.Documents.Single(d => d.Format == format);
-
-        await using var command = store.DataSource.CreateCommand(
-            "select media_type, content from ledger.published_artefacts where stream_id = $1 and edition = $2 and format = $3");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id.StreamId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = number });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = format });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-            throw new InvalidOperationException($"edition {number} of {id} is recorded as published but its {format} artefact is missing from ledger.published_artefacts");
-        var mediaType = reader.GetString(0);
-        var content = (byte[])reader[1];
-
         var publicationVersion = state.Editions[number - 1].SelectionVersion;
         var before = TypicalSelectionModel.Replay(history.TakeWhile(h => h.Recorded.Version < publicationVersion).Select(h => h.Event));
-        var rendered = Encoding.UTF8.GetBytes(TypicalCasesDocument.Render(before, number, published.On).Of(format));
-        return new PublishedArtefact(number, format, mediaType, content, recorded.Sha256,
-            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)) == recorded.Sha256, rendered.AsSpan().SequenceEqual(content));
+        var rendered = TypicalCasesDocument.Render(before, number, published.On);
+
+        await using var command = store.DataSource.CreateCommand(
+            "select format, media_type, content from ledger.published_artefacts where stream_id = $1 and edition = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id.StreamId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = number });
+        var stored = new Dictionary<string, (string MediaType, byte[] Content)>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) stored[reader.GetString(0)] = (reader.GetString(1), (byte[])reader[2]);
+
+        return [.. published.Documents.Select(recorded =>
+        {
+            if (!stored.TryGetValue(recorded.Format, out var artefact))
+                throw new InvalidOperationException($"edition {number} of {id} is recorded as published but its {recorded.Format} artefact is missing from ledger.published_artefacts");
+            return new PublishedArtefact(number, recorded.Format, artefact.MediaType, artefact.Content, recorded.Sha256,
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(artefact.Content)) == recorded.Sha256,
+                Encoding.UTF8.GetBytes(rendered.Of(recorded.Format)).AsSpan().SequenceEqual(artefact.Content));
+        })];
     }
 
     /// <summary>The draft of the next edition as it would be published on <paramref name="on"/> (a preview; nothing is stored).</summary>

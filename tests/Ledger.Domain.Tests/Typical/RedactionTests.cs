@@ -28,6 +28,7 @@ public class RedactionTests
 
     [Theory]
     [InlineData("13935912345", "139****2345")]
+    [InlineData("+86 139-3591-2345", "139****2345")]
     [InlineData("0359-5621234", "0359-*******")]
     public void Phone_numbers_are_masked(string phone, string published) => Redaction.MaskPhone(phone).ShouldBe(published);
 
