@@ -130,7 +130,7 @@ internal static class AppendBenchmark
             var bench = new Runner(store, dataSource);
 
             var results = new List<Scenario>();
-            AnsiConsole.MarkupLine($"[bold]bench append[/] in database {database} (durable commits; scale {scale})");
+            AnsiConsole.MarkupLine($"[bold]bench append[/] in database {database} (durable commits; scale {scale}; {Cli.ThreadPoolSpinSetting()})");
             await bench.WarmUpAsync(ct);
             results.Add(await Measure("(a) 1 event per append, new streams, 1 client", "events/s",
                 () => bench.AppendSingleAsync(Count(1500), clients: 1, ct),

@@ -67,6 +67,17 @@ public static class Cli
 
     public static string MigrationsDirectory => Path.Combine(AppContext.BaseDirectory, "migrations");
 
+    /// <summary>How long idle thread-pool workers spin before they block, for a benchmark's header: when the client
+    /// shares two cores with PostgreSQL, the figures move with it (README, performance). .NET's default is 70; the
+    /// environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit overrides it for one run.</summary>
+    public static string ThreadPoolSpinSetting()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
+                              ?? Environment.GetEnvironmentVariable("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit");
+        var limit = fromEnvironment ?? AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString() ?? "70";
+        return $"thread-pool spin limit {limit}{(fromEnvironment is null ? "" : " (from the environment)")}";
+    }
+
     public static async Task MigrateAsync(DatabaseConnections connections, bool quiet, CancellationToken ct)
     {
         await using var owner = NpgsqlDataSource.Create(connections.Owner);

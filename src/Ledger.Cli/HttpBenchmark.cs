@@ -64,7 +64,7 @@ internal static class HttpBenchmark
             await using var app = LedgerApi.Build(builder);
             await app.StartAsync(ct);
             var address = new Uri(app.Urls.First());
-            AnsiConsole.MarkupLine($"[bold]bench http[/] {clients} clients, {seconds} s per mix, API on {address} (Kestrel, loopback), database {database}");
+            AnsiConsole.MarkupLine($"[bold]bench http[/] {clients} clients, {seconds} s per mix, API on {address} (Kestrel, loopback), database {database}; {Cli.ThreadPoolSpinSetting()}");
 
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
             HttpClient ClientFor(string token)

@@ -109,9 +109,11 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using (var take = new NpgsqlCommand($"select pg_advisory_lock({IntegratorLock})", connection)) await take.ExecuteNonQueryAsync(ct);
         var deadline = DateTime.UtcNow + waitForCommitted;
-        var target = await SnapshotBoundAsync(connection, "pg_snapshot_xmax", ct);
+        // Everything after the lock is inside the try: the lock is the session's, and a pooled connection returned
+        // still holding it would keep every other integrator waiting.
         try
         {
+            var target = await SnapshotBoundAsync(connection, "pg_snapshot_xmax", ct);
             var state = await RequireStateAsync(ct);
             var hasher = state.Hasher;
             var edge = new TileEdge(hasher, state.TreeSize, await ReadTilesAsync(connection, EdgeTiles(state.TreeSize), ct));
