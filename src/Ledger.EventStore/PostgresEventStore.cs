@@ -38,30 +38,9 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
     {
         Validate(request);
-        var events = request.Events;
-        await using var command = new NpgsqlCommand(
-            "select stream_version, first_position, last_position, recorded_at, already_recorded " +
-            "from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = request.Expected.Value });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]>
-        {
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-            TypedValue = events.Select(e => e.Data.GetRawText()).ToArray(),
-        });
-        command.Parameters.Add(new NpgsqlParameter<string>
-        {
-            NpgsqlDbType = NpgsqlDbType.Jsonb,
-            TypedValue = request.Metadata.GetRawText(),
-        });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            NpgsqlDbType = NpgsqlDbType.TimestampTz,
-            Value = request.RecordedInSource is { } source ? source.ToDateTimeUtc() : DBNull.Value,
-        });
+        await using var command = IsFirstEventOfNewStream(request)
+            ? FirstEventCommand(request, connection, transaction)
+            : AppendCommand(request, connection, transaction);
         try
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -99,6 +78,55 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
             // Only reachable for a stream type that differs from the existing stream's: the rest is validated above.
             throw new EventStoreValidationException("streamType", e.MessageText);
         }
+    }
+
+    /// <summary>A new stream with one event written natively (not imported): migration 0009's single-statement path.
+    /// It answers exactly as ledger.append_events does, to which it hands every call whose stream already exists.</summary>
+    private static bool IsFirstEventOfNewStream(AppendRequest request) =>
+        request.Events.Count == 1 && request.Expected == ExpectedVersion.NoStream && request.RecordedInSource is null;
+
+    private static NpgsqlCommand FirstEventCommand(AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        var e = request.Events[0];
+        var command = new NpgsqlCommand(
+            "select stream_version, first_position, last_position, recorded_at, already_recorded " +
+            "from ledger.append_first_event($1, $2, $3, $4, $5, $6)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.EventId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
+        command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = e.Data.GetRawText() });
+        command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = request.Metadata.GetRawText() });
+        return command;
+    }
+
+    private static NpgsqlCommand AppendCommand(AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        var events = request.Events;
+        var command = new NpgsqlCommand(
+            "select stream_version, first_position, last_position, recorded_at, already_recorded " +
+            "from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = request.Expected.Value });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]>
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            TypedValue = events.Select(e => e.Data.GetRawText()).ToArray(),
+        });
+        command.Parameters.Add(new NpgsqlParameter<string>
+        {
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
+            TypedValue = request.Metadata.GetRawText(),
+        });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.TimestampTz,
+            Value = request.RecordedInSource is { } source ? source.ToDateTimeUtc() : DBNull.Value,
+        });
+        return command;
     }
 
     [GeneratedRegex(@"is at version (?<actual>\d+), expected -?\d+$")]
