@@ -44,17 +44,7 @@ public abstract partial class EventStoreContract
     {
         var stream = NewStreamId();
         var request = new AppendRequest(stream, "case", ExpectedVersion.NoStream, [Event("case_filed.v1")], Metadata());
-        AppendResult original;
-        await using (var connection = await Store.DataSource.OpenConnectionAsync())
-        {
-            await using var transaction = await connection.BeginTransactionAsync();
-            original = await Store.AppendAsync(request, connection, transaction);
-            await transaction.CommitAsync();
-            // The commit went through, but the client never hears of it: its connection is cut.
-            await KillBackendAsync(connection.ProcessID);
-            await using var probe = new NpgsqlCommand("select 1", connection);
-            await Should.ThrowAsync<Exception>(() => probe.ExecuteScalarAsync());
-        }
+        var original = await AppendCommittedButUnheardAsync(request);
         original.AlreadyRecorded.ShouldBeFalse();
         original.StreamVersion.ShouldBe(1);
         original.FirstPosition.ShouldBe(original.LastPosition);

@@ -34,17 +34,7 @@ public abstract partial class EventStoreContract
         var stream = NewStreamId();
         await AppendAsync(stream, ExpectedVersion.NoStream, Event());
         var request = new AppendRequest(stream, "case", ExpectedVersion.Exactly(1), [Event(), Event()], Metadata());
-        AppendResult original;
-        await using (var connection = await Store.DataSource.OpenConnectionAsync())
-        {
-            await using var transaction = await connection.BeginTransactionAsync();
-            original = await Store.AppendAsync(request, connection, transaction);
-            await transaction.CommitAsync();
-            // The commit went through, but the client never hears of it: its connection is cut.
-            await KillBackendAsync(connection.ProcessID);
-            await using var probe = new NpgsqlCommand("select 1", connection);
-            await Should.ThrowAsync<Exception>(() => probe.ExecuteScalarAsync());
-        }
+        var original = await AppendCommittedButUnheardAsync(request);
         await AppendAsync(stream, ExpectedVersion.Exactly(3), Event()); // the stream moves on meanwhile
         var count = await Db.CountEventsAsync();
 
@@ -79,6 +69,20 @@ public abstract partial class EventStoreContract
         // The same id in another stream.
         await Should.ThrowAsync<EventIdReusedException>(() => AppendAsync(NewStreamId(), ExpectedVersion.Any, original));
         (await Db.CountEventsAsync()).ShouldBe(count);
+    }
+
+    /// <summary>Appends and commits, then cuts the connection before the client hears the outcome; returns what the
+    /// append reported before the commit (what a client that heard it would have had).</summary>
+    private async Task<AppendResult> AppendCommittedButUnheardAsync(AppendRequest request)
+    {
+        await using var connection = await Store.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var result = await Store.AppendAsync(request, connection, transaction);
+        await transaction.CommitAsync();
+        await KillBackendAsync(connection.ProcessID);
+        await using var probe = new NpgsqlCommand("select 1", connection);
+        await Should.ThrowAsync<Exception>(() => probe.ExecuteScalarAsync());
+        return result;
     }
 
     private async Task KillBackendAsync(int processId)
