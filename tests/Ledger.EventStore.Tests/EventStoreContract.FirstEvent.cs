@@ -102,6 +102,30 @@ public abstract partial class EventStoreContract
     }
 
     [Theory]
+    [InlineData("null", "'case'", "gen_random_uuid()", "'thing_happened.v1'", "'{}'")]
+    [InlineData("'case-direct'", "'case'", "null", "'thing_happened.v1'", "'{}'")]
+    [InlineData("'case-direct'", "'case'", "gen_random_uuid()", "null", "'{}'")]
+    [InlineData("'case-direct'", "'case'", "gen_random_uuid()", "'thing_happened.v1'", "null")]
+    public async Task TheFirstEventFunctionRefusesANullFieldTheHashCovers(string streamId, string streamType, string eventId, string eventType, string data)
+    {
+        // The function is callable directly, past the store's checks. A null in a field the hash covers must stop the
+        // append, never be hashed as if the field were absent (a rewrite of the hash text with concat_ws, which skips
+        // nulls, was measured on 2026-11-21 and not kept; this pins the rule for any later one).
+        var error = await Should.ThrowAsync<PostgresException>(async () =>
+        {
+            await using var command = Db.App.CreateCommand(
+                $"select * from ledger.append_first_event({streamId}, {streamType}, {eventId}, {eventType}, " +
+                $"{data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb)");
+            await command.ExecuteNonQueryAsync();
+        });
+
+        error.SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
+        (await Db.CountEventsAsync()).ShouldBe(0);
+        await using var streams = Db.Owner.CreateCommand("select count(*) from ledger.streams");
+        ((long)(await streams.ExecuteScalarAsync())!).ShouldBe(0);
+    }
+
+    [Theory]
     [InlineData("null", "metadata must be a JSON object")]
     [InlineData("'[]'", "metadata must be a JSON object")]
     [InlineData("'{\"actor\": \"x\", \"imported_at\": \"2020-01-01T00:00:00Z\"}'", "metadata.imported_at is stamped by the ledger")]
