@@ -86,19 +86,12 @@ public abstract partial class EventStoreContract
     [InlineData("'case'", "'thing_happened.v1'", "'[1]'", "json_value_is_object")]
     public async Task TheColumnRulesBindTheFirstEventFunctionCalledDirectly(string streamType, string eventType, string data, string rule)
     {
-        var error = await Should.ThrowAsync<PostgresException>(async () =>
-        {
-            await using var command = Db.App.CreateCommand(
-                $"select * from ledger.append_first_event('case-direct', {streamType}, gen_random_uuid(), {eventType}, " +
-                $"{data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb)");
-            await command.ExecuteNonQueryAsync();
-        });
+        var error = await CallFirstEventFunctionRefusedAsync(
+            $"'case-direct', {streamType}, gen_random_uuid(), {eventType}, {data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb");
 
         error.SqlState.ShouldBe(PostgresErrorCodes.CheckViolation);
         error.MessageText.ShouldContain($"\"{rule}\"");
-        (await Db.CountEventsAsync()).ShouldBe(0);
-        await using var streams = Db.Owner.CreateCommand("select count(*) from ledger.streams");
-        ((long)(await streams.ExecuteScalarAsync())!).ShouldBe(0);
+        await ShouldHaveWrittenNoRowAsync();
     }
 
     [Theory]
@@ -111,18 +104,11 @@ public abstract partial class EventStoreContract
         // The function is callable directly, past the store's checks. A null in a field the hash covers must stop the
         // append, never be hashed as if the field were absent (a rewrite of the hash text with concat_ws, which skips
         // nulls, was measured on 2026-11-21 and not kept; this pins the rule for any later one).
-        var error = await Should.ThrowAsync<PostgresException>(async () =>
-        {
-            await using var command = Db.App.CreateCommand(
-                $"select * from ledger.append_first_event({streamId}, {streamType}, {eventId}, {eventType}, " +
-                $"{data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb)");
-            await command.ExecuteNonQueryAsync();
-        });
+        var error = await CallFirstEventFunctionRefusedAsync(
+            $"{streamId}, {streamType}, {eventId}, {eventType}, {data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb");
 
         error.SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
-        (await Db.CountEventsAsync()).ShouldBe(0);
-        await using var streams = Db.Owner.CreateCommand("select count(*) from ledger.streams");
-        ((long)(await streams.ExecuteScalarAsync())!).ShouldBe(0);
+        await ShouldHaveWrittenNoRowAsync();
     }
 
     [Theory]
@@ -131,17 +117,28 @@ public abstract partial class EventStoreContract
     [InlineData("'{\"actor\": \"x\", \"imported_at\": \"2020-01-01T00:00:00Z\"}'", "metadata.imported_at is stamped by the ledger")]
     public async Task TheFirstEventFunctionRefusesMetadataTheLedgerWouldNotRecord(string metadata, string message)
     {
-        var error = await Should.ThrowAsync<PostgresException>(async () =>
-        {
-            await using var command = Db.App.CreateCommand(
-                "select * from ledger.append_first_event('case-direct', 'case', gen_random_uuid(), 'thing_happened.v1', " +
-                $"'{{}}'::jsonb, {metadata}::jsonb)");
-            await command.ExecuteNonQueryAsync();
-        });
+        var error = await CallFirstEventFunctionRefusedAsync(
+            $"'case-direct', 'case', gen_random_uuid(), 'thing_happened.v1', '{{}}'::jsonb, {metadata}::jsonb");
 
         error.SqlState.ShouldBe("22023");
         error.MessageText.ShouldContain(message);
+        await ShouldHaveWrittenNoRowAsync();
+    }
+
+    /// <summary>Calls ledger.append_first_event as the application role, past the store's own checks, and returns
+    /// the refusal.</summary>
+    private async Task<PostgresException> CallFirstEventFunctionRefusedAsync(string arguments) =>
+        await Should.ThrowAsync<PostgresException>(async () =>
+        {
+            await using var command = Db.App.CreateCommand($"select * from ledger.append_first_event({arguments})");
+            await command.ExecuteNonQueryAsync();
+        });
+
+    private async Task ShouldHaveWrittenNoRowAsync()
+    {
         (await Db.CountEventsAsync()).ShouldBe(0);
+        await using var streams = Db.Owner.CreateCommand("select count(*) from ledger.streams");
+        ((long)(await streams.ExecuteScalarAsync())!).ShouldBe(0);
     }
 
     [Theory]
