@@ -43,15 +43,15 @@ public static class LedgerApi
         services.AddSingleton(sp => LedgerApiSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(sp => LedgerDatabase.CreateDataSource(sp.GetRequiredService<LedgerApiSettings>().Connection));
         services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => LedgerEvents.Store(sp.GetRequiredService<NpgsqlDataSource>()));
+        services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<TotalsReader>();
         services.AddSingleton<MerkleLog>();
         services.AddSingleton<DossierExporter>();
         services.AddSingleton<ApiUsers>();
         services.AddSingleton<CaseReadLog>();
         services.AddSingleton<CaseRegions>();
-        services.AddSingleton(sp => new Ledger.Application.Typical.TypicalCaseSelections(sp.GetRequiredService<PostgresEventStore>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => new Ledger.Application.Typical.TypicalCaseSelections(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<LedgerBackgroundWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
 

@@ -12,7 +12,7 @@ namespace Ledger.Api;
 /// `ledger log follow`, so one process is the whole ledger.
 /// </summary>
 public sealed class LedgerBackgroundWork(
-    PostgresEventStore store, MerkleLog log, LedgerApiSettings settings, ILogger<LedgerBackgroundWork> logger) : BackgroundService
+    LedgerEventStore store, MerkleLog log, LedgerApiSettings settings, ILogger<LedgerBackgroundWork> logger) : BackgroundService
 {
     private readonly ProjectionRunner totals = new(store, new PenaltyTotalsProjection(store));
     private DateTime lastCheckpoint = DateTime.MinValue;

@@ -25,19 +25,19 @@ public static class QueryEndpoints
             .WithSummary("Cases of your region, newest filing first: region, status, kind, flag, campaign, overdue, filed_from, filed_to, limit, offset, purpose")
             .RequireRoles(CaseReaders);
 
-        app.MapGet("/cases/{id}", (HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock) =>
+        app.MapGet("/cases/{id}", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock) =>
                 Problems.Guard(http, () => ShowAsync(http, id, store, regions, reads, clock)))
             .WithName("show_case").WithTags("cases")
             .WithSummary("A case now, after ?version=N, or as the ledger knew it ?asOf=2025-03-01T00:00+08:00; its deadlines; ETag is the version")
             .RequireRoles(CaseReaders);
 
-        app.MapGet("/cases/{id}/history", (HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads) =>
+        app.MapGet("/cases/{id}/history", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
                 Problems.Guard(http, () => HistoryAsync(http, id, store, regions, reads)))
             .WithName("case_history").WithTags("cases")
             .WithSummary("Every event of a case as stored: position, version, type, recorded_at, actor, data, metadata, hashes")
             .RequireRoles(HistoryReaders);
 
-        app.MapGet("/cases/{id}/redacted", (HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads) =>
+        app.MapGet("/cases/{id}/redacted", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
                 Problems.Guard(http, () => RedactedAsync(http, id, store, regions, reads)))
             .WithName("redacted_case").WithTags("cases")
             .WithSummary("What may be published of a case: natural persons as 某某, no identity numbers, phones or addresses")
@@ -77,7 +77,7 @@ public static class QueryEndpoints
         return Results.Json(new { total, offset = query.Offset, limit = query.Limit, cases = items }, ApiJson.Options);
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock)
+    private static async Task<IResult> ShowAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock)
     {
         var request = http.Request;
         QueryParameters.OnlyKnown(request, "version", "asOf", "purpose");
@@ -108,7 +108,7 @@ public static class QueryEndpoints
         }, ApiJson.Options);
     }
 
-    private static async Task<IResult> HistoryAsync(HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads)
+    private static async Task<IResult> HistoryAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads)
     {
         var (history, _) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/history");
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
@@ -135,7 +135,7 @@ public static class QueryEndpoints
         }, ApiJson.Options);
     }
 
-    private static async Task<IResult> RedactedAsync(HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads)
+    private static async Task<IResult> RedactedAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads)
     {
         var (history, region) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/redacted");
         var state = history.State;
@@ -197,7 +197,7 @@ public static class QueryEndpoints
     }
 
     private static async Task<(CaseHistory History, RegionCode Region)> LoadInScopeAsync(
-        HttpContext http, string id, PostgresEventStore store, CaseRegions regions, long? version, Instant? asOf)
+        HttpContext http, string id, LedgerEventStore store, CaseRegions regions, long? version, Instant? asOf)
     {
         var region = await RequireInScopeAsync(http, id, regions);
         return (await CaseHistory.LoadAsync(store, id, version, asOf, http.RequestAborted), region);
@@ -205,7 +205,7 @@ public static class QueryEndpoints
 
     /// <summary>What every whole-case read does first: only <c>?purpose=</c> is taken, the case must be in scope, the read is recorded.</summary>
     private static async Task<(CaseHistory History, RegionCode Region)> ReadCaseAsync(
-        HttpContext http, string id, PostgresEventStore store, CaseRegions regions, CaseReadLog reads, string endpoint)
+        HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, string endpoint)
     {
         QueryParameters.OnlyKnown(http.Request, "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));

@@ -32,7 +32,7 @@ public sealed class CommandInSequenceRefused(int index, DomainRuleViolation viol
 /// version it saw. Event ids derive from the case id and the idempotency key, so a retried command finds its first
 /// attempt's events and returns that outcome instead of deciding again.
 /// </summary>
-public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5)
+public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5)
 {
     private const int MaxEventsPerCommand = 16;
 
@@ -57,7 +57,7 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
 
             var context = contextAt(clock.GetCurrentInstant());
             var events = CaseModel.Decide(command, state, context);
-            var (request, newEvents) = AppendRequestFor(envelope, command, events, state, source: null, recordedInSource: null);
+            var request = AppendRequestFor(envelope, command, events, state, source: null, recordedInSource: null);
 
             try
             {
@@ -71,7 +71,7 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
                 }
                 await transaction.CommitAsync(ct);
                 return new CommandOutcome(envelope.CaseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
-                    [.. newEvents.Select(e => e.Type)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant());
+                    [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant());
             }
             catch (ConcurrencyException) when (envelope.ExpectedVersion is null && attempt < maxAttempts)
             {
@@ -121,12 +121,12 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
                         }
                         CheckEnvelope(envelope);
                         var events = CaseModel.Decide(item.Command, state, contextAt(item.RecordedInSource ?? clock.GetCurrentInstant()));
-                        var (request, newEvents) = AppendRequestFor(envelope, item.Command, events, state, source, item.RecordedInSource);
+                        var request = AppendRequestFor(envelope, item.Command, events, state, source, item.RecordedInSource);
                         var result = await store.AppendAsync(request, connection, transaction, ct);
                         state = events.Aggregate(state, CaseModel.Evolve);
                         lastRecorded = result.RecordedAt;
                         outcomes.Add(new CommandOutcome(caseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
-                            [.. newEvents.Select(e => e.Type)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant()));
+                            [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant()));
                     }
                     catch (DomainRuleViolation violation)
                     {
@@ -164,16 +164,15 @@ public sealed class CaseCommandHandler(PostgresEventStore store, IClock clock, F
             throw new DomainRuleViolation("idempotency_key", $"every command carries an idempotency key of 1 to {MaxIdempotencyKeyLength} characters");
     }
 
-    private static (AppendRequest Request, List<NewEvent> Events) AppendRequestFor(
+    private static AppendRequest AppendRequestFor(
         CommandEnvelope envelope, CaseCommand command, IReadOnlyList<CaseEvent> events, CaseState state, string? source, Instant? recordedInSource)
     {
         if (events.Count > MaxEventsPerCommand) throw new InvalidOperationException("a command decided more events than the handler allows");
-        var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(envelope, i), CaseEventSerializer.TypeNameOf(e), CaseEventSerializer.SerializeToElement(e))).ToList();
+        var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(envelope, i), e)).ToList();
         var metadata = new EventMetadata(envelope.Actor, DeterministicId.From($"ledger/command/{envelope.CaseId}/{envelope.IdempotencyKey}"),
             Command: command.Name, IdempotencyKey: envelope.IdempotencyKey, Source: source).ToJson();
-        var request = new AppendRequest(envelope.CaseId, CaseHistory.StreamType,
+        return new AppendRequest(envelope.CaseId, CaseHistory.StreamType,
             state.Version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(state.Version), newEvents, metadata, recordedInSource);
-        return (request, newEvents);
     }
 
     private static Guid EventIdFor(CommandEnvelope envelope, int index) =>

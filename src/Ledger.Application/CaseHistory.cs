@@ -46,7 +46,7 @@ public sealed record CaseHistory(string CaseId, IReadOnlyList<CaseHistoryEntry> 
     /// <paramref name="asOf"/> — and folds them. An unknown case gives an empty history in the initial state.
     /// </summary>
     public static async Task<CaseHistory> LoadAsync(
-        PostgresEventStore store, string caseId, long? toVersion = null, Instant? asOf = null, CancellationToken ct = default)
+        LedgerEventStore store, string caseId, long? toVersion = null, Instant? asOf = null, CancellationToken ct = default)
     {
         CaseIds.Validate(caseId);
         var recorded = await store.ReadStreamAsync(caseId, 1, toVersion ?? long.MaxValue, asOf, ct);

@@ -1,3 +1,5 @@
+using Ledger.Application;
+using Ledger.Domain.Serialization;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -131,15 +133,15 @@ internal static class AppendBenchmark
                         unique (stream_id, version));
                     create index on public.raw_events (transaction_id, position);
                     grant select, insert on public.raw_events to ledger_app;
-                    alter table ledger.events set (autovacuum_enabled = off);
-                    alter table ledger.streams set (autovacuum_enabled = off);
+                    alter table ledger.mt_events set (autovacuum_enabled = off);
+                    alter table ledger.mt_streams set (autovacuum_enabled = off);
                     alter table public.raw_events set (autovacuum_enabled = off);
                     """);
                 await raw.ExecuteNonQueryAsync(ct);
             }
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application, maxPoolSize: 50);
-            var store = new PostgresEventStore(dataSource);
+            await using var store = new LedgerEventStore(dataSource, Runner.EventTypes, CaseEventSerializer.Options);
             var bench = new Runner(store, dataSource);
 
             var results = new List<Scenario>();
@@ -211,29 +213,32 @@ internal static class AppendBenchmark
         return scenario;
     }
 
-    private sealed class Runner(PostgresEventStore store, NpgsqlDataSource dataSource)
+    private sealed class Runner(LedgerEventStore store, NpgsqlDataSource dataSource)
     {
         private static readonly JsonElement Metadata = new EventMetadata("bench", Guid.NewGuid()).ToJson();
         private static readonly string MetadataText = Metadata.GetRawText();
         private int _streams;
 
-        // A payload the size and shape of a real case event (a decision with amounts and bases).
-        private static JsonElement Payload(long n) => JsonSerializer.SerializeToElement(new
-        {
-            case_id = $"case-150000-2020-{n:000000}",
-            decision_number = $"内市监处罚〔2020〕{n % 1000}号",
-            fine_fen = 1_250_000 + n,
-            confiscated_gains_fen = 31_000,
-            legal_basis = new[] { "商标法第60条第2款", "行政处罚法第32条" },
-            decided_on = "2020-06-30",
-        });
+        /// <summary>The one event type of the benchmark's streams.</summary>
+        public static EventTypes EventTypes { get; } = new([new(typeof(BenchRecorded), "bench_recorded.v1")]);
+
+        /// <summary>A payload the size and shape of a real case event (a decision with amounts and bases).</summary>
+        private sealed record BenchRecorded(
+            string CaseId, string DecisionNumber, long FineFen, long ConfiscatedGainsFen, string[] LegalBasis, string DecidedOn);
+
+        private static BenchRecorded Event(long n) => new(
+            $"case-150000-2020-{n:000000}", $"内市监处罚〔2020〕{n % 1000}号", 1_250_000 + n, 31_000,
+            ["商标法第60条第2款", "行政处罚法第32条"], "2020-06-30");
+
+        // The raw side stores the same JSON the ledger stores.
+        private static JsonElement Payload(long n) => JsonSerializer.SerializeToElement(Event(n), CaseEventSerializer.Options);
 
         private string NextStream() => $"bench-{Interlocked.Increment(ref _streams)}-{Guid.NewGuid():N}";
 
         public Task<int> AppendSingleAsync(int appends, int clients, CancellationToken ct) =>
             Parallel(appends, clients, async i =>
                 await store.AppendAsync(new AppendRequest(NextStream(), "bench", ExpectedVersion.NoStream,
-                    [new NewEvent(Guid.NewGuid(), "bench_recorded.v1", Payload(i))], Metadata), ct));
+                    [new NewEvent(Guid.NewGuid(), Event(i))], Metadata), ct));
 
         public Task<int> RawSingleAsync(int inserts, int clients, CancellationToken ct) =>
             Parallel(inserts, clients, async i =>
@@ -250,7 +255,7 @@ internal static class AppendBenchmark
             for (var i = 0; i < appends; i++)
             {
                 var events = Enumerable.Range(0, size)
-                    .Select(k => new NewEvent(Guid.NewGuid(), "bench_recorded.v1", Payload(i * size + k))).ToList();
+                    .Select(k => new NewEvent(Guid.NewGuid(), Event(i * size + k))).ToList();
                 await store.AppendAsync(new AppendRequest(NextStream(), "bench", ExpectedVersion.NoStream, events, Metadata), ct);
             }
             return appends * size;
@@ -284,7 +289,7 @@ internal static class AppendBenchmark
         public async Task<(string Ledger, string Raw)> PrepareFoldStreamsAsync(int length, CancellationToken ct)
         {
             var stream = NextStream();
-            var events = Enumerable.Range(0, length).Select(k => new NewEvent(Guid.NewGuid(), "bench_recorded.v1", Payload(k))).ToList();
+            var events = Enumerable.Range(0, length).Select(k => new NewEvent(Guid.NewGuid(), Event(k))).ToList();
             await store.AppendAsync(new AppendRequest(stream, "bench", ExpectedVersion.NoStream, events, Metadata), ct);
             var raw = NextStream();
             for (var k = 0; k < length; k++)

@@ -188,15 +188,15 @@ public static class CaseCliCommands
         return command;
     }
 
-    private static async Task<(PostgresEventStore Store, IAsyncDisposable Dispose)> OpenAsync(ParseResult parse, CancellationToken ct)
+    private static async Task<(LedgerEventStore Store, IAsyncDisposable Dispose)> OpenAsync(ParseResult parse, CancellationToken ct)
     {
         var connections = await Cli.ConnectAsync(parse, ct);
         await Cli.MigrateAsync(connections, quiet: true, ct);
         var dataSource = LedgerDatabase.CreateDataSource(connections.Application);
-        return (new PostgresEventStore(dataSource), dataSource);
+        return (LedgerEvents.Store(dataSource), dataSource);
     }
 
-    private static async Task<CaseHistory> LoadExistingAsync(PostgresEventStore store, string caseId, long? toVersion, Instant? asOf, CancellationToken ct)
+    private static async Task<CaseHistory> LoadExistingAsync(LedgerEventStore store, string caseId, long? toVersion, Instant? asOf, CancellationToken ct)
     {
         CaseIds.Validate(caseId);
         if (await store.GetStreamAsync(caseId, ct) is not { StreamType: CaseHistory.StreamType })

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ledger.EventStore.Hosting;
+using Ledger.EventStore.Marten;
 using Ledger.EventStore.Migrations;
 using Npgsql;
 
@@ -58,9 +59,18 @@ public static class DatabaseCommands
                 : $"not running: {cluster.DataDirectory}");
             return ExitCodes.Ok;
         });
+        // Marten runs with AutoCreate.None: the schema it expects is exported here into a numbered migration, by a
+        // developer, when a Marten upgrade or a changed option asks for it (MartenSchemaTests says when).
+        var martenSchema = new Command("marten-schema", "Print the DDL Marten expects for the ledger's event store options (for a new migration)");
+        martenSchema.SetAction(_ =>
+        {
+            Console.Write(MartenConfiguration.SchemaScript());
+            return ExitCodes.Ok;
+        });
         db.Subcommands.Add(start);
         db.Subcommands.Add(stop);
         db.Subcommands.Add(status);
+        db.Subcommands.Add(martenSchema);
         return db;
     }
 }

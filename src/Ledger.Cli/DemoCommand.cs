@@ -34,7 +34,7 @@ public static class DemoCommand
         var connections = await Cli.ConnectAsync(parse, ct);
         await Cli.MigrateAsync(connections, quiet: true, ct);
         await using var dataSource = LedgerDatabase.CreateDataSource(connections.Application);
-        var store = new PostgresEventStore(dataSource);
+        var store = LedgerEvents.Store(dataSource);
         var handler = new CaseCommandHandler(store, SystemClock.Instance);
 
         AnsiConsole.MarkupLine($"[bold]Recording[/] case [blue]{CaseId}[/] through command handling");

@@ -1,3 +1,4 @@
+using Ledger.Application;
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
@@ -85,7 +86,7 @@ internal static class HttpBenchmark
                     (client, iteration, time) => WriteCaseAsync(client, approvers[iteration / IterationsPerClient], iteration, cases, time), ct),
             };
             // The read mix reads the cases the write mix made, with the totals projection brought up to date first.
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).CatchUpAsync(null, ct);
             var ids = cases.ToArray();
             results.Add(await RunMixAsync("read: case, history or version, list of 20, totals or filtered list", clients, duration, i => ClientFor(i % 2 == 0 ? recorder : official),

@@ -39,7 +39,7 @@ internal static class ImportBenchmark
                 await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application, maxPoolSize: 50);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             var handler = new CaseCommandHandler(store, SystemClock.Instance);
             AnsiConsole.MarkupLine($"[bold]bench import[/] in database {database} ({Environment.ProcessorCount} cores, durable commits, {parallel} cases at once)");
 

@@ -30,7 +30,7 @@ public static class ImportCommands
             var (actions, problems) = await ImportFile.ReadAsync(path, ct);
             Cli.Info($"read {actions.Count:N0} actions on {actions.Select(a => a.CaseId).Distinct().Count():N0} cases from {Path.GetFileName(path)}");
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             var importer = new CaseImporter(store, new CaseCommandHandler(store, SystemClock.Instance), SystemClock.Instance);
             var report = await importer.ImportAsync(actions, problems, parse.GetValue(source) ?? $"import:{Path.GetFileName(path)}",
                 new ImportOptions(parse.GetValue(skipInvalid), Math.Clamp(parse.GetValue(parallel), 1, 64), ProgressLine()), ct);
@@ -80,7 +80,7 @@ public static class ImportCommands
         load.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             var loader = new ReferenceLoader(store, SystemClock.Instance);
             var dataset = ReferenceDataset.Generate(parse.GetValue(seed));
             var watch = Stopwatch.StartNew();
@@ -102,7 +102,7 @@ public static class ImportCommands
         figures.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            return await PrintFiguresAsync(new ReferenceLoader(new PostgresEventStore(dataSource), SystemClock.Instance), ReferenceDataset.Generate(parse.GetValue(seed)), ct);
+            return await PrintFiguresAsync(new ReferenceLoader(LedgerEvents.Store(dataSource), SystemClock.Instance), ReferenceDataset.Generate(parse.GetValue(seed)), ct);
         }));
         return new Command("reference", "The reference dataset that reproduces the published figures of seeds 000, 002 and 003") { load, figures };
     }

@@ -1,3 +1,4 @@
+using Ledger.Application;
 using System.CommandLine;
 using System.Globalization;
 using Ledger.EventStore;
@@ -226,7 +227,7 @@ public static class IntegrityCommands
             var caseId = parse.GetValue(id)!;
             var signer = Signer(parse);
             await using var dataSource = await OpenAsync(parse, ct);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             if (await store.GetStreamAsync(caseId, ct) is null) throw new CliInputException($"id: no case '{caseId}' is recorded in this ledger");
             var log = new MerkleLog(dataSource);
             await SignAsync(log, signer, ct);

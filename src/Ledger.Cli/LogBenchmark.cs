@@ -1,3 +1,4 @@
+using Ledger.Application.Simulation;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -185,7 +186,7 @@ internal static class LogBenchmark
         var clock = Stopwatch.StartNew();
         await using var command = dataSource.CreateCommand(LedgerVerifier.LogOrderSql);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) PostgresEventStore.ReadRecordedEvent(reader, 4);
+        while (await reader.ReadAsync(ct)) LedgerEventStore.ReadRecordedEvent(reader, 4);
         return clock.Elapsed.TotalSeconds;
     }
 
@@ -201,8 +202,8 @@ internal static class LogBenchmark
             throw new InvalidOperationException($"inclusion proof of leaf {proof.LeafIndex} does not verify");
     }
 
-    /// <summary>Events [from, to): stream bench-N holds events 10N … 10N+9 with valid chains; COPY as the owner, a
-    /// transaction per batch (so commit order has many transactions).</summary>
+    /// <summary>Events [from, to): stream bench-N holds events 10N … 10N+9 with valid chains, written by the bulk loader
+    /// (a superuser's COPY into Marten's tables), a transaction per batch (so commit order has many transactions).</summary>
     private static async Task LoadAsync(NpgsqlDataSource owner, long from, long to, CancellationToken ct)
     {
         if (from % EventsPerStream != 0) throw new InvalidOperationException("loads start at a stream boundary");
@@ -213,57 +214,24 @@ internal static class LogBenchmark
         for (var batchStart = from; batchStart < to; batchStart += LoadBatch)
         {
             var batchEnd = Math.Min(to, batchStart + LoadBatch);
-            await using var connection = await owner.OpenConnectionAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var heads = new List<(string Stream, long Version, byte[] Hash, Instant First, Instant Last)>();
-            await using (var copy = await connection.BeginBinaryImportAsync(
-                "copy ledger.events (event_id, stream_id, version, event_type, data, metadata, recorded_at, previous_hash, hash) from stdin (format binary)", ct))
+            var rows = new List<EventRow>((int)(batchEnd - batchStart));
+            for (var i = batchStart; i < batchEnd; i++)
             {
-                for (var i = batchStart; i < batchEnd; i++)
-                {
-                    var stream = $"bench-{i / EventsPerStream:D8}";
-                    var version = i % EventsPerStream + 1;
-                    if (version == 1) previous = new byte[32];
-                    var eventId = DeterministicId.From($"bench-log/{i}");
-                    // jsonb's own text form (keys by length, ", " and ": "), so the hash is over what PostgreSQL returns.
-                    var data = string.Create(CultureInfo.InvariantCulture, $"{{\"n\": {i}, \"fine_fen\": {i % 1000 * 100}}}");
-                    var recordedAt = baseTime + Duration.FromMilliseconds(i);
-                    var hash = EventHashChain.Compute(previous, stream, version, eventId, "bench_recorded.v1", recordedAt, data, metadata);
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(eventId, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(stream, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync("bench_recorded.v1", NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(data, NpgsqlDbType.Jsonb, ct);
-                    await copy.WriteAsync(metadata, NpgsqlDbType.Jsonb, ct);
-                    await copy.WriteAsync(recordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                    await copy.WriteAsync(previous, NpgsqlDbType.Bytea, ct);
-                    await copy.WriteAsync(hash, NpgsqlDbType.Bytea, ct);
-                    previous = hash;
-                    if (version == EventsPerStream || i == to - 1)
-                        heads.Add((stream, version, hash, baseTime + Duration.FromMilliseconds(i - version + 1), recordedAt));
-                }
-                await copy.CompleteAsync(ct);
+                var stream = $"bench-{i / EventsPerStream:D8}";
+                var version = i % EventsPerStream + 1;
+                if (version == 1) previous = new byte[32];
+                var eventId = DeterministicId.From($"bench-log/{i}");
+                // jsonb's own text form (keys by length, ", " and ": "), so the hash is over what PostgreSQL returns.
+                var data = string.Create(CultureInfo.InvariantCulture, $"{{\"n\": {i}, \"fine_fen\": {i % 1000 * 100}}}");
+                var recordedAt = baseTime + Duration.FromMilliseconds(i);
+                var hash = EventHashChain.Compute(previous, stream, version, eventId, "bench_recorded.v1", recordedAt, data, metadata);
+                rows.Add(new EventRow(eventId, stream, version, "bench_recorded.v1", data, metadata, recordedAt, previous, hash));
+                previous = hash;
             }
-            await using (var copy = await connection.BeginBinaryImportAsync(
-                "copy ledger.streams (stream_id, stream_type, version, head_hash, created_at, updated_at) from stdin (format binary)", ct))
-            {
-                foreach (var (stream, version, hash, first, last) in heads)
-                {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(stream, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync("bench", NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-                    await copy.WriteAsync(hash, NpgsqlDbType.Bytea, ct);
-                    await copy.WriteAsync(first.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                    await copy.WriteAsync(last.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                }
-                await copy.CompleteAsync(ct);
-            }
-            await transaction.CommitAsync(ct);
+            await BulkLoader.CopyAsync(owner, rows, streamType: "bench", ct);
             if ((batchEnd - from) % 1_000_000 == 0 || batchEnd == to)
                 Cli.Info($"  loaded {batchEnd:N0} events ({(batchEnd - from) / clock.Elapsed.TotalSeconds:N0}/s)");
         }
-        await using (var analyze = owner.CreateCommand("analyze ledger.events")) await analyze.ExecuteNonQueryAsync(ct);
+        await using (var analyze = owner.CreateCommand("analyze ledger.mt_events")) await analyze.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,3 +1,4 @@
+using Ledger.Application;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -41,7 +42,7 @@ internal static class TotalsBenchmark
             await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
 
             AnsiConsole.MarkupLine($"[bold]bench totals[/] in database {Database} ({Environment.ProcessorCount} cores)");
             var existing = await ScalarAsync<long>(ownerSource, "select count(*) from ledger.events");
@@ -233,14 +234,14 @@ internal static class TotalsBenchmark
 
         await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
         {
-            loaded += await BulkLoader.CopyAsync(owner, chunk, ct);
+            loaded += await BulkLoader.CopyAsync(owner, chunk, ct: ct);
             if (loaded / 1_000_000 != (loaded - chunk.Count) / 1_000_000)
                 AnsiConsole.MarkupLine($"  loaded {loaded:N0} events, {loaded / watch.Elapsed.TotalSeconds:N0} events/s");
         }
         await producer;
         var rate = loaded / watch.Elapsed.TotalSeconds;
         AnsiConsole.MarkupLine($"load: {loaded:N0} events in {watch.Elapsed.TotalSeconds:0.0} s = [bold]{rate:N0} events/s[/] (simulated through the domain's Decide, chained, COPY)");
-        await using (var analyze = owner.CreateCommand("analyze ledger.events; analyze ledger.streams"))
+        await using (var analyze = owner.CreateCommand("analyze ledger.mt_events; analyze ledger.mt_streams"))
         {
             analyze.CommandTimeout = 0;
             await analyze.ExecuteNonQueryAsync(ct);

@@ -1,3 +1,4 @@
+using Ledger.Application;
 using System.CommandLine;
 using System.Globalization;
 using Ledger.Application.Projections;
@@ -38,7 +39,7 @@ public static class TotalsCommands
                 parse.GetValue(campaign), parse.GetValue(flag), parse.GetValue(by), parse.GetValue(caliber), parse.GetValue(asOf),
                 parse.GetValue(compare), SystemClock.Instance.GetCurrentInstant()));
             await using var dataSource = await OpenAsync(parse, ct);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             // A one-shot process has no runner in the background: bring the projection up to date first.
             await CatchUpAsync(dataSource, new ProjectionRunner(store, new PenaltyTotalsProjection(store)), quiet: output != "table", ct);
             var report = await new TotalsReader(dataSource, SystemClock.Instance).QueryAsync(query, ct);
@@ -147,7 +148,7 @@ public static class TotalsCommands
             if (projectionName != PenaltyTotalsProjection.ProjectionName)
                 throw new CliInputException($"name: there is no projection named '{projectionName}'; the projections are {PenaltyTotalsProjection.ProjectionName}");
             await using var dataSource = await OpenAsync(parse, ct);
-            var store = new PostgresEventStore(dataSource);
+            var store = LedgerEvents.Store(dataSource);
             var runner = new ProjectionRunner(store, new PenaltyTotalsProjection(store));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             long applied = 0;

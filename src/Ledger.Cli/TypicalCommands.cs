@@ -1,3 +1,4 @@
+using Ledger.Application;
 using System.CommandLine;
 using System.Globalization;
 using Ledger.Application.Typical;
@@ -154,7 +155,7 @@ public static class TypicalCommands
             var what = parse.GetValue(format)?.Trim().ToLowerInvariant() ?? "text";
             if (what is not ("text" or "html" or "markdown" or "json")) throw new CliInputException($"--format: '{what}' is not text, html, markdown or json");
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            var selections = new TypicalCaseSelections(new PostgresEventStore(dataSource), SystemClock.Instance);
+            var selections = new TypicalCaseSelections(LedgerEvents.Store(dataSource), SystemClock.Instance);
             if (parse.GetValue(preview))
             {
                 var today = SystemClock.Instance.GetCurrentInstant().InZone(DecisionContext.Zone).Date;
@@ -250,7 +251,7 @@ public static class TypicalCommands
     {
         var id = Arguments(() => SelectionId.Parse(parse.GetValue(Region), parse.GetValue(Year)));
         await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-        await body(new TypicalCaseSelections(new PostgresEventStore(dataSource), SystemClock.Instance), id);
+        await body(new TypicalCaseSelections(LedgerEvents.Store(dataSource), SystemClock.Instance), id);
         return ExitCodes.Ok;
     }
 

@@ -3,9 +3,9 @@ using NodaTime;
 
 namespace Ledger.EventStore;
 
-/// <summary>An event to append. <paramref name="EventId"/> makes retries idempotent; <paramref name="Type"/>
-/// is an explicit versioned name such as <c>case_filed.v1</c>; <paramref name="Data"/> is a JSON object.</summary>
-public sealed record NewEvent(Guid EventId, string Type, JsonElement Data);
+/// <summary>An event to append. <paramref name="EventId"/> makes retries idempotent; <paramref name="Data"/> is an
+/// instance of one of the store's <see cref="EventTypes"/>, stored as a JSON object under that type's versioned name.</summary>
+public sealed record NewEvent(Guid EventId, object Data);
 
 /// <summary>One append: events for one stream, the version the writer expects, and the metadata every event
 /// carries (a JSON object with at least <c>actor</c>; usually built with <see cref="EventMetadata"/>).

@@ -65,7 +65,7 @@ public sealed record DossierEvent(
     [property: JsonPropertyName("inclusion_proof")] IReadOnlyList<string> InclusionProof);
 
 /// <summary>Builds dossiers from the database.</summary>
-public sealed class DossierExporter(PostgresEventStore store, MerkleLog log, NpgsqlDataSource dataSource)
+public sealed class DossierExporter(LedgerEventStore store, MerkleLog log, NpgsqlDataSource dataSource)
 {
     /// <summary>The dossier of a stream against the latest checkpoint, which must already cover all its events
     /// (<see cref="MerkleLog.CheckpointAsync"/> issues one).</summary>

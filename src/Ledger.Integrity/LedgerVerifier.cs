@@ -87,7 +87,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
         {
             while (await reader.ReadAsync(ct))
             {
-                var recorded = reader.IsDBNull(4) ? null : PostgresEventStore.ReadRecordedEvent(reader, 4);
+                var recorded = reader.IsDBNull(4) ? null : LedgerEventStore.ReadRecordedEvent(reader, 4);
                 if (recorded is not null)
                 {
                     chains.Add(recorded);
@@ -201,10 +201,10 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
     }
 
     /// <summary>What verification reads: every leaf with its event (columns 0–3 the leaf, then
-    /// <see cref="PostgresEventStore.EventColumns"/>), in leaf order, then events the log does not hold in commit order.</summary>
+    /// <see cref="LedgerEventStore.EventColumns"/>), in leaf order, then events the log does not hold in commit order.</summary>
     public static readonly string LogOrderSql =
         "select l.leaf_index, l.position, l.stream_id, l.version, " +
-        string.Join(", ", PostgresEventStore.EventColumns.Split(", ").Select(c => "e." + c)) +
+        string.Join(", ", LedgerEventStore.EventColumns.Split(", ").Select(c => "e." + c)) +
         " from ledger.merkle_leaves l full join ledger.events e on e.position = l.position " +
         "order by l.leaf_index nulls last, e.transaction_id, e.position";
 

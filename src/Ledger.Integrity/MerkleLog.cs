@@ -40,7 +40,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     /// transaction id is aliased: an output column named transaction_id would make ORDER BY sort its text, "1000" &lt; "999".)</summary>
     public const string PendingEventsSql =
         "select position, stream_id, version, hash, transaction_id::text as transaction_id_text from ledger.events " +
-        $"where {PostgresEventStore.CommitOrderAfter} order by transaction_id, position";
+        $"where {LedgerEventStore.CommitOrderAfter} order by transaction_id, position";
 
     /// <summary>The leaf input for an event (see 0005_merkle_log.sql): what the log commits to.</summary>
     public static byte[] LeafInput(long position, string streamId, long version, ReadOnlySpan<byte> eventHash) =>

@@ -93,7 +93,7 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
     public async Task TotalsCountTheCaseOnceTheProjectionHasIt()
     {
         await RecordCaseAsync();
-        await new ProjectionRunner(host.Service<PostgresEventStore>(), new PenaltyTotalsProjection(host.Service<PostgresEventStore>())).CatchUpAsync();
+        await new ProjectionRunner(host.Service<LedgerEventStore>(), new PenaltyTotalsProjection(host.Service<LedgerEventStore>())).CatchUpAsync();
         var totals = await host.Client("official-yuncheng").GetFromJsonObjectAsync("/totals?from=2025-01-01&to=2025-12-31&by=region");
         var figures = totals.ToJsonString();
         figures.ShouldContain("\"cases\":1");

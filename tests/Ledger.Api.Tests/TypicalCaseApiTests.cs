@@ -20,7 +20,7 @@ public sealed class TypicalCaseApiTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await host.InitializeAsync();
-        var store = new PostgresEventStore(host.App);
+        var store = LedgerEvents.Store(host.App);
         var importer = new CaseImporter(store, new CaseCommandHandler(store, NodaTime.SystemClock.Instance), NodaTime.SystemClock.Instance);
         var report = await importer.ImportAsync([.. ReferenceDataset.Generate().Actions.Where(a => a.CaseId == Shoes)], [], "test", new ImportOptions());
         report.Problems.ShouldBeEmpty();

@@ -9,7 +9,7 @@ namespace Ledger.Application.Tests;
 public sealed class CaseCommandHandlerTests : IAsyncLifetime
 {
     private TestDatabase db = null!;
-    private PostgresEventStore store = null!;
+    private LedgerEventStore store = null!;
     private CaseCommandHandler handler = null!;
     private const string CaseId = "140824-2025-0012";
 
@@ -27,7 +27,7 @@ public sealed class CaseCommandHandlerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        store = new PostgresEventStore(db.App);
+        store = LedgerEvents.Store(db.App);
         handler = new CaseCommandHandler(store, new FixedClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
     }
 

@@ -19,7 +19,7 @@ public sealed class CaseListTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        handler = new CaseCommandHandler(new PostgresEventStore(db.App), new FixedClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
+        handler = new CaseCommandHandler(LedgerEvents.Store(db.App), new FixedClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();

@@ -10,7 +10,7 @@ namespace Ledger.Application.Tests;
 public sealed class ImportTests : IAsyncLifetime
 {
     private TestDatabase db = null!;
-    private PostgresEventStore store = null!;
+    private LedgerEventStore store = null!;
     private CaseImporter importer = null!;
 
     private static string Example(string name) => Path.Combine(AppContext.BaseDirectory, "import-examples", name);
@@ -18,7 +18,7 @@ public sealed class ImportTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        store = new PostgresEventStore(db.App);
+        store = LedgerEvents.Store(db.App);
         importer = new CaseImporter(store, new CaseCommandHandler(store, SystemClock.Instance), SystemClock.Instance);
     }
 

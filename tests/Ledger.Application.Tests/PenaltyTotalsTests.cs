@@ -17,7 +17,7 @@ namespace Ledger.Application.Tests;
 public sealed class PenaltyTotalsTests : IAsyncLifetime
 {
     private TestDatabase db = null!;
-    private PostgresEventStore store = null!;
+    private LedgerEventStore store = null!;
 
     private sealed class FixedClock(Instant now) : IClock
     {
@@ -29,7 +29,7 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        store = new PostgresEventStore(db.App);
+        store = LedgerEvents.Store(db.App);
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();

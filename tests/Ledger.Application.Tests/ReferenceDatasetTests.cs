@@ -1,7 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ledger.Application.Reference;
 using Ledger.Application.Totals;
 using Ledger.Application.Typical;
 using Ledger.Domain;
+using Ledger.Domain.Serialization;
 using Ledger.Domain.Typical;
 using Ledger.EventStore;
 using Ledger.EventStore.Tests;
@@ -19,7 +22,7 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
     public sealed class LoadedReference : IAsyncLifetime
     {
         public TestDatabase Db { get; private set; } = null!;
-        public PostgresEventStore Store { get; private set; } = null!;
+        public LedgerEventStore Store { get; private set; } = null!;
         public ReferenceDataset Dataset { get; } = ReferenceDataset.Generate();
         public IReadOnlyList<ReproducedFigure> Figures { get; private set; } = [];
         public IReadOnlyList<SelectionView> TypicalLists { get; private set; } = [];
@@ -28,7 +31,7 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
         public async Task InitializeAsync()
         {
             Db = await TestDatabase.CreateAsync();
-            Store = new PostgresEventStore(Db.App);
+            Store = LedgerEvents.Store(Db.App);
             var loader = new ReferenceLoader(Store, SystemClock.Instance);
             await loader.LoadAsync(Dataset);
             TypicalLists = await loader.LoadTypicalListsAsync(Dataset);
@@ -40,7 +43,7 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
     }
 
     private TestDatabase Db => loaded.Db;
-    private PostgresEventStore Store => loaded.Store;
+    private LedgerEventStore Store => loaded.Store;
     private ReferenceDataset Dataset => loaded.Dataset;
     private IReadOnlyList<ReproducedFigure> Figures => loaded.Figures;
     private long EventsAfterFirstLoad => loaded.EventsAfterFirstLoad;
@@ -94,6 +97,27 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
             then.State.AmountImposed.ShouldBe(correction.FinesBefore + correction.ConfiscationsBefore);
             history.State.AmountImposed.ShouldBe(correction.FinesAfter + correction.ConfiscationsAfter);
         }
+    }
+
+    [Fact]
+    public async Task EveryStoredEventIsExactlyTheDomainsJsonOfIt()
+    {
+        // Marten writes the events; the domain's serializer defines their stored form (snake_case names and enums,
+        // money as yuan strings). Over the whole dataset, every stored event must be what the domain writes for the
+        // event it reads back: a converter of Marten's taking precedence would change what the hash chain covers.
+        await using var command = Db.Owner.CreateCommand("select type, data::text from ledger.mt_events");
+        await using var reader = await command.ExecuteReaderAsync();
+        var checkedEvents = 0;
+        while (await reader.ReadAsync())
+        {
+            var (type, stored) = (reader.GetString(0), reader.GetString(1));
+            var rewritten = CaseEventSerializer.IsCaseEventType(type)
+                ? CaseEventSerializer.Serialize(CaseEventSerializer.Deserialize(type, stored))
+                : SelectionEventSerializer.SerializeToElement(SelectionEventSerializer.Deserialize(type, stored)).GetRawText();
+            JsonNode.DeepEquals(JsonNode.Parse(stored), JsonNode.Parse(rewritten)).ShouldBeTrue($"{type}: stored {stored}, the domain writes {rewritten}");
+            checkedEvents++;
+        }
+        checkedEvents.ShouldBe((int)EventsAfterFirstLoad);
     }
 
     [Fact]

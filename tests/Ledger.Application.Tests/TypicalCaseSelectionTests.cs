@@ -21,13 +21,13 @@ public sealed class TypicalCaseSelectionTests : IAsyncLifetime
     private const string Shoes = "140824-2025-0012", StillOpen = "140800-2025-0203";
     private static readonly SelectionId Shanxi2025 = new(RegionCode.Parse("140000"), 2025);
     private TestDatabase db = null!;
-    private PostgresEventStore store = null!;
+    private LedgerEventStore store = null!;
     private TypicalCaseSelections selections = null!;
 
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        store = new PostgresEventStore(db.App);
+        store = LedgerEvents.Store(db.App);
         var dataset = ReferenceDataset.Generate();
         var importer = new CaseImporter(store, new CaseCommandHandler(store, SystemClock.Instance), SystemClock.Instance);
         var report = await importer.ImportAsync([.. dataset.Actions.Where(a => a.CaseId is Shoes or StillOpen)], [], "test", new ImportOptions());

@@ -11,7 +11,7 @@ public abstract partial class EventStoreContract
         const int writers = 32;
         const int target = 1000;
         var stream = NewStreamId();
-        await AppendAsync(stream, ExpectedVersion.NoStream, Event("race_started.v1"));
+        await AppendAsync(stream, ExpectedVersion.NoStream, Event(new TestEvents.RaceStarted()));
         var successes = 0;
         var conflicts = 0;
         var zeroEventAppends = 0;
@@ -31,7 +31,7 @@ public abstract partial class EventStoreContract
                     catch (ConcurrencyException) { Interlocked.Increment(ref conflicts); }
                     continue;
                 }
-                var e = Event("race_won.v1", new { writer });
+                var e = Event(new TestEvents.RaceWon(writer));
                 try
                 {
                     var result = await AppendAsync(stream, expected, e);

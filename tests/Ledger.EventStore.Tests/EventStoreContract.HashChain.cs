@@ -10,8 +10,8 @@ public abstract partial class EventStoreContract
     {
         var stream = NewStreamId();
         await AppendAsync(stream, ExpectedVersion.NoStream,
-            Event("case_filed.v1", new { party = "余某某", note = "引号\"、换行\n与 emoji 🙂", fine_fen = 12_345_678_901L }));
-        await AppendAsync(stream, ExpectedVersion.Exactly(1), Event("decision_taken.v1", new { z = 1, a = new { c = 2, b = 3 } }), Event());
+            Event(new TestEvents.CaseFiled(Party: "余某某", Note: "引号\"、换行\n与 emoji 🙂", FineFen: 12_345_678_901L)));
+        await AppendAsync(stream, ExpectedVersion.Exactly(1), Event(new TestEvents.DecisionTaken(1, new TestEvents.Pair(2, 3))), Event());
 
         var events = await Store.ReadStreamAsync(stream);
         var head = await Store.GetStreamAsync(stream);
@@ -22,8 +22,8 @@ public abstract partial class EventStoreContract
         {
             // The database's own definition agrees with the verifier's, byte for byte.
             await using var command = Db.Owner.CreateCommand(
-                "select ledger.event_hash(previous_hash, stream_id, version, event_id, event_type, recorded_at, data, metadata) " +
-                "from ledger.events where position = $1");
+                "select ledger.event_hash(previous_hash, stream_id, version, id, type, recorded_at, data, headers) " +
+                "from ledger.mt_events where seq_id = $1");
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Position });
             ((byte[])(await command.ExecuteScalarAsync())!).ShouldBe(e.Hash);
         }
@@ -33,7 +33,7 @@ public abstract partial class EventStoreContract
     public async Task AnAlteredOrMissingEventBreaksTheChainAtThatVersion()
     {
         var stream = NewStreamId();
-        await AppendAsync(stream, ExpectedVersion.NoStream, Event(), Event(data: new { fine_fen = 100_000 }), Event());
+        await AppendAsync(stream, ExpectedVersion.NoStream, Event(), Event(new TestEvents.CaseFiled(FineFen: 100_000)), Event());
         var events = await Store.ReadStreamAsync(stream);
         var head = await Store.GetStreamAsync(stream);
 

@@ -55,11 +55,11 @@ public abstract partial class EventStoreContract
     public async Task AnEventIdReusedWithOtherContentIsRefusedAndSaysSo()
     {
         var stream = NewStreamId();
-        var original = Event("case_filed.v1", new { region = "140824" });
+        var original = Event(new TestEvents.CaseFiled(Region: "140824"));
         await AppendAsync(stream, ExpectedVersion.NoStream, original);
         var count = await Db.CountEventsAsync();
 
-        var changed = original with { Data = Event(data: new { region = "140823" }).Data };
+        var changed = original with { Data = new TestEvents.CaseFiled(Region: "140823") };
         var error = await Should.ThrowAsync<EventIdReusedException>(() => AppendAsync(stream, ExpectedVersion.Any, changed));
         error.Message.ShouldContain(original.EventId.ToString());
         error.Message.ShouldContain("differs from what was recorded");

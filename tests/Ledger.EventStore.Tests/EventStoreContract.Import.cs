@@ -64,11 +64,11 @@ public abstract partial class EventStoreContract
         earlier.Field.ShouldBe("recordedInSource");
         earlier.Message.ShouldContain("earlier than the last event");
 
-        var unnamed = Should.Throw<EventStoreValidationException>(() => PostgresEventStore.Validate(new AppendRequest(
+        var unnamed = Should.Throw<EventStoreValidationException>(() => Store.Validate(new AppendRequest(
             stream, "case", ExpectedVersion.Exactly(1), [Event()], new EventMetadata("importer", Guid.NewGuid()).ToJson(), In2020)));
         unnamed.Field.ShouldBe("metadata.source");
 
-        var forged = Should.Throw<EventStoreValidationException>(() => PostgresEventStore.Validate(new AppendRequest(
+        var forged = Should.Throw<EventStoreValidationException>(() => Store.Validate(new AppendRequest(
             stream, "case", ExpectedVersion.Exactly(1), [Event()],
             JsonSerializer.SerializeToElement(new { actor = "a", source = "s", imported_at = "2020-01-01T00:00:00Z" }), In2020)));
         forged.Field.ShouldBe("metadata.imported_at");

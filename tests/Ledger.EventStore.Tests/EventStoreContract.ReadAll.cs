@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Npgsql;
 using Shouldly;
 
 namespace Ledger.EventStore.Tests;
@@ -17,7 +18,7 @@ public abstract partial class EventStoreContract
         await using var slow = await Store.DataSource.OpenConnectionAsync();
         await using var slowTransaction = await slow.BeginTransactionAsync();
         var late = await Store.AppendAsync(
-            new AppendRequest(NewStreamId(), "case", ExpectedVersion.NoStream, [Event("late_commit.v1")], Metadata()), slow, slowTransaction);
+            new AppendRequest(NewStreamId(), "case", ExpectedVersion.NoStream, [Event(new TestEvents.LateCommit())], Metadata()), slow, slowTransaction);
         var later = new List<AppendResult>();
         for (var i = 0; i < 5; i++) later.Add(await AppendAsync(NewStreamId(), ExpectedVersion.NoStream, Event()));
         later.ShouldAllBe(r => r.FirstPosition > late.FirstPosition);
@@ -43,18 +44,26 @@ public abstract partial class EventStoreContract
         // Regression: the text form of the xid was once named transaction_id in the select list, so
         // "order by transaction_id" sorted "10" before "9" and pages skipped and repeated events once real
         // transaction ids crossed a digit boundary. Waiting for real ids to do that costs up to 9 × 10^n
-        // transactions, so the owner writes two rows with old ids 9 and 10 (older than any running transaction).
+        // transactions, so a superuser writes two rows with old ids 9 and 10 (older than any running transaction), with
+        // triggers off (ledger.record_event would stamp the writing transaction's id).
         await AppendAsync(NewStreamId(), ExpectedVersion.NoStream, Event());
         var (nine, ten) = (Guid.NewGuid(), Guid.NewGuid());
-        await using (var insert = Db.Owner.CreateCommand(
-            "insert into ledger.events (event_id, stream_id, version, event_type, data, metadata, recorded_at, transaction_id, previous_hash, hash) " +
-            "values ($1, $3, 1, 'old.v1', '{}', '{\"actor\": \"test\"}', now(), '9', $4, $4), ($2, $3 || '-b', 1, 'old.v1', '{}', '{\"actor\": \"test\"}', now(), '10', $4, $4)"))
+        await using (var connection = await Db.Owner.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
         {
+            await using (var replica = new NpgsqlCommand("set local session_replication_role = replica", connection, transaction))
+                await replica.ExecuteNonQueryAsync();
+            await using var insert = new NpgsqlCommand(
+                "insert into ledger.mt_events (seq_id, id, stream_id, version, type, data, headers, recorded_at, transaction_id, previous_hash, hash) " +
+                "values (nextval('ledger.mt_events_sequence'), $1, $3, 1, 'old.v1', '{}', '{\"actor\": \"test\"}', now(), '9', $4, $4), " +
+                "(nextval('ledger.mt_events_sequence'), $2, $3 || '-b', 1, 'old.v1', '{}', '{\"actor\": \"test\"}', now(), '10', $4, $4)",
+                connection, transaction);
             insert.Parameters.AddWithValue(nine);
             insert.Parameters.AddWithValue(ten);
             insert.Parameters.AddWithValue(NewStreamId());
             insert.Parameters.AddWithValue(new byte[32]);
             await insert.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
         }
 
         var seen = new List<RecordedEvent>();

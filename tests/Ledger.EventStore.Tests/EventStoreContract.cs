@@ -9,9 +9,9 @@ namespace Ledger.EventStore.Tests;
 public abstract partial class EventStoreContract : IAsyncLifetime
 {
     protected TestDatabase Db { get; private set; } = null!;
-    protected PostgresEventStore Store { get; private set; } = null!;
+    protected LedgerEventStore Store { get; private set; } = null!;
 
-    protected abstract PostgresEventStore CreateStore(TestDatabase database);
+    protected abstract LedgerEventStore CreateStore(TestDatabase database);
 
     public async Task InitializeAsync()
     {
@@ -19,12 +19,15 @@ public abstract partial class EventStoreContract : IAsyncLifetime
         Store = CreateStore(Db);
     }
 
-    public async Task DisposeAsync() => await Db.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        await Db.DisposeAsync();
+    }
 
     protected static string NewStreamId(string prefix = "case") => $"{prefix}-{Guid.NewGuid():N}";
 
-    protected static NewEvent Event(string type = "thing_happened.v1", object? data = null) =>
-        new(Guid.NewGuid(), type, JsonSerializer.SerializeToElement(data ?? new { n = 1 }));
+    protected static NewEvent Event(object? data = null) => new(Guid.NewGuid(), data ?? new TestEvents.ThingHappened());
 
     protected static JsonElement Metadata(string actor = "officer-001") => new EventMetadata(actor, Guid.NewGuid()).ToJson();
 
@@ -32,8 +35,8 @@ public abstract partial class EventStoreContract : IAsyncLifetime
         Store.AppendAsync(new AppendRequest(stream, "case", expected, events, Metadata()));
 }
 
-/// <summary>The PostgreSQL store, used as the application would: through the ledger_app role.</summary>
-public sealed class PostgresEventStoreContractTests : EventStoreContract
+/// <summary>The store on Marten, used as the application would: through the ledger_app role.</summary>
+public sealed class LedgerEventStoreContractTests : EventStoreContract
 {
-    protected override PostgresEventStore CreateStore(TestDatabase database) => new(database.App);
+    protected override LedgerEventStore CreateStore(TestDatabase database) => new(database.App, TestEvents.Types, TestEvents.Json);
 }

@@ -56,7 +56,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async Task<long> CountEventsAsync()
     {
-        await using var command = Owner.CreateCommand("select count(*) from ledger.events");
+        await using var command = Owner.CreateCommand("select count(*) from ledger.mt_events");
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

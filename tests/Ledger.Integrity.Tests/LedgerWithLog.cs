@@ -16,14 +16,20 @@ public sealed class LedgerWithLog : IAsyncDisposable
         Db = db;
         KeyFolder = keyFolder;
         Signer = signer;
-        Store = new PostgresEventStore(db.App);
+        Store = new LedgerEventStore(db.App, EventTypes, Json);
         Log = new MerkleLog(db.App);
     }
+
+    /// <summary>The one event type of these tests: a fine that grows with the stream's version.</summary>
+    public sealed record FineRecorded(int Version, long FineFen);
+
+    private static readonly EventTypes EventTypes = new([new(typeof(FineRecorded), "fine_recorded.v1")]);
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public TestDatabase Db { get; }
     public string KeyFolder { get; }
     public CheckpointSigner Signer { get; }
-    public PostgresEventStore Store { get; }
+    public LedgerEventStore Store { get; }
     public MerkleLog Log { get; }
 
     public static async Task<LedgerWithLog> CreateAsync(SignatureSuite? suite = null)
@@ -48,7 +54,7 @@ public sealed class LedgerWithLog : IAsyncDisposable
         for (var version = 1; version <= events; version++)
             foreach (var id in ids)
                 await Store.AppendAsync(new AppendRequest(id, "case", ExpectedVersion.Any,
-                    [new NewEvent(Guid.NewGuid(), "thing_happened.v1", JsonSerializer.SerializeToElement(new { version, fine_fen = 100_000 * version }))],
+                    [new NewEvent(Guid.NewGuid(), new FineRecorded(version, 100_000 * version))],
                     new EventMetadata("officer-001", Guid.NewGuid()).ToJson()));
         return ids;
     }
@@ -63,6 +69,7 @@ public sealed class LedgerWithLog : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Store.DisposeAsync();
         await Db.DisposeAsync();
         if (Directory.Exists(KeyFolder)) Directory.Delete(KeyFolder, recursive: true);
     }

@@ -66,7 +66,7 @@ public sealed class SigningTests : IDisposable
         await ledger.AppendAsync(streams: 1, events: 1);
         var checkpoint = (await ledger.CheckpointAsync())!;
         await ledger.Store.AppendAsync(new AppendRequest("imported-case", "case", ExpectedVersion.NoStream,
-            [new NewEvent(Guid.NewGuid(), "thing_happened.v1", JsonSerializer.SerializeToElement(new { n = 1 }))],
+            [new NewEvent(Guid.NewGuid(), new LedgerWithLog.FineRecorded(1, 100_000))],
             new EventMetadata("importer", Guid.NewGuid(), Source: "old-case-system.csv").ToJson(),
             RecordedInSource: checkpoint.IssuedAt - NodaTime.Duration.FromDays(30)));
         await ledger.CheckpointAsync();

@@ -36,7 +36,7 @@ public sealed class TamperDrillTests : IAsyncLifetime
     public async Task An_events_data_edited_is_reported_at_that_event()
     {
         var position = await PositionOf("case-0002", 2);
-        await _ledger.TamperAsync($"update ledger.events set data = jsonb_set(data, '{{fine_fen}}', '1') where position = {position}");
+        await _ledger.TamperAsync($"update ledger.mt_events set data = jsonb_set(data, '{{fine_fen}}', '1') where seq_id = {position}");
         var found = await VerifyAsync();
         found.ShouldContain(d => d.StreamId == "case-0002" && d.Version == 2 && d.Position == position && d.What.Contains("differs from the hash recomputed from the row's content"));
         found.ShouldAllBe(d => d.StreamId == "case-0002" && d.Version == 2);
@@ -45,12 +45,12 @@ public sealed class TamperDrillTests : IAsyncLifetime
     [Fact]
     public async Task An_event_edited_with_its_chain_rehashed_is_caught_by_the_log()
     {
-        // A careful intruder recomputes the edited event's hash and every later hash of the stream, and the head.
+        // A careful intruder recomputes the edited event's hash (the stream's last, so no later link breaks; the head is
+        // the last event's hash).
         var position = await PositionOf("case-0002", 4);
         await _ledger.TamperAsync($$"""
-            update ledger.events set data = jsonb_set(data, '{fine_fen}', '1') where position = {{position}};
-            update ledger.events set hash = ledger.event_hash(previous_hash, stream_id, version, event_id, event_type, recorded_at, data, metadata) where position = {{position}};
-            update ledger.streams s set head_hash = e.hash from ledger.events e where e.position = {{position}} and s.stream_id = e.stream_id;
+            update ledger.mt_events set data = jsonb_set(data, '{fine_fen}', '1') where seq_id = {{position}};
+            update ledger.mt_events set hash = ledger.event_hash(previous_hash, stream_id, version, id, type, recorded_at, data, headers) where seq_id = {{position}};
             """);
         var found = await VerifyAsync();
         found.ShouldContain(d => d.StreamId == "case-0002" && d.Version == 4 && d.Position == position && d.LeafIndex != null && d.What.Contains("leaf hash differs"));
@@ -61,7 +61,7 @@ public sealed class TamperDrillTests : IAsyncLifetime
     public async Task An_event_deleted_is_reported_with_its_stream_version_position_and_leaf()
     {
         var position = await PositionOf("case-0002", 2);
-        await _ledger.TamperAsync($"delete from ledger.events where position = {position}");
+        await _ledger.TamperAsync($"delete from ledger.mt_events where seq_id = {position}");
         var found = await VerifyAsync();
         found.ShouldContain(d => d.StreamId == "case-0002" && d.Version == 2 && d.Position == position && d.LeafIndex != null && d.What.Contains("missing from ledger.events"));
         found.ShouldContain(d => d.StreamId == "case-0002" && d.Version == 3 && d.What.Contains("version 3 where 2 was expected"));
@@ -73,9 +73,9 @@ public sealed class TamperDrillTests : IAsyncLifetime
         // Versions 2 and 3 of one stream exchange their content (type, data, metadata, hashes stay with the row).
         var (second, third) = (await PositionOf("case-0002", 2), await PositionOf("case-0002", 3));
         await _ledger.TamperAsync($"""
-            update ledger.events set version = 1000002 where position = {second};
-            update ledger.events set version = 2 where position = {third};
-            update ledger.events set version = 3 where position = {second};
+            update ledger.mt_events set version = 1000002 where seq_id = {second};
+            update ledger.mt_events set version = 2 where seq_id = {third};
+            update ledger.mt_events set version = 3 where seq_id = {second};
             """);
         var found = await VerifyAsync();
         found.ShouldContain(d => d.Position == second && d.What.Contains("the leaf is stream case-0002 version 2 but the event at this position is stream case-0002 version 3"));
@@ -86,12 +86,12 @@ public sealed class TamperDrillTests : IAsyncLifetime
     [Fact]
     public async Task A_streams_tail_cut_with_its_head_rewound_is_reported_at_each_missing_event()
     {
-        // Versions 3 and 4 removed and the stream row set back to version 2: the chain alone still looks whole.
+        // Versions 3 and 4 removed and the stream row set back to version 2 (its head is then version 2's hash): the
+        // chain alone still looks whole.
         var (third, fourth) = (await PositionOf("case-0003", 3), await PositionOf("case-0003", 4));
         await _ledger.TamperAsync($"""
-            delete from ledger.events where position in ({third}, {fourth});
-            update ledger.streams s set version = 2, head_hash = e.hash from ledger.events e
-            where s.stream_id = 'case-0003' and e.stream_id = s.stream_id and e.version = 2;
+            delete from ledger.mt_events where seq_id in ({third}, {fourth});
+            update ledger.mt_streams set version = 2 where id = 'case-0003';
             """);
         var found = await VerifyAsync();
         found.Count(d => d.What.Contains("missing from ledger.events")).ShouldBe(2);

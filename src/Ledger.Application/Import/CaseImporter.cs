@@ -27,7 +27,7 @@ public sealed record ImportReport(
 /// left out whole (its later actions depend on the refused one). Cases are independent and written in parallel, each
 /// in one transaction.
 /// </summary>
-public sealed class CaseImporter(PostgresEventStore store, CaseCommandHandler handler, IClock clock, Func<Instant, DecisionContext>? contextAt = null)
+public sealed class CaseImporter(LedgerEventStore store, CaseCommandHandler handler, IClock clock, Func<Instant, DecisionContext>? contextAt = null)
 {
     private readonly Func<Instant, DecisionContext> contextAt = contextAt ?? DecisionContext.At;
 

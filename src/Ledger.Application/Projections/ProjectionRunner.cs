@@ -45,7 +45,7 @@ public readonly record struct ProjectionProgress(long Applied, long Total);
 /// batch and advances the checkpoint in one transaction with a guarded update — the checkpoint moves only if it is
 /// still where this runner read it, so a crash or a second runner never counts an event twice or skips one.
 /// </summary>
-public sealed class ProjectionRunner(PostgresEventStore store, IProjection projection, int batchSize = 2_000)
+public sealed class ProjectionRunner(LedgerEventStore store, IProjection projection, int batchSize = 2_000)
 {
     /// <summary>The projection this runner drives.</summary>
     public IProjection Projection => projection;

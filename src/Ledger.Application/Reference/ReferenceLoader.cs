@@ -21,7 +21,7 @@ public sealed record ReproducedFigure(PublishedFigure Figure, TotalsFigures AsPu
 /// action — brings the penalty totals up to date, and reads every published figure through the query path of
 /// <c>ledger totals</c>. Loading again writes nothing new.
 /// </summary>
-public sealed class ReferenceLoader(PostgresEventStore store, IClock clock)
+public sealed class ReferenceLoader(LedgerEventStore store, IClock clock)
 {
     /// <summary>Imports <paramref name="dataset"/>; a refused action is a defect of the generator and throws.</summary>
     public async Task<ImportReport> LoadAsync(ReferenceDataset dataset, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)

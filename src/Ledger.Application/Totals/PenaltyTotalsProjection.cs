@@ -41,7 +41,7 @@ public sealed record TotalsChange(
 /// level (<c>ledger.totals_monthly</c>). Case states are held in memory between batches; a case not held (or held
 /// at another version) is restored from the event store, so the cache is only ever a shortcut.
 /// </summary>
-public sealed class PenaltyTotalsProjection(PostgresEventStore store, int cacheLimit = 250_000) : IProjection
+public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLimit = 250_000) : IProjection
 {
     /// <summary>The projection's name.</summary>
     public const string ProjectionName = "penalty_totals";

@@ -59,7 +59,7 @@ public sealed record PublishedArtefact(int Edition, string Format, string MediaT
 /// — for a publication — store the artefacts in the same transaction. Event ids derive from the idempotency key, so a
 /// retried command returns its first outcome and writes nothing.
 /// </summary>
-public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock, int maxAttempts = 5)
+public sealed class TypicalCaseSelections(LedgerEventStore store, IClock clock, int maxAttempts = 5)
 {
     /// <summary>Loads the selection's history (up to <paramref name="toVersion"/>) and folds it.</summary>
     public async Task<(IReadOnlyList<SelectionHistoryEntry> History, SelectionState State)> LoadAsync(SelectionId id, long? toVersion = null, CancellationToken ct = default)
@@ -106,8 +106,7 @@ public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock
             // An imported command is decided on the cases as the ledger knew them when it was recorded in its source.
             var cases = await LoadCasesAsync(NamedCases(command).Concat(state.Entries.Select(e => e.CaseId)), recordedInSource, ct);
             var events = TypicalSelectionModel.Decide(command, state, new SelectionContext(id.Region, id.Year, cases));
-            var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(id, idempotencyKey, i), SelectionEventSerializer.TypeNameOf(e),
-                SelectionEventSerializer.SerializeToElement(e))).ToList();
+            var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(id, idempotencyKey, i), e)).ToList();
             var metadata = new EventMetadata(actor, DeterministicId.From($"ledger/typical/{id.StreamId}/{idempotencyKey}"),
                 Command: command.Name, IdempotencyKey: idempotencyKey, Source: source).ToJson();
             var request = new AppendRequest(id.StreamId, SelectionId.StreamType,
@@ -123,7 +122,7 @@ public sealed class TypicalCaseSelections(PostgresEventStore store, IClock clock
                     await StoreArtefactsAsync(connection, transaction, id, edition, TypicalCasesDocument.Render(state, edition, publish.On), ct);
                 }
                 await transaction.CommitAsync(ct);
-                return new SelectionOutcome(id, result.StreamVersion - events.Count + 1, result.StreamVersion, [.. newEvents.Select(e => e.Type)], result.AlreadyRecorded);
+                return new SelectionOutcome(id, result.StreamVersion - events.Count + 1, result.StreamVersion, [.. events.Select(SelectionEventSerializer.TypeNameOf)], result.AlreadyRecorded);
             }
             catch (ConcurrencyException) when (attempt < maxAttempts)
             {

@@ -1,20 +1,31 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Ledger.EventStore.Marten;
+using Marten;
+using Marten.Services;
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Ledger.EventStore;
 
 /// <summary>
-/// The event store on PostgreSQL. Generic: it knows streams and events, nothing of cases.
-/// All SQL objects it uses are created by migrations/0001_event_store.sql.
+/// The event store: Marten's, on PostgreSQL, with the ledger's guarantees on top. Generic: it knows streams and
+/// events, nothing of cases. Every append goes through Marten (Quick mode, see <see cref="MartenConfiguration"/>);
+/// the database stamps each event with the server's clock, its transaction id and its link in the stream's hash chain
+/// (a trigger on Marten's mt_events, migrations/0010). Reads are plain SQL over the views ledger.events and
+/// ledger.streams, which show Marten's tables under the ledger's column names.
 /// </summary>
-public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
+public sealed partial class LedgerEventStore : IAsyncDisposable
 {
     public const int MaxStreamIdLength = 200;
     public const int MaxEventsPerAppend = 10_000;
+
+    // An append expecting "any" version takes the stream's lock, so it loses only to a racing creator of the same new
+    // stream; it then tries again on the stream that now exists. Bounded, so that nothing can loop for ever.
+    private const int MaxAnyVersionAttempts = 10;
 
     // The text form of the xid8 gets its own name: an output column called transaction_id would take over
     // "order by transaction_id" and sort "1000" before "916".
@@ -24,122 +35,183 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
         "position, event_id, stream_id, version, event_type, data::text, metadata::text, recorded_at, " +
         "transaction_id::text as transaction_id_text, previous_hash, hash";
 
-    public NpgsqlDataSource DataSource { get; } = dataSource;
+    private readonly DocumentStore _marten;
 
-    /// <summary>Appends in one round trip on a connection of the store's own.</summary>
-    public async Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default)
+    public LedgerEventStore(NpgsqlDataSource dataSource, EventTypes eventTypes, JsonSerializerOptions json)
     {
-        await using var connection = await DataSource.OpenConnectionAsync(ct);
-        return await AppendAsync(request, connection, null, ct);
+        DataSource = dataSource;
+        EventTypes = eventTypes;
+        _marten = MartenConfiguration.CreateStore(dataSource, eventTypes, json);
     }
 
-    /// <summary>Appends inside the caller's transaction, so read models can be updated atomically with the events.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The event types this store appends, with their stored names.</summary>
+    public EventTypes EventTypes { get; }
+
+    /// <summary>Marten's store underneath, for what reads through Marten (projections).</summary>
+    public IDocumentStore Marten => _marten;
+
+    public ValueTask DisposeAsync()
+    {
+        _marten.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Appends in a transaction of its own.</summary>
+    public Task<AppendResult> AppendAsync(AppendRequest request, CancellationToken ct = default) =>
+        AppendAsync(request, null, null, ct);
+
+    /// <summary>
+    /// Appends inside the caller's transaction (when one is given), so read models can be updated atomically with the
+    /// events. A refused append leaves that transaction aborted: the caller rolls it back.
+    /// </summary>
     public async Task<AppendResult> AppendAsync(
-        AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
+        AppendRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
     {
         Validate(request);
-        await using var command = IsFirstEventOfNewStream(request)
-            ? FirstEventCommand(request, connection, transaction)
-            : AppendCommand(request, connection, transaction);
-        try
+        if (transaction is not null && transaction.Connection != connection)
+            throw new ArgumentException("the transaction must belong to the connection given", nameof(transaction));
+        if (request.Events.Count == 0) return await CheckVersionOnlyAsync(request, connection, transaction, ct);
+        for (var attempt = 1; ; attempt++)
         {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            return new AppendResult(
-                reader.GetInt64(0),
-                reader.IsDBNull(1) ? null : reader.GetInt64(1),
-                reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(3)),
-                reader.GetBoolean(4));
-        }
-        catch (PostgresException e) when (e.SqlState == "LE001")
-        {
-            var match = ConflictMessage().Match(e.MessageText);
-            var actual = match.Success ? long.Parse(match.Groups["actual"].Value, CultureInfo.InvariantCulture) : -1;
-            throw new ConcurrencyException(request.StreamId, request.Expected, actual);
-        }
-        catch (PostgresException e) when (e.SqlState == "LE002")
-        {
-            throw new EventIdReusedException(e.MessageText, e);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation
-                                          && e.ConstraintName == "events_event_id_unique")
-        {
-            // Two different appends carrying the same event id raced; the other one committed first.
-            throw new EventIdReusedException(
-                "event id reused: another append recorded one of these event ids concurrently; an event id names exactly one event", e);
-        }
-        catch (PostgresException e) when (e.SqlState == "LE004")
-        {
-            throw new EventStoreValidationException("recordedInSource", e.MessageText);
-        }
-        catch (PostgresException e) when (e.SqlState == "22023")
-        {
-            // Only reachable for a stream type that differs from the existing stream's: the rest is validated above.
-            throw new EventStoreValidationException("streamType", e.MessageText);
+            try
+            {
+                return await AppendThroughMartenAsync(request, transaction, ct);
+            }
+            catch (Exception e) when (AppendFailure.Of(e) is { } failure)
+            {
+                switch (failure.Kind)
+                {
+                    case AppendFailureKind.StreamType:
+                        throw new EventStoreValidationException("streamType", failure.Message);
+                    case AppendFailureKind.RecordedInSource:
+                        throw new EventStoreValidationException("recordedInSource", failure.Message);
+                    case AppendFailureKind.Metadata:
+                        throw new EventStoreValidationException("metadata", failure.Message);
+                }
+                // A conflict, an existing stream or a taken event id: first, is this a retry of an append that
+                // committed while its writer did not hear of it?
+                switch (await FindRecordedAsync(request, ct))
+                {
+                    case RecordedAppend.Found found:
+                        return found.Result;
+                    case RecordedAppend.Differs differs:
+                        throw new EventIdReusedException(differs.Message, e);
+                }
+                if (failure.Kind == AppendFailureKind.EventIdTaken)
+                    // Two different appends carrying the same event id raced; the other one committed first.
+                    throw new EventIdReusedException(
+                        "event id reused: another append recorded one of these event ids concurrently; an event id names exactly one event", e);
+                if (request.Expected.IsAny && transaction is null && attempt < MaxAnyVersionAttempts) continue;
+                var head = await GetStreamAsync(request.StreamId, ct);
+                if (head is not null && head.StreamType != request.StreamType)
+                    throw new EventStoreValidationException("streamType",
+                        $"stream_type {request.StreamType} does not match stream {request.StreamId}, which is of type {head.StreamType}");
+                throw new ConcurrencyException(request.StreamId, request.Expected, head?.Version ?? 0);
+            }
         }
     }
 
-    /// <summary>A new stream with one event written natively (not imported): migration 0009's single-statement path.
-    /// It answers exactly as ledger.append_events does, to which it hands every call whose stream already exists.</summary>
-    private static bool IsFirstEventOfNewStream(AppendRequest request) =>
-        request.Events.Count == 1 && request.Expected == ExpectedVersion.NoStream && request.RecordedInSource is null;
-
-    private static NpgsqlCommand FirstEventCommand(AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    private async Task<AppendResult> AppendThroughMartenAsync(AppendRequest request, NpgsqlTransaction? transaction, CancellationToken ct)
     {
-        var e = request.Events[0];
-        var command = new NpgsqlCommand(
-            "select stream_version, first_position, last_position, recorded_at, already_recorded " +
-            "from ledger.append_first_event($1, $2, $3, $4, $5, $6)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = e.EventId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Type });
-        command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = e.Data.GetRawText() });
-        command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = request.Metadata.GetRawText() });
-        return command;
+        var outcome = new AppendOutcomeOperation(request.StreamId, request.StreamType, [.. request.Events.Select(e => e.EventId)]);
+        var options = transaction is null ? new SessionOptions() : SessionOptions.ForTransaction(transaction);
+        // Queued once Marten has queued the append itself, so it runs after it in the same round trip.
+        options.Listeners.Add(new QueueAfterAppend(outcome));
+        await using var session = _marten.LightweightSession(options);
+        // "Any" takes the stream's row lock first (queued now, it runs before Marten's append), so concurrent writers
+        // of one stream queue there instead of colliding on a version; only racing creators of a new stream can still
+        // collide, and try again.
+        if (request.Expected.IsAny) session.QueueOperation(new LockStreamOperation(request.StreamId));
+        var data = request.Events.Select(e => e.Data).ToArray();
+        var stream = request.Expected switch
+        {
+            { IsAny: true } => session.Events.Append(request.StreamId, data),
+            { Value: 0 } => session.Events.StartStream(request.StreamId, data),
+            // Marten's expected version is the one after the append; ours is the one before.
+            var exactly => session.Events.Append(request.StreamId, exactly.Value + data.Length, data),
+        };
+        var headers = Headers(request);
+        for (var i = 0; i < stream.Events.Count; i++)
+        {
+            stream.Events[i].Id = request.Events[i].EventId;
+            stream.Events[i].Headers = headers;
+        }
+        await session.SaveChangesAsync(ct);
+        return outcome.Result ?? throw new InvalidOperationException($"the append to stream '{request.StreamId}' reported no outcome");
     }
 
-    private static NpgsqlCommand AppendCommand(AppendRequest request, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    /// <summary>The header ledger.record_event reads an import's source instant from (and removes: the instant becomes
+    /// the event's recorded_at).</summary>
+    private const string RecordedInSourceHeader = "recorded_in_source";
+
+    private static Dictionary<string, object> Headers(AppendRequest request)
     {
-        var events = request.Events;
-        var command = new NpgsqlCommand(
-            "select stream_version, first_position, last_position, recorded_at, already_recorded " +
-            "from ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8)", connection, transaction);
+        var headers = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var property in request.Metadata.EnumerateObject()) headers[property.Name] = property.Value.Clone();
+        if (request.RecordedInSource is { } source)
+            headers[RecordedInSourceHeader] = InstantPattern.ExtendedIso.Format(source);
+        return headers;
+    }
+
+    /// <summary>An append of no events writes nothing and takes no lock: it only checks the expected version.</summary>
+    private async Task<AppendResult> CheckVersionOnlyAsync(
+        AppendRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        long version;
+        if (connection is null)
+        {
+            version = (await GetStreamAsync(request.StreamId, ct))?.Version ?? 0;
+        }
+        else
+        {
+            await using var command = new NpgsqlCommand("select version from ledger.streams where stream_id = $1", connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
+            version = await command.ExecuteScalarAsync(ct) is long v ? v : 0;
+        }
+        if (!request.Expected.IsAny && request.Expected.Value != version)
+            throw new ConcurrencyException(request.StreamId, request.Expected, version);
+        return new AppendResult(version, null, null, null, AlreadyRecorded: false);
+    }
+
+    /// <summary>What the database holds under the request's event ids: nothing, exactly this append (a retry), or
+    /// something else (a reused id).</summary>
+    private async Task<RecordedAppend> FindRecordedAsync(AppendRequest request, CancellationToken ct)
+    {
+        var serializer = _marten.Options.Serializer();
+        await using var command = DataSource.CreateCommand(
+            "select recorded, mismatch, stream_version, first_position, last_position, recorded_at " +
+            "from ledger.recorded_append($1, $2, $3, $4, $5)");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.StreamType });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = request.Expected.Value });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.EventId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. request.Events.Select(e => e.EventId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. request.Events.Select(e => EventTypes.NameOf(e.Data.GetType())!)] });
         command.Parameters.Add(new NpgsqlParameter<string[]>
         {
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-            TypedValue = events.Select(e => e.Data.GetRawText()).ToArray(),
+            TypedValue = [.. request.Events.Select(e => serializer.ToJson(e.Data))],
         });
-        command.Parameters.Add(new NpgsqlParameter<string>
-        {
-            NpgsqlDbType = NpgsqlDbType.Jsonb,
-            TypedValue = request.Metadata.GetRawText(),
-        });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            NpgsqlDbType = NpgsqlDbType.TimestampTz,
-            Value = request.RecordedInSource is { } source ? source.ToDateTimeUtc() : DBNull.Value,
-        });
-        return command;
+        command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Jsonb, TypedValue = request.Metadata.GetRawText() });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        if (reader.GetInt32(0) == 0) return new RecordedAppend.Nothing();
+        if (!reader.IsDBNull(1)) return new RecordedAppend.Differs(reader.GetString(1));
+        return new RecordedAppend.Found(new AppendResult(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+            Instant.FromDateTimeUtc(reader.GetDateTime(5)), AlreadyRecorded: true));
     }
 
-    [GeneratedRegex(@"is at version (?<actual>\d+), expected -?\d+$")]
-    private static partial Regex ConflictMessage();
-
-    [GeneratedRegex(@"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.v[1-9][0-9]*$")]
-    private static partial Regex EventTypeShape();
+    private abstract record RecordedAppend
+    {
+        public sealed record Nothing : RecordedAppend;
+        public sealed record Found(AppendResult Result) : RecordedAppend;
+        public sealed record Differs(string Message) : RecordedAppend;
+    }
 
     [GeneratedRegex(@"^[a-z][a-z0-9_]{0,62}$")]
     private static partial Regex StreamTypeShape();
 
     /// <summary>Every rule the database also enforces, checked first so the caller gets the field's name.</summary>
-    public static void Validate(AppendRequest? request)
+    public void Validate(AppendRequest? request)
     {
         if (request is null) throw new EventStoreValidationException("request", "must not be null");
         ValidateStreamId(request.StreamId);
@@ -159,11 +231,10 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
             if (e is null) throw new EventStoreValidationException(field, "must not be null");
             if (e.EventId == Guid.Empty) throw new EventStoreValidationException($"{field}.eventId", "must not be the empty uuid");
             if (!ids.Add(e.EventId)) throw new EventStoreValidationException($"{field}.eventId", $"{e.EventId} appears twice in one append; event ids are unique");
-            if (e.Type is null || e.Type.Length > 100 || !EventTypeShape().IsMatch(e.Type))
+            if (e.Data is null) throw new EventStoreValidationException($"{field}.data", "must not be null");
+            if (EventTypes.NameOf(e.Data.GetType()) is null)
                 throw new EventStoreValidationException($"{field}.type",
-                    $"must be an explicit versioned name such as 'case_filed.v1' (lower case, dot-separated, ending .vN, at most 100 characters); got '{e.Type}'");
-            if (e.Data.ValueKind != JsonValueKind.Object)
-                throw new EventStoreValidationException($"{field}.data", $"must be a JSON object; got {Describe(e.Data.ValueKind)}");
+                    $"{e.Data.GetType().Name} is not an event type of this store; every event type is registered with its versioned name (case_filed.v1)");
         }
         if (request.Metadata.ValueKind != JsonValueKind.Object)
             throw new EventStoreValidationException("metadata", $"must be a JSON object; got {Describe(request.Metadata.ValueKind)}");
@@ -172,6 +243,8 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource)
             throw new EventStoreValidationException("metadata.actor", "is required: every event records who recorded it");
         if (request.Metadata.TryGetProperty("imported_at", out _))
             throw new EventStoreValidationException("metadata.imported_at", "is stamped by the ledger on import, never supplied by the writer");
+        if (request.Metadata.TryGetProperty(RecordedInSourceHeader, out _))
+            throw new EventStoreValidationException($"metadata.{RecordedInSourceHeader}", "is how the store passes recordedInSource to the database, never supplied by the writer");
         if (request.RecordedInSource is not null && (!request.Metadata.TryGetProperty("source", out var source)
             || source.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(source.GetString())))
             throw new EventStoreValidationException("metadata.source", "is required with recordedInSource: an import names the system of record it comes from");

@@ -4,21 +4,24 @@ using Shouldly;
 namespace Ledger.EventStore.Tests;
 
 /// <summary>
-/// A new stream with one event goes through ledger.append_first_event (migration 0009), every other append through
-/// ledger.append_events. The general tests cover both; these pin what the first-event path must share with the general
-/// one when the stream already exists, and that it writes the same rows.
+/// Marten writes a new stream's rows with plain INSERTs (StartStream: "no stream" expected) and appends to a stream
+/// through its function mt_quick_append_events (and so does "any" on a stream that does not exist yet). The general
+/// tests cover both; these pin that both paths give the same rows, and that Marten's function called directly, past
+/// the store, is held to the same rules by the database.
 /// </summary>
 public abstract partial class EventStoreContract
 {
     [Fact]
     public async Task AFirstEventWrittenByEitherPathHasTheSameChainRowAndStreamHead()
     {
-        var single = NewStreamId();
+        var inserted = NewStreamId();
+        var throughFunction = NewStreamId();
         var batch = NewStreamId();
-        await AppendAsync(single, ExpectedVersion.NoStream, Event("complaint_received.v1", new { note = "引号\"与换行\n" }));
-        await AppendAsync(batch, ExpectedVersion.NoStream, Event("complaint_received.v1", new { note = "引号\"与换行\n" }), Event());
+        await AppendAsync(inserted, ExpectedVersion.NoStream, Event(new TestEvents.ComplaintReceived("引号\"与换行\n")));
+        await AppendAsync(throughFunction, ExpectedVersion.Any, Event(new TestEvents.ComplaintReceived("引号\"与换行\n")));
+        await AppendAsync(batch, ExpectedVersion.NoStream, Event(new TestEvents.ComplaintReceived("引号\"与换行\n")), Event());
 
-        foreach (var stream in new[] { single, batch })
+        foreach (var stream in new[] { inserted, throughFunction, batch })
         {
             var events = await Store.ReadStreamAsync(stream);
             var head = (await Store.GetStreamAsync(stream))!;
@@ -28,22 +31,24 @@ public abstract partial class EventStoreContract
             head.StreamType.ShouldBe("case");
             head.CreatedAt.ShouldBe(events[0].RecordedAt);
             head.UpdatedAt.ShouldBe(events[^1].RecordedAt);
+            // One instant per append, whichever path wrote it.
+            events.Select(e => e.RecordedAt).Distinct().ShouldHaveSingleItem();
             await using var command = Db.Owner.CreateCommand(
-                "select ledger.event_hash(previous_hash, stream_id, version, event_id, event_type, recorded_at, data, metadata) = hash " +
-                "from ledger.events where stream_id = $1 and version = 1");
+                "select ledger.event_hash(previous_hash, stream_id, version, id, type, recorded_at, data, headers) = hash " +
+                "from ledger.mt_events where stream_id = $1 and version = 1");
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stream });
             (await command.ExecuteScalarAsync()).ShouldBe(true);
         }
-        var singleHead = (await Store.GetStreamAsync(single))!;
-        singleHead.Version.ShouldBe(1);
-        singleHead.HeadHash.ShouldBe((await Store.ReadStreamAsync(single))[0].Hash);
+        var single = (await Store.GetStreamAsync(inserted))!;
+        single.Version.ShouldBe(1);
+        single.HeadHash.ShouldBe((await Store.ReadStreamAsync(inserted))[0].Hash);
     }
 
     [Fact]
     public async Task AFirstEventRetriedAfterAnUnseenCommitReturnsTheOriginalResultAndWritesNothing()
     {
         var stream = NewStreamId();
-        var request = new AppendRequest(stream, "case", ExpectedVersion.NoStream, [Event("case_filed.v1")], Metadata());
+        var request = new AppendRequest(stream, "case", ExpectedVersion.NoStream, [Event(new TestEvents.CaseFiled())], Metadata());
         var original = await AppendCommittedButUnheardAsync(request);
         original.AlreadyRecorded.ShouldBeFalse();
         original.StreamVersion.ShouldBe(1);
@@ -61,13 +66,13 @@ public abstract partial class EventStoreContract
     public async Task AFirstEventForAStreamThatExistsIsAConflictOrAReusedIdAndWritesNothing()
     {
         var stream = NewStreamId();
-        var first = Event("case_filed.v1", new { region = "140824" });
+        var first = Event(new TestEvents.CaseFiled(Region: "140824"));
         await AppendAsync(stream, ExpectedVersion.NoStream, first);
         var count = await Db.CountEventsAsync();
 
         var conflict = await Should.ThrowAsync<ConcurrencyException>(() => AppendAsync(stream, ExpectedVersion.NoStream, Event()));
         conflict.ActualVersion.ShouldBe(1);
-        var reused = first with { Data = Event(data: new { region = "140823" }).Data };
+        var reused = first with { Data = new TestEvents.CaseFiled(Region: "140823") };
         (await Should.ThrowAsync<EventIdReusedException>(() => AppendAsync(stream, ExpectedVersion.NoStream, reused)))
             .Message.ShouldContain(first.EventId.ToString());
         var otherType = await Should.ThrowAsync<EventStoreValidationException>(() =>
@@ -84,10 +89,10 @@ public abstract partial class EventStoreContract
     [InlineData("'Case'", "'thing_happened.v1'", "'{}'", "stream_type_shape")]
     [InlineData("'case'", "'Thing Happened'", "'{}'", "event_type_shape")]
     [InlineData("'case'", "'thing_happened.v1'", "'[1]'", "json_value_is_object")]
-    public async Task TheColumnRulesBindTheFirstEventFunctionCalledDirectly(string streamType, string eventType, string data, string rule)
+    public async Task TheColumnRulesBindMartensAppendFunctionCalledDirectly(string streamType, string eventType, string data, string rule)
     {
-        var error = await CallFirstEventFunctionRefusedAsync(
-            $"'case-direct', {streamType}, gen_random_uuid(), {eventType}, {data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb");
+        var error = await CallMartensAppendFunctionRefusedAsync("'case-direct'", streamType, "gen_random_uuid()", eventType, data,
+            "'{\"actor\": \"officer-001\"}'");
 
         error.SqlState.ShouldBe(PostgresErrorCodes.CheckViolation);
         error.MessageText.ShouldContain($"\"{rule}\"");
@@ -99,13 +104,12 @@ public abstract partial class EventStoreContract
     [InlineData("'case-direct'", "'case'", "null", "'thing_happened.v1'", "'{}'")]
     [InlineData("'case-direct'", "'case'", "gen_random_uuid()", "null", "'{}'")]
     [InlineData("'case-direct'", "'case'", "gen_random_uuid()", "'thing_happened.v1'", "null")]
-    public async Task TheFirstEventFunctionRefusesANullFieldTheHashCovers(string streamId, string streamType, string eventId, string eventType, string data)
+    public async Task MartensAppendFunctionCalledDirectlyIsRefusedANullFieldTheHashCovers(string streamId, string streamType, string eventId, string eventType, string data)
     {
-        // The function is callable directly, past the store's checks. A null in a field the hash covers must stop the
-        // append, never be hashed as if the field were absent (a rewrite of the hash text with concat_ws, which skips
-        // nulls, was measured on 2026-11-21 and not kept; this pins the rule for any later one).
-        var error = await CallFirstEventFunctionRefusedAsync(
-            $"{streamId}, {streamType}, {eventId}, {eventType}, {data}::jsonb, '{{\"actor\": \"officer-001\"}}'::jsonb");
+        // A null in a field the hash covers must stop the append, never be hashed as if the field were absent (a
+        // rewrite of the hash text with concat_ws, which skips nulls, was measured on 2026-11-21 and not kept; this
+        // pins the rule for any later one).
+        var error = await CallMartensAppendFunctionRefusedAsync(streamId, streamType, eventId, eventType, data, "'{\"actor\": \"officer-001\"}'");
 
         error.SqlState.ShouldBe(PostgresErrorCodes.NotNullViolation);
         await ShouldHaveWrittenNoRowAsync();
@@ -114,39 +118,43 @@ public abstract partial class EventStoreContract
     [Theory]
     [InlineData("null", "metadata must be a JSON object")]
     [InlineData("'[]'", "metadata must be a JSON object")]
+    [InlineData("'{\"correlation_id\": \"x\"}'", "metadata.actor is required")]
     [InlineData("'{\"actor\": \"x\", \"imported_at\": \"2020-01-01T00:00:00Z\"}'", "metadata.imported_at is stamped by the ledger")]
-    public async Task TheFirstEventFunctionRefusesMetadataTheLedgerWouldNotRecord(string metadata, string message)
+    public async Task MartensAppendFunctionCalledDirectlyIsRefusedMetadataTheLedgerWouldNotRecord(string metadata, string message)
     {
-        var error = await CallFirstEventFunctionRefusedAsync(
-            $"'case-direct', 'case', gen_random_uuid(), 'thing_happened.v1', '{{}}'::jsonb, {metadata}::jsonb");
+        var error = await CallMartensAppendFunctionRefusedAsync("'case-direct'", "'case'", "gen_random_uuid()", "'thing_happened.v1'", "'{}'", metadata);
 
-        error.SqlState.ShouldBe("22023");
+        error.SqlState.ShouldBe("LE006");
         error.MessageText.ShouldContain(message);
         await ShouldHaveWrittenNoRowAsync();
     }
 
-    /// <summary>Calls ledger.append_first_event as the application role, past the store's own checks, and returns
+    /// <summary>Calls Marten's append function as the application role, past the store's own checks, and returns
     /// the refusal.</summary>
-    private async Task<PostgresException> CallFirstEventFunctionRefusedAsync(string arguments) =>
+    private async Task<PostgresException> CallMartensAppendFunctionRefusedAsync(
+        string streamId, string streamType, string eventId, string eventType, string data, string metadata) =>
         await Should.ThrowAsync<PostgresException>(async () =>
         {
-            await using var command = Db.App.CreateCommand($"select * from ledger.append_first_event({arguments})");
+            await using var command = Db.App.CreateCommand(
+                $"select ledger.mt_quick_append_events({streamId}, {streamType}, '*DEFAULT*', array[{eventId}]::uuid[], " +
+                $"array[{eventType}]::varchar[], array[null]::varchar[], array[{data}::jsonb], array[null]::bytea[], array[{metadata}::jsonb])");
             await command.ExecuteNonQueryAsync();
         });
 
     private async Task ShouldHaveWrittenNoRowAsync()
     {
         (await Db.CountEventsAsync()).ShouldBe(0);
-        await using var streams = Db.Owner.CreateCommand("select count(*) from ledger.streams");
+        await using var streams = Db.Owner.CreateCommand("select count(*) from ledger.mt_streams");
         ((long)(await streams.ExecuteScalarAsync())!).ShouldBe(0);
     }
 
     [Theory]
-    [InlineData("ledger.append_first_event('case-x', 'case', gen_random_uuid(), 'thing_happened.v1', '{}', '{\"actor\": \"x\"}')")]
-    [InlineData("ledger.append_events('case-x', 'case', 0, array[gen_random_uuid()], array['thing_happened.v1'], array['{}'::jsonb], '{\"actor\": \"x\"}')")]
+    [InlineData("ledger.mt_quick_append_events('case-x', 'case', '*DEFAULT*', array[gen_random_uuid()], array['thing_happened.v1']::varchar[], " +
+                "array[null]::varchar[], array['{}'::jsonb], array[null]::bytea[], array['{\"actor\": \"x\"}'::jsonb])")]
+    [InlineData("ledger.append_outcome('case-x', 'case', array[gen_random_uuid()])")]
     public async Task OnlyTheApplicationRoleMayCallTheAppendFunctions(string call)
     {
-        // Both run with their owner's rights; a role that may merely log in and see the schema must not write through them.
+        // A role that may merely log in and see the schema must not append.
         var role = $"ledger_test_nobody_{Guid.NewGuid():N}";
         await ExecuteAsOwnerAsync($"create role {role}; grant usage on schema ledger to {role}");
         try

@@ -1,0 +1,122 @@
+using System.Data.Common;
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+using Weasel.Core;
+using IStorageOperation = Weasel.Storage.IStorageOperation;
+using IStorageSession = Weasel.Storage.IStorageSession;
+
+namespace Ledger.EventStore.Marten;
+
+/// <summary>
+/// Runs after Marten's append, in the same round trip: ledger.append_outcome checks (and, for a new stream, records)
+/// the stream's type and reports the append's versions, positions and recorded_at, which only the database knows
+/// (it stamps them, migrations/0010).
+/// </summary>
+internal sealed class AppendOutcomeOperation(string streamId, string streamType, Guid[] eventIds) : IStorageOperation
+{
+    public AppendResult? Result { get; private set; }
+
+    public Type DocumentType => typeof(IEvent);
+
+    public OperationRole Role() => OperationRole.Events;
+
+    public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
+    {
+        builder.Append("select stream_version, first_position, last_position, recorded_at from ledger.append_outcome(");
+        ((NpgsqlParameter)builder.AppendParameter(streamId)).NpgsqlDbType = NpgsqlDbType.Text;
+        builder.Append(", ");
+        ((NpgsqlParameter)builder.AppendParameter(streamType)).NpgsqlDbType = NpgsqlDbType.Text;
+        builder.Append(", ");
+        ((NpgsqlParameter)builder.AppendParameter(eventIds)).NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid;
+        builder.Append(")");
+    }
+
+    public async Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token)
+    {
+        if (!await reader.ReadAsync(token)) return;
+        Result = new AppendResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2),
+            Instant.FromDateTimeUtc(reader.GetDateTime(3)), AlreadyRecorded: false);
+    }
+}
+
+/// <summary>Locks a stream's row, if it exists, for the rest of the transaction.</summary>
+internal sealed class LockStreamOperation(string streamId) : IStorageOperation
+{
+    public Type DocumentType => typeof(IEvent);
+
+    public OperationRole Role() => OperationRole.Events;
+
+    public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
+    {
+        builder.Append("select 1 from ledger.mt_streams where id = ");
+        ((NpgsqlParameter)builder.AppendParameter(streamId)).NpgsqlDbType = NpgsqlDbType.Varchar;
+        builder.Append(" for update");
+    }
+
+    public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+}
+
+/// <summary>Queues an operation once Marten has queued the session's appends (listeners run after that, before the
+/// batch is sent), so the operation runs after them.</summary>
+internal sealed class QueueAfterAppend(IStorageOperation operation) : DocumentSessionListenerBase
+{
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        session.QueueOperation(operation);
+        return Task.CompletedTask;
+    }
+}
+
+internal enum AppendFailureKind
+{
+    /// <summary>The stream is not at the expected version (Marten's check, or a racing writer took the version).</summary>
+    VersionConflict,
+    /// <summary>"No stream" was expected and the stream exists.</summary>
+    StreamExists,
+    /// <summary>An event id is already recorded.</summary>
+    EventIdTaken,
+    /// <summary>The stream exists with another type (ledger.append_outcome, LE005).</summary>
+    StreamType,
+    /// <summary>An import's source instant breaks a rule (ledger.record_event, LE004).</summary>
+    RecordedInSource,
+    /// <summary>Metadata the ledger does not record (ledger.record_event, LE006).</summary>
+    Metadata,
+}
+
+/// <summary>Why Marten's SaveChanges failed, when it failed for a reason the store answers; null otherwise.</summary>
+internal sealed record AppendFailure(AppendFailureKind Kind, string Message)
+{
+    public static AppendFailure? Of(Exception exception)
+    {
+        switch (exception)
+        {
+            case global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException:
+                return new(AppendFailureKind.StreamExists, exception.Message);
+            case EventStreamUnexpectedMaxEventIdException:
+                return new(AppendFailureKind.VersionConflict, exception.Message);
+        }
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is not PostgresException pg) continue;
+            return pg.SqlState switch
+            {
+                "MT003" => new(AppendFailureKind.VersionConflict, pg.MessageText),
+                "LE004" => new(AppendFailureKind.RecordedInSource, pg.MessageText),
+                "LE005" => new(AppendFailureKind.StreamType, pg.MessageText),
+                "LE006" => new(AppendFailureKind.Metadata, pg.MessageText),
+                PostgresErrorCodes.UniqueViolation => pg.ConstraintName switch
+                {
+                    "pkey_mt_streams_id" => new(AppendFailureKind.StreamExists, pg.MessageText),
+                    "pk_mt_events_stream_and_version" => new(AppendFailureKind.VersionConflict, pg.MessageText),
+                    "idx_mt_events_event_id" => new(AppendFailureKind.EventIdTaken, pg.MessageText),
+                    _ => null,
+                },
+                _ => null,
+            };
+        }
+        return null;
+    }
+}
