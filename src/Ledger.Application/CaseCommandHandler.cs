@@ -1,6 +1,7 @@
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
+using Npgsql;
 using NodaTime;
 
 namespace Ledger.Application;
@@ -91,6 +92,9 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
     /// once, at the end. Throws <see cref="CommandInSequenceRefused"/> naming the command that was refused; nothing of
     /// the sequence is then written.
     /// </summary>
+    /// <remarks>All the sequence's events go to the store in one round trip. When the store refuses that as a whole
+    /// (an import instant out of order, an event id taken), the sequence is appended again one command at a time in a
+    /// new transaction, only to learn which command it was; that one is refused too, and nothing is written.</remarks>
     public async Task<IReadOnlyList<CommandOutcome>> HandleSequenceAsync(
         string caseId, IReadOnlyList<SequencedCommand> commands, string source, CancellationToken ct = default)
     {
@@ -98,63 +102,111 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
         for (var attempt = 1; ; attempt++)
         {
             var history = await CaseHistory.LoadAsync(store, caseId, ct: ct);
-            var recordedKeys = history.CommandsByIdempotencyKey();
-            var state = history.State;
-            var outcomes = new List<CommandOutcome>(commands.Count);
+            var plan = PlanSequence(caseId, commands, source, history);
+            if (plan.Appends.Count == 0) return plan.Outcomes();
             try
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
-                Instant? lastRecorded = null;
-                for (var index = 0; index < commands.Count; index++)
-                {
-                    var item = commands[index];
-                    var envelope = new CommandEnvelope(caseId, item.Actor, item.IdempotencyKey);
-                    try
-                    {
-                        if (recordedKeys.TryGetValue(item.IdempotencyKey, out var earlier))
-                        {
-                            if (earlier != item.Command.Name)
-                                throw new DomainRuleViolation("idempotency_key", $"'{item.IdempotencyKey}' was already used on case {caseId} for {earlier}, not {item.Command.Name}");
-                            outcomes.Add(new CommandOutcome(caseId, 0, 0, [], AlreadyApplied: true, item.RecordedInSource ?? clock.GetCurrentInstant()));
-                            continue;
-                        }
-                        CheckEnvelope(envelope);
-                        var events = CaseModel.Decide(item.Command, state, contextAt(item.RecordedInSource ?? clock.GetCurrentInstant()));
-                        var request = AppendRequestFor(envelope, item.Command, events, state, source, item.RecordedInSource);
-                        var result = await store.AppendAsync(request, connection, transaction, ct);
-                        state = events.Aggregate(state, CaseModel.Evolve);
-                        lastRecorded = result.RecordedAt;
-                        outcomes.Add(new CommandOutcome(caseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
-                            [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant()));
-                    }
-                    catch (DomainRuleViolation violation)
-                    {
-                        throw new CommandInSequenceRefused(index, violation);
-                    }
-                    catch (EventStoreValidationException e) when (e.Field == "recordedInSource")
-                    {
-                        throw new CommandInSequenceRefused(index, new DomainRuleViolation("recorded_at", e.Rule));
-                    }
-                    catch (EventIdReusedException)
-                    {
-                        throw new CommandInSequenceRefused(index, new DomainRuleViolation("idempotency_key",
-                            $"'{item.IdempotencyKey}' was already used for a different command on case {caseId}"));
-                    }
-                }
-                if (lastRecorded is { } recordedAt)
-                {
-                    var now = contextAt(clock.GetCurrentInstant());
-                    await CaseViewWriter.UpsertAsync(connection, transaction, caseId, state, now.Calendar, now.Today, recordedAt, ct);
-                }
+                var results = await store.AppendSequenceAsync([.. plan.Appends.Select(a => a.Request)], connection, transaction, ct);
+                for (var i = 0; i < results.Count; i++) plan.Record(plan.Appends[i], results[i]);
+                await WriteViewAsync(connection, transaction, caseId, plan.State, results[^1].RecordedAt!.Value, ct);
                 await transaction.CommitAsync(ct);
-                return outcomes;
+                return plan.Outcomes();
             }
             catch (ConcurrencyException) when (attempt < maxAttempts)
             {
                 // Someone recorded an action on the case meanwhile: decide the whole sequence again on the new state.
             }
+            catch (EventStoreException e) when (e is not ConcurrencyException)
+            {
+                await AppendOneByOneAsync(caseId, plan, ct);
+                throw new InvalidOperationException($"case {caseId}: the store refused the sequence as a whole ({e.Message}) but each of its appends alone", e);
+            }
         }
+    }
+
+    /// <summary>The sequence decided: what each command appends (or that it was recorded before), and the state after.</summary>
+    private sealed class SequencePlan(string caseId, IReadOnlyList<SequencedCommand> commands, Instant now)
+    {
+        public sealed record PlannedAppend(int Index, AppendRequest Request, IReadOnlyList<string> EventTypes);
+
+        private readonly CommandOutcome?[] _outcomes = new CommandOutcome?[commands.Count];
+
+        public List<PlannedAppend> Appends { get; } = [];
+        public CaseState State { get; set; } = CaseState.Initial;
+
+        public void Skip(int index) =>
+            _outcomes[index] = new CommandOutcome(caseId, 0, 0, [], AlreadyApplied: true, commands[index].RecordedInSource ?? now);
+
+        public void Record(PlannedAppend append, AppendResult result) =>
+            _outcomes[append.Index] = new CommandOutcome(caseId, result.StreamVersion - append.EventTypes.Count + 1, result.StreamVersion,
+                append.EventTypes, result.AlreadyRecorded, result.RecordedAt ?? now);
+
+        public IReadOnlyList<CommandOutcome> Outcomes() => [.. _outcomes.Select(o => o ?? throw new InvalidOperationException("a command of the sequence has no outcome"))];
+    }
+
+    private SequencePlan PlanSequence(string caseId, IReadOnlyList<SequencedCommand> commands, string source, CaseHistory history)
+    {
+        var recordedKeys = history.CommandsByIdempotencyKey();
+        var plan = new SequencePlan(caseId, commands, clock.GetCurrentInstant()) { State = history.State };
+        for (var index = 0; index < commands.Count; index++)
+        {
+            var item = commands[index];
+            var envelope = new CommandEnvelope(caseId, item.Actor, item.IdempotencyKey);
+            try
+            {
+                if (recordedKeys.TryGetValue(item.IdempotencyKey, out var earlier))
+                {
+                    if (earlier != item.Command.Name)
+                        throw new DomainRuleViolation("idempotency_key", $"'{item.IdempotencyKey}' was already used on case {caseId} for {earlier}, not {item.Command.Name}");
+                    plan.Skip(index);
+                    continue;
+                }
+                CheckEnvelope(envelope);
+                var events = CaseModel.Decide(item.Command, plan.State, contextAt(item.RecordedInSource ?? clock.GetCurrentInstant()));
+                var request = AppendRequestFor(envelope, item.Command, events, plan.State, source, item.RecordedInSource);
+                plan.State = events.Aggregate(plan.State, CaseModel.Evolve);
+                if (events.Count > 0) plan.Appends.Add(new(index, request, [.. events.Select(CaseEventSerializer.TypeNameOf)]));
+                else plan.Record(new(index, request, []), new AppendResult(plan.State.Version, null, null, null, AlreadyRecorded: false));
+            }
+            catch (DomainRuleViolation violation)
+            {
+                throw new CommandInSequenceRefused(index, violation);
+            }
+        }
+        return plan;
+    }
+
+    /// <summary>Appends the plan's commands one at a time in one transaction, never committed: the refusal names the
+    /// command it is about.</summary>
+    private async Task AppendOneByOneAsync(string caseId, SequencePlan plan, CancellationToken ct)
+    {
+        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        foreach (var append in plan.Appends)
+        {
+            try
+            {
+                await store.AppendAsync(append.Request, connection, transaction, ct);
+            }
+            catch (EventStoreValidationException e) when (e.Field == "recordedInSource")
+            {
+                throw new CommandInSequenceRefused(append.Index, new DomainRuleViolation("recorded_at", e.Rule));
+            }
+            catch (EventIdReusedException)
+            {
+                throw new CommandInSequenceRefused(append.Index, new DomainRuleViolation("idempotency_key",
+                    $"'{append.Request.Metadata.GetProperty("idempotency_key").GetString()}' was already used for a different command on case {caseId}"));
+            }
+        }
+        await transaction.RollbackAsync(ct);
+    }
+
+    private async Task WriteViewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseId, CaseState state, Instant recordedAt, CancellationToken ct)
+    {
+        var now = contextAt(clock.GetCurrentInstant());
+        await CaseViewWriter.UpsertAsync(connection, transaction, caseId, state, now.Calendar, now.Today, recordedAt, ct);
     }
 
     private static void CheckEnvelope(CommandEnvelope envelope)

@@ -64,7 +64,9 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
 
     /// <summary>
     /// Appends inside the caller's transaction (when one is given), so read models can be updated atomically with the
-    /// events. A refused append leaves that transaction aborted: the caller rolls it back.
+    /// events. A refused append leaves that transaction aborted, and so does an append found to be a retry of one that
+    /// committed (its original result is returned, <see cref="AppendResult.AlreadyRecorded"/>): the database had to
+    /// refuse it before the store could tell. The caller then writes nothing more in that transaction.
     /// </summary>
     public async Task<AppendResult> AppendAsync(
         AppendRequest request, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
@@ -113,9 +115,16 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         }
     }
 
-    private async Task<AppendResult> AppendThroughMartenAsync(AppendRequest request, NpgsqlTransaction? transaction, CancellationToken ct)
+    private async Task<AppendResult> AppendThroughMartenAsync(AppendRequest request, NpgsqlTransaction? transaction, CancellationToken ct) =>
+        (await AppendThroughMartenAsync([request], transaction, ct))[0];
+
+    /// <summary>Consecutive appends to one stream in one Marten session, so one round trip: the first carries the
+    /// expected version, each later one continues where the one before it ends.</summary>
+    private async Task<IReadOnlyList<AppendResult>> AppendThroughMartenAsync(
+        IReadOnlyList<AppendRequest> requests, NpgsqlTransaction? transaction, CancellationToken ct)
     {
-        var outcome = new AppendOutcomeOperation(request.StreamId, request.StreamType, [.. request.Events.Select(e => e.EventId)]);
+        var first = requests[0];
+        var outcome = new AppendOutcomeOperation(first.StreamId, first.StreamType, [.. requests.SelectMany(r => r.Events).Select(e => e.EventId)]);
         var options = transaction is null ? new SessionOptions() : SessionOptions.ForTransaction(transaction);
         // Queued once Marten has queued the append itself, so it runs after it in the same round trip.
         options.Listeners.Add(new QueueAfterAppend(outcome));
@@ -123,23 +132,73 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         // "Any" takes the stream's row lock first (queued now, it runs before Marten's append), so concurrent writers
         // of one stream queue there instead of colliding on a version; only racing creators of a new stream can still
         // collide, and try again.
-        if (request.Expected.IsAny) session.QueueOperation(new LockStreamOperation(request.StreamId));
-        var data = request.Events.Select(e => e.Data).ToArray();
-        var stream = request.Expected switch
+        if (first.Expected.IsAny) session.QueueOperation(new LockStreamOperation(first.StreamId));
+        for (var r = 0; r < requests.Count; r++)
         {
-            { IsAny: true } => session.Events.Append(request.StreamId, data),
-            { Value: 0 } => session.Events.StartStream(request.StreamId, data),
-            // Marten's expected version is the one after the append; ours is the one before.
-            var exactly => session.Events.Append(request.StreamId, exactly.Value + data.Length, data),
-        };
-        var headers = Headers(request);
-        for (var i = 0; i < stream.Events.Count; i++)
-        {
-            stream.Events[i].Id = request.Events[i].EventId;
-            stream.Events[i].Headers = headers;
+            var request = requests[r];
+            var data = request.Events.Select(e => e.Data).ToArray();
+            var stream = (r, request.Expected) switch
+            {
+                (> 0, _) or (_, { IsAny: true }) => session.Events.Append(request.StreamId, data),
+                (_, { Value: 0 }) => session.Events.StartStream(request.StreamId, data),
+                // Marten's expected version is the one after the append; ours is the one before.
+                (_, var exactly) => session.Events.Append(request.StreamId, exactly.Value + data.Length, data),
+            };
+            // A later append to the same stream joins the session's stream action: its events are the last ones.
+            var headers = Headers(request);
+            var added = stream.Events.Count - data.Length;
+            for (var i = 0; i < data.Length; i++)
+            {
+                stream.Events[added + i].Id = request.Events[i].EventId;
+                stream.Events[added + i].Headers = headers;
+            }
         }
         await session.SaveChangesAsync(ct);
-        return outcome.Result ?? throw new InvalidOperationException($"the append to stream '{request.StreamId}' reported no outcome");
+        return [.. requests.Select(r => outcome.ResultOf(r.Events))];
+    }
+
+    /// <summary>
+    /// Appends a sequence of appends to one stream (an import's actions on one case, each with its own metadata and
+    /// source instant) in one round trip, inside the caller's transaction when one is given. The first request carries
+    /// the expected version (not "any"); each later one must expect exactly the version the one before it leaves. All
+    /// or nothing: a refusal names no request (append them one by one to learn which).
+    /// </summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendSequenceAsync(
+        IReadOnlyList<AppendRequest> requests, NpgsqlConnection? connection, NpgsqlTransaction? transaction, CancellationToken ct = default)
+    {
+        if (requests is null || requests.Count == 0) throw new EventStoreValidationException("requests", "a sequence holds at least one append");
+        if (transaction is not null && transaction.Connection != connection)
+            throw new ArgumentException("the transaction must belong to the connection given", nameof(transaction));
+        var version = requests[0].Expected.Value;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            Validate(request);
+            if (request.Events.Count == 0)
+                throw new EventStoreValidationException($"requests[{i}].events", "an append of a sequence writes at least one event");
+            if (request.StreamId != requests[0].StreamId || request.StreamType != requests[0].StreamType)
+                throw new EventStoreValidationException($"requests[{i}].streamId", "every append of a sequence is to the first one's stream");
+            if (request.Expected.IsAny || request.Expected.Value != version)
+                throw new EventStoreValidationException($"requests[{i}].expectedVersion",
+                    $"must be {(i == 0 ? "no-stream or an exact version" : $"exactly {version}, where the append before it ends")}; got {request.Expected}");
+            version += request.Events.Count;
+        }
+        try
+        {
+            return await AppendThroughMartenAsync(requests, transaction, ct);
+        }
+        catch (Exception e) when (AppendFailure.Of(e) is { } failure)
+        {
+            throw failure.Kind switch
+            {
+                AppendFailureKind.StreamType => new EventStoreValidationException("streamType", failure.Message),
+                AppendFailureKind.RecordedInSource => new EventStoreValidationException("recordedInSource", failure.Message),
+                AppendFailureKind.Metadata => new EventStoreValidationException("metadata", failure.Message),
+                AppendFailureKind.EventIdTaken => new EventIdReusedException(
+                    "event id reused: one of these event ids is recorded already; an event id names exactly one event", e),
+                _ => new ConcurrencyException(requests[0].StreamId, requests[0].Expected, (await GetStreamAsync(requests[0].StreamId, ct))?.Version ?? 0),
+            };
+        }
     }
 
     /// <summary>The header ledger.record_event reads an import's source instant from (and removes: the instant becomes

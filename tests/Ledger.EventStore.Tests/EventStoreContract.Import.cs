@@ -90,3 +90,60 @@ public abstract partial class EventStoreContract
         JsonDocument.Parse(events[1].Metadata).RootElement.TryGetProperty("imported_at", out _).ShouldBeFalse();
     }
 }
+
+/// <summary>A sequence of appends to one stream in one round trip (how an import writes a case).</summary>
+public abstract partial class EventStoreContract
+{
+    private AppendRequest Step(string stream, long expected, Instant? at, params NewEvent[] events) =>
+        new(stream, "case", expected == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(expected), events, ImportMetadata(), at);
+
+    [Fact]
+    public async Task ASequenceOfAppendsIsWrittenTogetherEachWithItsOwnMetadataAndInstant()
+    {
+        var stream = NewStreamId();
+        var steps = new[]
+        {
+            Step(stream, 0, In2020, Event(), Event()),
+            Step(stream, 2, In2020 + Duration.FromDays(1), Event()),
+            new AppendRequest(stream, "case", ExpectedVersion.Exactly(3), [Event()], Metadata("officer-009")),
+        };
+
+        var results = await Store.AppendSequenceAsync(steps, null, null);
+
+        results.Select(r => r.StreamVersion).ShouldBe([2L, 3L, 4L]);
+        results[1].FirstPosition.ShouldBe(results[0].LastPosition + 1);
+        var events = await Store.ReadStreamAsync(stream);
+        events.Select(e => e.RecordedAt).Take(3).ShouldBe([In2020, In2020, In2020 + Duration.FromDays(1)]);
+        results[1].RecordedAt.ShouldBe(In2020 + Duration.FromDays(1));
+        JsonDocument.Parse(events[3].Metadata).RootElement.GetProperty("actor").GetString().ShouldBe("officer-009");
+        JsonDocument.Parse(events[3].Metadata).RootElement.TryGetProperty("imported_at", out _).ShouldBeFalse();
+        (events[3].RecordedAt - SystemClock.Instance.GetCurrentInstant()).ShouldBeLessThan(Duration.FromMinutes(1));
+        EventHashChain.Verify(await Store.GetStreamAsync(stream), events).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task ASequenceIsAllOrNothingAndItsVersionsMustFollowOnFromOneAnother()
+    {
+        var stream = NewStreamId();
+        // The second step slips in before the first: refused, and the first is not written either.
+        var refused = await Should.ThrowAsync<EventStoreValidationException>(() => Store.AppendSequenceAsync(
+            [Step(stream, 0, In2020, Event()), Step(stream, 1, In2020 - Duration.FromDays(1), Event())], null, null));
+        refused.Field.ShouldBe("recordedInSource");
+        (await Db.CountEventsAsync()).ShouldBe(0);
+
+        var gap = await Should.ThrowAsync<EventStoreValidationException>(() => Store.AppendSequenceAsync(
+            [Step(stream, 0, In2020, Event()), Step(stream, 2, In2020, Event())], null, null));
+        gap.Field.ShouldBe("requests[1].expectedVersion");
+        var any = await Should.ThrowAsync<EventStoreValidationException>(() => Store.AppendSequenceAsync(
+            [new AppendRequest(stream, "case", ExpectedVersion.Any, [Event()], Metadata())], null, null));
+        any.Field.ShouldBe("requests[0].expectedVersion");
+        var other = await Should.ThrowAsync<EventStoreValidationException>(() => Store.AppendSequenceAsync(
+            [Step(stream, 0, In2020, Event()), Step(NewStreamId(), 1, In2020, Event())], null, null));
+        other.Field.ShouldBe("requests[1].streamId");
+
+        await AppendAsync(stream, ExpectedVersion.NoStream, Event());
+        var stale = await Should.ThrowAsync<ConcurrencyException>(() => Store.AppendSequenceAsync([Step(stream, 0, In2020, Event())], null, null));
+        stale.ActualVersion.ShouldBe(1);
+        (await Db.CountEventsAsync()).ShouldBe(1);
+    }
+}

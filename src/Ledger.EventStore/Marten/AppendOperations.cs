@@ -12,12 +12,12 @@ namespace Ledger.EventStore.Marten;
 
 /// <summary>
 /// Runs after Marten's append, in the same round trip: ledger.append_outcome checks (and, for a new stream, records)
-/// the stream's type and reports the append's versions, positions and recorded_at, which only the database knows
-/// (it stamps them, migrations/0010).
+/// the stream's type and reports each appended event's version, position and recorded_at, which only the database
+/// knows (it stamps them, migrations/0011).
 /// </summary>
 internal sealed class AppendOutcomeOperation(string streamId, string streamType, Guid[] eventIds) : IStorageOperation
 {
-    public AppendResult? Result { get; private set; }
+    private readonly Dictionary<Guid, (long Version, long Position, Instant RecordedAt)> _stamped = [];
 
     public Type DocumentType => typeof(IEvent);
 
@@ -25,7 +25,7 @@ internal sealed class AppendOutcomeOperation(string streamId, string streamType,
 
     public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
     {
-        builder.Append("select stream_version, first_position, last_position, recorded_at from ledger.append_outcome(");
+        builder.Append("select event_id, event_version, event_position, event_recorded_at from ledger.append_outcome(");
         ((NpgsqlParameter)builder.AppendParameter(streamId)).NpgsqlDbType = NpgsqlDbType.Text;
         builder.Append(", ");
         ((NpgsqlParameter)builder.AppendParameter(streamType)).NpgsqlDbType = NpgsqlDbType.Text;
@@ -36,9 +36,18 @@ internal sealed class AppendOutcomeOperation(string streamId, string streamType,
 
     public async Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token)
     {
-        if (!await reader.ReadAsync(token)) return;
-        Result = new AppendResult(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2),
-            Instant.FromDateTimeUtc(reader.GetDateTime(3)), AlreadyRecorded: false);
+        while (await reader.ReadAsync(token))
+            _stamped[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2), Instant.FromDateTimeUtc(reader.GetDateTime(3)));
+    }
+
+    /// <summary>The result of the append of <paramref name="events"/> (some or all of this operation's).</summary>
+    public AppendResult ResultOf(IReadOnlyList<NewEvent> events)
+    {
+        var stamped = events.Select(e => _stamped.TryGetValue(e.EventId, out var s)
+            ? s
+            : throw new InvalidOperationException($"the append of event {e.EventId} to stream '{streamId}' reported no outcome")).ToList();
+        return new AppendResult(stamped.Max(s => s.Version), stamped.Min(s => s.Position), stamped.Max(s => s.Position),
+            stamped.Min(s => s.RecordedAt), AlreadyRecorded: false);
     }
 }
 
