@@ -55,7 +55,7 @@ revoke all on ledger.events_before_marten, ledger.streams_before_marten from led
 --     source named; the header is removed and imported_at (the server's clock) added, inside what the hash covers;
 --   * Marten's own timestamp is the server's clock too (Quick mode would write local time as UTC, 8 hours early
 --     under Asia/Shanghai);
---   * transaction_id is the inserting transaction's, whatever was supplied;
+--   * transaction_id is the inserting transaction's, whatever was supplied; Marten's CLR type name is not kept;
 --   * previous_hash is the hash of the stream's previous version (32 zero bytes before version 1), and hash is
 --     ledger.event_hash over the row as stored, so a verifier recomputes it from the row alone.
 create function ledger.record_event() returns trigger
@@ -133,6 +133,9 @@ begin
     end if;
 
     NEW.timestamp := v_now;
+    -- Marten also writes the CLR type's name (mt_dotnet_type) to fall back on for a type it cannot name; the ledger
+    -- stores explicit names only, so that code can be renamed without rewriting history.
+    NEW.mt_dotnet_type := null;
     NEW.transaction_id := pg_current_xact_id();
     NEW.previous_hash := v_previous_hash;
     -- ledger.event_hash, inlined (a call costs more than the hashing); the contract tests recompute every stored hash

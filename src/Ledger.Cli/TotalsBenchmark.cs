@@ -53,7 +53,7 @@ internal static class TotalsBenchmark
                 AnsiConsole.MarkupLine($"reusing the {existing:N0} events already loaded (--keep); load not measured");
             var events = await ScalarAsync<long>(ownerSource, "select count(*) from ledger.events");
             var cases = await ScalarAsync<long>(ownerSource, "select count(*) from ledger.streams");
-            AnsiConsole.MarkupLine($"dataset: {events:N0} events, {cases:N0} cases, {await ScalarAsync<long>(ownerSource, "select count(distinct data->>'region') from ledger.events where event_type in ('lead_registered.v1', 'dispute_requested.v1')"):N0} regions, {await ScalarAsync<string>(ownerSource, "select pg_size_pretty(pg_total_relation_size('ledger.events'))")} of events");
+            AnsiConsole.MarkupLine($"dataset: {events:N0} events, {cases:N0} cases, {await ScalarAsync<long>(ownerSource, "select count(distinct data->>'region') from ledger.events where event_type in ('lead_registered.v1', 'dispute_requested.v1')"):N0} regions, {await ScalarAsync<string>(ownerSource, "select pg_size_pretty(pg_total_relation_size('ledger.mt_events'))")} of events");
 
             var watch = Stopwatch.StartNew();
             var lastShown = 0L;

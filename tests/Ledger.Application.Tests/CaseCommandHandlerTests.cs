@@ -19,16 +19,12 @@ public sealed class CaseCommandHandlerTests : IAsyncLifetime
     private static readonly RegisterLead Lead = new(D(2, 19), LeadSource.Complaint, "投诉某鞋铺", RegionCode.Parse("140824"),
         CaseKind.TrademarkInfringement, Shop, Mark, D(2, 10), [], ["铁拳2025"]);
 
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
-    }
 
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
         store = LedgerEvents.Store(db.App);
-        handler = new CaseCommandHandler(store, new FixedClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
+        handler = new CaseCommandHandler(store, new FakeClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();
@@ -131,7 +127,7 @@ public sealed class CaseCommandHandlerTests : IAsyncLifetime
     {
         await Send(Lead, "k1");
         await Send(new FileCase(D(2, 25), "14082400001", ["商标法第五十七条第三项"]), "k2");
-        var racing = new CaseCommandHandler(store, new FixedClock(Instant.FromUtc(2025, 12, 1, 2, 0)), maxAttempts: 50);
+        var racing = new CaseCommandHandler(store, new FakeClock(Instant.FromUtc(2025, 12, 1, 2, 0)), maxAttempts: 50);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
             Task.Run(() => racing.HandleAsync(new CommandEnvelope(CaseId, "officer", $"evidence-{i}"), new RecordEvidence(D(2, 26), $"证据{i}")))));
         outcomes.Select(o => o.ToVersion).Order().ShouldBe(Enumerable.Range(3, 12).Select(v => (long)v));

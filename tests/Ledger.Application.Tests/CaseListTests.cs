@@ -11,15 +11,11 @@ public sealed class CaseListTests : IAsyncLifetime
     private TestDatabase db = null!;
     private CaseCommandHandler handler = null!;
 
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
-    }
 
     public async Task InitializeAsync()
     {
         db = await TestDatabase.CreateAsync();
-        handler = new CaseCommandHandler(LedgerEvents.Store(db.App), new FixedClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
+        handler = new CaseCommandHandler(LedgerEvents.Store(db.App), new FakeClock(Instant.FromUtc(2025, 12, 1, 2, 0)));
     }
 
     public async Task DisposeAsync() => await db.DisposeAsync();

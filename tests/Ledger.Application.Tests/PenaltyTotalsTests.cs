@@ -19,12 +19,8 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
     private TestDatabase db = null!;
     private LedgerEventStore store = null!;
 
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
-    }
 
-    private static readonly IClock Now = new FixedClock(Instant.FromUtc(2026, 11, 21, 0, 0));
+    private static readonly IClock Now = new FakeClock(Instant.FromUtc(2026, 11, 21, 0, 0));
 
     public async Task InitializeAsync()
     {

@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 namespace Ledger.Domain.Tests.Specs;
 
 /// <summary>Whole cases driven command by command through Decide and Evolve, as the application layer will.</summary>
@@ -18,7 +19,7 @@ public sealed class LifecycleTests
     [Fact]
     public void ThePenaltyCaseRunsFromLeadToClosingThroughReconsideration()
     {
-        var state = Run(FakeClock.AtChinaTime(2025, 1, 1),
+        var state = Run(ChinaTime.Clock(2025, 1, 1),
         [
             new RegisterLead(D(2025, 2, 19), LeadSource.Complaint, "投诉某鞋铺销售假冒\"N\"运动鞋", Jishan, CaseKind.TrademarkInfringement, ShopOwner, MarkN, D(2025, 2, 10), [], ["铁拳2025"]),
             new FileCase(D(2025, 2, 25), Head, ["商标法第五十七条第三项"]),
@@ -48,7 +49,7 @@ public sealed class LifecycleTests
     [Fact]
     public void TheShoeShopCaseEndsWithAStopOrderAndTheSupplierLeadSentToLinfen()
     {
-        var state = Run(FakeClock.AtChinaTime(2025, 1, 1),
+        var state = Run(ChinaTime.Clock(2025, 1, 1),
         [
             new RegisterLead(D(2025, 2, 19), LeadSource.Complaint, "投诉某鞋铺销售假冒\"N\"运动鞋", Jishan, CaseKind.TrademarkInfringement, ShopOwner, MarkN, D(2025, 2, 10), [], []),
             new FileCase(D(2025, 2, 21), Head, ["商标法第五十七条第三项"]),
@@ -67,7 +68,7 @@ public sealed class LifecycleTests
     [Fact]
     public void ThePatentDisputeRunsFromRequestToAdjudication()
     {
-        var state = Run(FakeClock.AtChinaTime(2024, 1, 1),
+        var state = Run(ChinaTime.Clock(2024, 1, 1),
         [
             new RequestDispute(D(2024, 5, 6), Wenxi, Company, ShopOwner, VasePatent, "玻璃花瓶外观设计专利侵权纠纷", [], []),
             new AcceptDispute(D(2024, 5, 9), Head, [Zhang, Li]),

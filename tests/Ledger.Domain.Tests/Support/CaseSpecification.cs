@@ -1,3 +1,4 @@
+using NodaTime.Testing;
 using Ledger.Domain.Calendar;
 using Ledger.Domain.Law;
 using Ledger.Domain.Serialization;
@@ -14,7 +15,7 @@ public abstract class CaseSpecification
     private CaseCommand? command;
 
     /// <summary>"Now" for the command: 2025-12-01 10:00 in China unless a test moves it.</summary>
-    protected FakeClock Clock { get; } = FakeClock.AtChinaTime(2025, 12, 1);
+    protected FakeClock Clock { get; } = ChinaTime.Clock(2025, 12, 1);
 
     protected FineRuleBook FineRules { get; set; } = FineRuleBook.China;
     protected HearingThresholds HearingThresholds { get; set; } = HearingThresholds.SamrDefault;
