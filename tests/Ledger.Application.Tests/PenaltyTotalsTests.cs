@@ -177,6 +177,54 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
         public void RolledBack() => inner.RolledBack();
     }
 
+    /// <summary>Holds a rebuild open, with every page applied, until the test lets it complete.</summary>
+    private sealed class HeldRebuild(IProjection inner) : IProjection
+    {
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string Name => inner.Name;
+        public Task ResetAsync(NpgsqlConnection c, NpgsqlTransaction t, CancellationToken ct) => inner.ResetAsync(c, t, ct);
+        public Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlConnection c, NpgsqlTransaction t, CancellationToken ct) => inner.ApplyAsync(events, c, t, ct);
+        public async Task CompleteRebuildAsync(NpgsqlConnection c, NpgsqlTransaction t, CancellationToken ct)
+        {
+            Reached.SetResult();
+            await Release.Task;
+            await inner.CompleteRebuildAsync(c, t, ct);
+        }
+        public void Committed() => inner.Committed();
+        public void RolledBack() => inner.RolledBack();
+    }
+
+    [Fact]
+    public async Task ARebuildDoesNotHoldUpReadersWhoSeeTheOldFiguresUntilItCommits()
+    {
+        var ledger = SimulatedLedger.Generate(seed: 11, count: 60);
+        await ledger.LoadAsync(db);
+        await Runner().CatchUpAsync();
+        var reader = new TotalsReader(db.App, Now);
+        var query = TotalsQuery.Parse(null, "2016-01-01", "2025-12-31", null, null, null, "region", "closed", null, null, Now.GetCurrentInstant());
+        async Task<TotalsLine[]> FiguresAsync() => [.. (await reader.QueryAsync(query)).Lines];
+        var before = await FiguresAsync();
+        before.Sum(l => l.Figures.Cases).ShouldBeGreaterThan(0);
+        // The rebuild's figures differ from the old ones only if something changed: make the old ones visibly stale.
+        await using (var touch = db.Owner.CreateCommand("update ledger.totals_monthly set cases = cases + 1000"))
+            await touch.ExecuteNonQueryAsync();
+        var stale = await FiguresAsync();
+
+        var held = new HeldRebuild(new PenaltyTotalsProjection(store));
+        var rebuild = new ProjectionRunner(store, held).RebuildAsync();
+        await held.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Mid-rebuild (old rows deleted, new ones written, nothing committed): a reader is answered at once, from the old rows.
+        var during = await FiguresAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        during.ShouldBe(stale);
+        stale.ShouldNotBe(before);
+
+        held.Release.SetResult();
+        await rebuild;
+        (await FiguresAsync()).ShouldBe(before);
+    }
+
     [Fact]
     public async Task ACrashMidBatchLosesNothingAndCountsNothingTwice()
     {

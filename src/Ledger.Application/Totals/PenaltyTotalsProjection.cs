@@ -67,8 +67,10 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
         rebuildSums.Clear();
         rebuildWrite = Task.CompletedTask;
         Rebuilding = true;
-        await using var truncate = new NpgsqlCommand("truncate ledger.totals_changes, ledger.totals_monthly", connection, transaction);
-        await truncate.ExecuteNonQueryAsync(ct);
+        // DELETE, not TRUNCATE: TRUNCATE locks the tables against every reader until the rebuild commits (minutes at
+        // ten million events); a DELETE leaves readers the old rows, which they keep seeing until the new ones commit.
+        await using var clear = new NpgsqlCommand("delete from ledger.totals_changes; delete from ledger.totals_monthly", connection, transaction);
+        await clear.ExecuteNonQueryAsync(ct);
     }
 
     public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
