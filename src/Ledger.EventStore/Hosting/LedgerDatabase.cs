@@ -58,11 +58,15 @@ public static class LedgerDatabase
     }
 
     /// <summary>The application's one data source. Statements the ledger repeats (the append, stream reads)
-    /// are prepared automatically, which saves the server a parse and plan per call.</summary>
+    /// are prepared automatically, which saves the server a parse and plan per call. JIT compilation is off: the
+    /// ledger's statements are short, and a count whose estimate crossed the JIT thresholds (a projection's events
+    /// behind, over ten million events) spent about 175 ms compiling itself before a 0.1 ms index-only scan.</summary>
     public static NpgsqlDataSource CreateDataSource(string connection, int? maxPoolSize = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connection);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        builder.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(builder.ConnectionStringBuilder.Options)
+            ? "-c jit=off" : builder.ConnectionStringBuilder.Options + " -c jit=off";
         if (maxPoolSize is { } size) builder.ConnectionStringBuilder.MaxPoolSize = size;
         return builder.Build();
     }
