@@ -16,7 +16,7 @@ public static class BenchCommands
             Description = "Multiply the number of operations (1 = about a minute on 2 cores)",
             DefaultValueFactory = _ => 1.0,
         };
-        var append = new Command("append", "Append and read-fold throughput vs plain INSERT/SELECT of the same row shape");
+        var append = new Command("append", "Append, read-fold and racing-writer throughput of the ledger beside bare Marten and a plain INSERT/SELECT of the same row shape");
         append.Options.Add(scale);
         append.SetAction((parse, ct) => Cli.RunAsync(() => AppendBenchmark.RunAsync(parse, parse.GetValue(scale), ct)));
         bench.Subcommands.Add(append);
