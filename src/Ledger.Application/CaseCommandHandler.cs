@@ -28,7 +28,8 @@ public sealed class CommandInSequenceRefused(int index, DomainRuleViolation viol
 }
 
 /// <summary>
-/// Loads a case, decides, and appends with the expected version; the case view is written in the same transaction.
+/// Loads a case, decides, and appends with the expected version; the case view is written in the same transaction
+/// (<see cref="CaseViewProjection"/>, Marten's inline projection).
 /// On a concurrent change it reloads and decides again, a bounded number of times, unless the sender pinned the
 /// version it saw. Event ids derive from the case id and the idempotency key, so a retried command finds its first
 /// attempt's events and returns that outcome instead of deciding again.
@@ -59,18 +60,12 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
             var context = contextAt(clock.GetCurrentInstant());
             var events = CaseModel.Decide(command, state, context);
             var request = AppendRequestFor(envelope, command, events, state, source: null, recordedInSource: null);
+            // The case view is Marten's inline projection, written with the events; it starts from the state decided on.
+            if (events.Count > 0) CaseViewProjection.DecidedOn(events[0], state, context);
 
             try
             {
-                await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                var result = await store.AppendAsync(request, connection, transaction, ct);
-                if (!result.AlreadyRecorded)
-                {
-                    var after = events.Aggregate(state, CaseModel.Evolve);
-                    await CaseViewWriter.UpsertAsync(connection, transaction, envelope.CaseId, after, context.Calendar, context.Today, result.RecordedAt!.Value, ct);
-                }
-                await transaction.CommitAsync(ct);
+                var result = await store.AppendAsync(request, ct);
                 return new CommandOutcome(envelope.CaseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
                     [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant());
             }
@@ -89,7 +84,7 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
     /// Records a sequence of actions on one case — an import — in one transaction: each command is decided on the state
     /// the ones before it made, at the instant its source recorded it (or now), and appended with that instant; commands
     /// whose idempotency key the case already holds are skipped, so a re-import writes nothing. The case view is written
-    /// once, at the end. Throws <see cref="CommandInSequenceRefused"/> naming the command that was refused; nothing of
+    /// once, with the events. Throws <see cref="CommandInSequenceRefused"/> naming the command that was refused; nothing of
     /// the sequence is then written.
     /// </summary>
     /// <remarks>All the sequence's events go to the store in one round trip. When the store refuses that as a whole
@@ -106,12 +101,9 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
             if (plan.Appends.Count == 0) return plan.Outcomes();
             try
             {
-                await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                var results = await store.AppendSequenceAsync([.. plan.Appends.Select(a => a.Request)], connection, transaction, ct);
+                CaseViewProjection.DecidedOn((CaseEvent)plan.Appends[0].Request.Events[0].Data, history.State, contextAt(clock.GetCurrentInstant()));
+                var results = await store.AppendSequenceAsync([.. plan.Appends.Select(a => a.Request)], null, null, ct);
                 for (var i = 0; i < results.Count; i++) plan.Record(plan.Appends[i], results[i]);
-                await WriteViewAsync(connection, transaction, caseId, plan.State, results[^1].RecordedAt!.Value, ct);
-                await transaction.CommitAsync(ct);
                 return plan.Outcomes();
             }
             catch (ConcurrencyException) when (attempt < maxAttempts)
@@ -201,12 +193,6 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
             }
         }
         await transaction.RollbackAsync(ct);
-    }
-
-    private async Task WriteViewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseId, CaseState state, Instant recordedAt, CancellationToken ct)
-    {
-        var now = contextAt(clock.GetCurrentInstant());
-        await CaseViewWriter.UpsertAsync(connection, transaction, caseId, state, now.Calendar, now.Today, recordedAt, ct);
     }
 
     private static void CheckEnvelope(CommandEnvelope envelope)

@@ -8,16 +8,16 @@ using NodaTime;
 
 namespace Ledger.Application;
 
-/// <summary>Writes a case's row of <c>ledger.case_view</c> (migrations/0002) from its state.</summary>
+/// <summary>A case's row of <c>ledger.case_view</c> (migrations/0002) from its state, written by <see cref="CaseViewProjection"/>.</summary>
 public static class CaseViewWriter
 {
-    private const string Upsert = """
+    private const string UpsertSql = """
         insert into ledger.case_view (case_id, version, procedure, status, kind, region, city, province, party_name, party_kind,
             right_name, right_holder, flags, campaigns, legal_bases, lead_on, violation_on, filed_on, decided_on, closed_on,
             decision_kind, decision_number, transferred_to, case_value, fines, confiscations, paid, outstanding,
             next_due_name, next_due_on, deadlines, updated_at)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
-            $24, $25, $26, $27, $28, $29, $30, $31, $32)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+            ?, ?, ?, ?, ?, ?, ?, ?, (select e.recorded_at from ledger.mt_events e where e.id = ?))
         on conflict (case_id) do update set version = excluded.version, procedure = excluded.procedure, status = excluded.status,
             kind = excluded.kind, region = excluded.region, city = excluded.city, province = excluded.province,
             party_name = excluded.party_name, party_kind = excluded.party_kind, right_name = excluded.right_name,
@@ -32,9 +32,11 @@ public static class CaseViewWriter
         where ledger.case_view.version < excluded.version
         """;
 
-    /// <summary>Inserts or replaces the row, never moving it back to an older version.</summary>
-    public static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseId, CaseState state,
-        WorkingDayCalendar calendar, LocalDate today, Instant recordedAt, CancellationToken ct)
+    /// <summary>The upsert of the row of <paramref name="caseId"/> after <paramref name="state"/>, with its parameters in
+    /// order: it inserts or replaces the row, never moving it back to an older version. <c>updated_at</c> is the
+    /// recorded_at the database stamped on <paramref name="lastEventId"/>, appended in the same transaction.</summary>
+    public static (string Sql, IReadOnlyList<NpgsqlParameter> Parameters) Upsert(string caseId, CaseState state,
+        WorkingDayCalendar calendar, LocalDate today, Guid lastEventId)
     {
         var deadlines = state.DeadlinesOn(calendar, today).Deadlines;
         var next = deadlines.Where(d => d.MetOn is null).OrderBy(d => d.DueOn).FirstOrDefault();
@@ -42,45 +44,46 @@ public static class CaseViewWriter
         var items = decision?.Items ?? [];
         var region = state.Region!;
 
-        await using var command = new NpgsqlCommand(Upsert, connection, transaction);
-        var p = command.Parameters;
-        p.Add(Text(caseId));
-        p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        p.Add(Text(SnakeCase.Of(state.Procedure)));
-        p.Add(Text(SnakeCase.Of(state.Status)));
-        p.Add(Text(SnakeCase.Of(state.Kind)));
-        p.Add(Text(region.Value));
-        p.Add(Text(region.City.Value));
-        p.Add(Text(region.Province.Value));
-        p.Add(Text(state.Party?.Name));
-        p.Add(Text(state.Party is null ? null : SnakeCase.Of(state.Party.Kind)));
-        p.Add(Text(state.Right?.Name));
-        p.Add(Text(state.Right?.Holder));
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. state.Flags] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. state.Campaigns] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. state.LegalBases] });
-        p.Add(Date(state.LeadOn));
-        p.Add(Date(state.ViolationOn));
-        p.Add(Date(state.FiledOn));
-        p.Add(Date(decision?.On));
-        p.Add(Date(state.ClosedOn));
-        p.Add(Text(decision is null ? null : SnakeCase.Of(decision.Kind)));
-        p.Add(Text(decision?.Number));
-        p.Add(Text(decision?.TransferTarget is { } target ? SnakeCase.Of(target) : null));
-        p.Add(Yuan(state.CaseValue));
-        p.Add(Yuan(items.Fines()));
-        p.Add(Yuan(items.ConfiscatedGains()));
-        p.Add(Yuan(state.AmountPaid));
-        p.Add(Yuan(state.AmountOutstanding));
-        p.Add(Text(next?.Name));
-        p.Add(Date(next?.DueOn));
-        p.Add(new NpgsqlParameter<string>
-        {
-            NpgsqlDbType = NpgsqlDbType.Jsonb,
-            TypedValue = JsonSerializer.Serialize(deadlines.Select(x => new { x.Name, x.Rule, x.DueOn, x.MetOn, x.Status, x.Warnings }), CaseEventSerializer.Options),
-        });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = recordedAt.ToDateTimeUtc() });
-        await command.ExecuteNonQueryAsync(ct);
+        List<NpgsqlParameter> p =
+        [
+            Text(caseId),
+            new NpgsqlParameter<long> { TypedValue = state.Version },
+            Text(SnakeCase.Of(state.Procedure)),
+            Text(SnakeCase.Of(state.Status)),
+            Text(SnakeCase.Of(state.Kind)),
+            Text(region.Value),
+            Text(region.City.Value),
+            Text(region.Province.Value),
+            Text(state.Party?.Name),
+            Text(state.Party is null ? null : SnakeCase.Of(state.Party.Kind)),
+            Text(state.Right?.Name),
+            Text(state.Right?.Holder),
+            new NpgsqlParameter<string[]> { TypedValue = [.. state.Flags] },
+            new NpgsqlParameter<string[]> { TypedValue = [.. state.Campaigns] },
+            new NpgsqlParameter<string[]> { TypedValue = [.. state.LegalBases] },
+            Date(state.LeadOn),
+            Date(state.ViolationOn),
+            Date(state.FiledOn),
+            Date(decision?.On),
+            Date(state.ClosedOn),
+            Text(decision is null ? null : SnakeCase.Of(decision.Kind)),
+            Text(decision?.Number),
+            Text(decision?.TransferTarget is { } target ? SnakeCase.Of(target) : null),
+            Yuan(state.CaseValue),
+            Yuan(items.Fines()),
+            Yuan(items.ConfiscatedGains()),
+            Yuan(state.AmountPaid),
+            Yuan(state.AmountOutstanding),
+            Text(next?.Name),
+            Date(next?.DueOn),
+            new NpgsqlParameter<string>
+            {
+                NpgsqlDbType = NpgsqlDbType.Jsonb,
+                TypedValue = JsonSerializer.Serialize(deadlines.Select(x => new { x.Name, x.Rule, x.DueOn, x.MetOn, x.Status, x.Warnings }), CaseEventSerializer.Options),
+            },
+            new NpgsqlParameter<Guid> { TypedValue = lastEventId },
+        ];
+        return (UpsertSql, p);
     }
 
     private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };

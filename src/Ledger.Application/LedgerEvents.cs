@@ -1,6 +1,7 @@
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using Npgsql;
+using NodaTime;
 
 namespace Ledger.Application;
 
@@ -11,6 +12,9 @@ public static class LedgerEvents
     /// <summary>Every event type the ledger appends.</summary>
     public static EventTypes Types { get; } = new(CaseEventSerializer.EventTypes.Concat(SelectionEventSerializer.EventTypes));
 
-    /// <summary>The store on <paramref name="dataSource"/> (the application role's).</summary>
-    public static LedgerEventStore Store(NpgsqlDataSource dataSource) => new(dataSource, Types, CaseEventSerializer.Options);
+    /// <summary>The store on <paramref name="dataSource"/> (the application role's), writing the case view with every
+    /// case's events (<see cref="CaseViewProjection"/>; its deadlines as of <paramref name="clock"/>'s day when no
+    /// command handler says which day it decided on).</summary>
+    public static LedgerEventStore Store(NpgsqlDataSource dataSource, IClock? clock = null) =>
+        new(dataSource, Types, CaseEventSerializer.Options, [new CaseViewProjection(clock ?? SystemClock.Instance)]);
 }

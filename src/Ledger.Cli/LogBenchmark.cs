@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
@@ -19,15 +20,15 @@ namespace Ledger.Cli;
 /// <summary>
 /// <c>ledger bench log</c>: leaf integration rate, <c>ledger verify</c> time and proof latency on a log of millions of
 /// events, each beside a plain-SQL baseline measured in the same run. Events are synthetic (ten per stream, valid hash
-/// chains) and bulk-loaded with COPY as the owner, since appending 10 million through the store would take hours
-/// and is measured by <c>bench append</c> anyway.
+/// chains) and loaded through the store's bulk import (<see cref="LedgerEventStore.ImportAsync"/>), many streams per
+/// transaction, since appending 10 million one append at a time would take hours and is measured by <c>bench append</c>.
 /// </summary>
 internal static class LogBenchmark
 {
     private const double IntegrationTarget = 100_000;
     private const double ProofTargetMs = 5;
     private const int EventsPerStream = 10;
-    private const int LoadBatch = 200_000;
+    private const int LoadBatch = 100_000;
 
     public static async Task<int> RunAsync(ParseResult parse, long events, long verifyEvents, int proofs, bool keep, CancellationToken ct)
     {
@@ -202,33 +203,34 @@ internal static class LogBenchmark
             throw new InvalidOperationException($"inclusion proof of leaf {proof.LeafIndex} does not verify");
     }
 
-    /// <summary>Events [from, to): stream bench-N holds events 10N … 10N+9 with valid chains, written by the bulk loader
-    /// (a superuser's COPY into Marten's tables), a transaction per batch (so commit order has many transactions).</summary>
+    /// <summary>A synthetic event of the log benchmark.</summary>
+    private sealed record BenchRecorded(long N, long FineFen);
+
+    private static readonly EventTypes BenchEventTypes = new([new(typeof(BenchRecorded), "bench_recorded.v1")]);
+
+    /// <summary>Events [from, to): stream bench-N holds events 10N … 10N+9, imported through the store's bulk import
+    /// (Marten, every row chained by ledger.record_event) at instants a millisecond apart from 2016, a transaction per
+    /// batch (so commit order has many transactions).</summary>
     private static async Task LoadAsync(NpgsqlDataSource owner, long from, long to, CancellationToken ct)
     {
         if (from % EventsPerStream != 0) throw new InvalidOperationException("loads start at a stream boundary");
+        await using var store = new LedgerEventStore(owner, BenchEventTypes, CaseEventSerializer.Options);
         var clock = Stopwatch.StartNew();
         var baseTime = Instant.FromUtc(2016, 1, 1, 0, 0);
-        const string metadata = "{\"actor\": \"bench\"}";
-        var previous = new byte[32];
+        var metadata = new EventMetadata("bench", DeterministicId.From("bench-log"), Source: "bench").ToJson();
         for (var batchStart = from; batchStart < to; batchStart += LoadBatch)
         {
             var batchEnd = Math.Min(to, batchStart + LoadBatch);
-            var rows = new List<EventRow>((int)(batchEnd - batchStart));
+            var requests = new List<AppendRequest>((int)(batchEnd - batchStart));
             for (var i = batchStart; i < batchEnd; i++)
             {
-                var stream = $"bench-{i / EventsPerStream:D8}";
-                var version = i % EventsPerStream + 1;
-                if (version == 1) previous = new byte[32];
-                var eventId = DeterministicId.From($"bench-log/{i}");
-                // jsonb's own text form (keys by length, ", " and ": "), so the hash is over what PostgreSQL returns.
-                var data = string.Create(CultureInfo.InvariantCulture, $"{{\"n\": {i}, \"fine_fen\": {i % 1000 * 100}}}");
-                var recordedAt = baseTime + Duration.FromMilliseconds(i);
-                var hash = EventHashChain.Compute(previous, stream, version, eventId, "bench_recorded.v1", recordedAt, data, metadata);
-                rows.Add(new EventRow(eventId, stream, version, "bench_recorded.v1", data, metadata, recordedAt, previous, hash));
-                previous = hash;
+                var version = i % EventsPerStream;
+                requests.Add(new AppendRequest($"bench-{i / EventsPerStream:D8}", "bench",
+                    version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version),
+                    [new NewEvent(DeterministicId.From($"bench-log/{i}"), new BenchRecorded(i, i % 1000 * 100))], metadata,
+                    RecordedInSource: baseTime + Duration.FromMilliseconds(i)));
             }
-            await BulkLoader.CopyAsync(owner, rows, streamType: "bench", ct);
+            await store.ImportAsync(requests, ct);
             if ((batchEnd - from) % 1_000_000 == 0 || batchEnd == to)
                 Cli.Info($"  loaded {batchEnd:N0} events ({(batchEnd - from) / clock.Elapsed.TotalSeconds:N0}/s)");
         }

@@ -169,17 +169,18 @@ internal static class TotalsBenchmark
         return [.. regions];
     }
 
-    /// <summary>Simulates cases month by month on the thread pool and copies each month's events, in recording
+    /// <summary>Simulates cases month by month on the thread pool and imports each month's appends, in recording
     /// order, while the next month is simulated.</summary>
     private static async Task<double> LoadAsync(NpgsqlDataSource owner, long targetEvents, CancellationToken ct)
     {
+        await using var store = LedgerEvents.Store(owner);
         var regions = Regions();
         var first = new LocalDate(2016, 1, 1);
         const int months = 120;
         var horizon = first.PlusMonths(months).PlusDays(-1);
         // About 9.4 events a case in the simulator's mix.
         var casesPerMonth = (int)Math.Ceiling(targetEvents / 9.4 / months);
-        var channel = Channel.CreateBounded<List<EventRow>>(2);
+        var channel = Channel.CreateBounded<List<AppendRequest>>(2);
         var watch = Stopwatch.StartNew();
         long loaded = 0;
 
@@ -198,7 +199,7 @@ internal static class TotalsBenchmark
 
         async Task SimulateAsync()
         {
-            var pending = new PriorityQueue<EventRow, (Instant, string, long)>(Comparer<(Instant, string, long)>.Create((a, b) =>
+            var pending = new PriorityQueue<AppendRequest, (Instant, string, long)>(Comparer<(Instant, string, long)>.Create((a, b) =>
             {
                 var c = a.Item1.CompareTo(b.Item1);
                 if (c != 0) return c;
@@ -211,7 +212,7 @@ internal static class TotalsBenchmark
                 {
                     var monthStart = first.PlusMonths(month);
                     var days = monthStart.Calendar.GetDaysInMonth(monthStart.Year, monthStart.Month);
-                    var generated = new IReadOnlyList<EventRow>[casesPerMonth];
+                    var generated = new IReadOnlyList<AppendRequest>[casesPerMonth];
                     Parallel.For(0, casesPerMonth, i =>
                     {
                         var index = month * casesPerMonth + i;
@@ -219,28 +220,29 @@ internal static class TotalsBenchmark
                         var region = regions[random.Next(regions.Length)];
                         var simulated = new CaseSimulator(random, horizon).Simulate(
                             $"{region.Value}-{monthStart.Year}-{index:0000000}", region, monthStart.PlusDays(random.Next(days)));
-                        generated[i] = BulkLoader.RowsOf(simulated);
+                        generated[i] = BulkLoader.RequestsOf(simulated);
                     });
-                    foreach (var rows in generated)
-                    foreach (var row in rows)
-                        pending.Enqueue(row, (row.RecordedAt, row.StreamId, row.Version));
+                    foreach (var requests in generated)
+                    foreach (var request in requests)
+                        pending.Enqueue(request, (request.RecordedInSource!.Value, request.StreamId, request.Expected.Value));
                 }
                 var until = month < months ? first.PlusMonths(month + 1).AtStartOfDayInZone(DecisionContext.Zone).ToInstant() : Instant.MaxValue;
-                var chunk = new List<EventRow>();
-                while (pending.TryPeek(out var next, out _) && next.RecordedAt < until) chunk.Add(pending.Dequeue());
+                var chunk = new List<AppendRequest>();
+                while (pending.TryPeek(out var next, out _) && next.RecordedInSource < until) chunk.Add(pending.Dequeue());
                 if (chunk.Count > 0) await channel.Writer.WriteAsync(chunk, ct);
             }
         }
 
         await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
         {
-            loaded += await BulkLoader.CopyAsync(owner, chunk, ct: ct);
-            if (loaded / 1_000_000 != (loaded - chunk.Count) / 1_000_000)
+            var written = await BulkLoader.LoadAsync(store, chunk, ct);
+            loaded += written;
+            if (loaded / 1_000_000 != (loaded - written) / 1_000_000)
                 AnsiConsole.MarkupLine($"  loaded {loaded:N0} events, {loaded / watch.Elapsed.TotalSeconds:N0} events/s");
         }
         await producer;
         var rate = loaded / watch.Elapsed.TotalSeconds;
-        AnsiConsole.MarkupLine($"load: {loaded:N0} events in {watch.Elapsed.TotalSeconds:0.0} s = [bold]{rate:N0} events/s[/] (simulated through the domain's Decide, chained, COPY)");
+        AnsiConsole.MarkupLine($"load: {loaded:N0} events in {watch.Elapsed.TotalSeconds:0.0} s = [bold]{rate:N0} events/s[/] (simulated through the domain's Decide, imported through Marten)");
         await using (var analyze = owner.CreateCommand("analyze ledger.mt_events; analyze ledger.mt_streams"))
         {
             analyze.CommandTimeout = 0;

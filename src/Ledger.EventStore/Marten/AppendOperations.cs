@@ -129,3 +129,37 @@ internal sealed record AppendFailure(AppendFailureKind Kind, string Message)
         return null;
     }
 }
+
+/// <summary>Records the type of the streams an import created (Marten writes none for a plain Append) and refuses an
+/// import into streams of another type: ledger.record_stream_types, migrations/0012.</summary>
+internal sealed class RecordStreamTypesOperation(string[] streamIds, string streamType) : IStorageOperation
+{
+    public Type DocumentType => typeof(IEvent);
+
+    public OperationRole Role() => OperationRole.Events;
+
+    public void ConfigureCommand(ICommandBuilder builder, IStorageSession session)
+    {
+        builder.Append("select ledger.record_stream_types(");
+        ((NpgsqlParameter)builder.AppendParameter(streamIds)).NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text;
+        builder.Append(", ");
+        ((NpgsqlParameter)builder.AppendParameter(streamType)).NpgsqlDbType = NpgsqlDbType.Text;
+        builder.Append(")");
+    }
+
+    public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+}
+
+/// <summary>A fixed statement, run where it is queued among the session's operations. It must return a result set
+/// (a SELECT): Marten reads one per operation unless told otherwise, and Npgsql skips a statement without one, so the
+/// later operations would read each other's results.</summary>
+internal sealed class StatementOperation(string sql) : IStorageOperation
+{
+    public Type DocumentType => typeof(IEvent);
+
+    public OperationRole Role() => OperationRole.Events;
+
+    public void ConfigureCommand(ICommandBuilder builder, IStorageSession session) => builder.Append(sql);
+
+    public Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token) => Task.CompletedTask;
+}

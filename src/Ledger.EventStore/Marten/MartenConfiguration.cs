@@ -3,6 +3,8 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Marten.Events;
+using Marten.Events.Projections;
+using JasperFx.Events.Projections;
 using Npgsql;
 using Weasel.Core;
 
@@ -18,9 +20,15 @@ public static class MartenConfiguration
     /// <summary>Marten's tables live beside ours, in the ledger schema.</summary>
     public const string Schema = "ledger";
 
-    /// <summary>The store the ledger appends through, on the application's data source.</summary>
-    public static DocumentStore CreateStore(NpgsqlDataSource dataSource, EventTypes eventTypes, JsonSerializerOptions json) =>
-        new(Options(eventTypes, json, o => o.Connection(dataSource)));
+    /// <summary>The store the ledger appends through, on the application's data source, with the read models Marten
+    /// writes in each append's transaction (inline projections).</summary>
+    public static DocumentStore CreateStore(NpgsqlDataSource dataSource, EventTypes eventTypes, JsonSerializerOptions json,
+        IEnumerable<IProjection>? inlineProjections = null) =>
+        new(Options(eventTypes, json, o =>
+        {
+            o.Connection(dataSource);
+            foreach (var projection in inlineProjections ?? []) o.Projections.Add(projection, ProjectionLifecycle.Inline);
+        }));
 
     /// <summary>The DDL Marten expects for the ledger's options (what a migration must create).</summary>
     public static string SchemaScript()

@@ -1,7 +1,7 @@
 using Ledger.Application.Simulation;
 using Ledger.Application.Totals;
 using Ledger.Domain;
-using Ledger.EventStore.Tests;
+using Ledger.EventStore;
 
 namespace Ledger.Application.Tests.Support;
 
@@ -31,17 +31,19 @@ public sealed class SimulatedLedger
         return ledger;
     }
 
-    /// <summary>Every event row, in recording order, split into <paramref name="chunks"/> transactions.</summary>
-    public IReadOnlyList<IReadOnlyList<EventRow>> Chunks(int chunks)
+    /// <summary>Every step's append, in recording order, split into <paramref name="chunks"/> transactions.</summary>
+    public IReadOnlyList<IReadOnlyList<AppendRequest>> Chunks(int chunks)
     {
-        var rows = Cases.SelectMany(BulkLoader.RowsOf).OrderBy(r => r.RecordedAt).ThenBy(r => r.StreamId, StringComparer.Ordinal).ThenBy(r => r.Version).ToList();
-        var size = (rows.Count + chunks - 1) / chunks;
-        return [.. rows.Chunk(Math.Max(1, size)).Select(c => (IReadOnlyList<EventRow>)c)];
+        var requests = Cases.SelectMany(BulkLoader.RequestsOf)
+            .OrderBy(r => r.RecordedInSource).ThenBy(r => r.StreamId, StringComparer.Ordinal).ThenBy(r => r.Expected.Value).ToList();
+        var size = (requests.Count + chunks - 1) / chunks;
+        return [.. requests.Chunk(Math.Max(1, size)).Select(c => (IReadOnlyList<AppendRequest>)c)];
     }
 
-    public async Task LoadAsync(TestDatabase db, int chunks = 3)
+    /// <summary>Imports the cases through the store, in <paramref name="chunks"/> transactions.</summary>
+    public async Task LoadAsync(LedgerEventStore store, int chunks = 3)
     {
-        foreach (var chunk in Chunks(chunks)) await BulkLoader.CopyAsync(db.Owner, chunk);
+        foreach (var chunk in Chunks(chunks)) await BulkLoader.LoadAsync(store, chunk);
     }
 
     public int EventCount => Cases.Sum(c => c.Steps.Sum(s => s.Events.Count));
