@@ -218,9 +218,8 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
     /// benchmarks and tests, a migration of records kept elsewhere). Each request carries its own expected version,
     /// metadata and source instant, and goes through ledger.record_event like any append (the server's checks, clock
     /// and hash chain); a stream's requests must follow each other in version order, each expecting exactly the version
-    /// the one before it leaves. Positions follow the order of the streams' first appearance, then their versions. All
-    /// or nothing; a refusal names no request, and an import is not an idempotent retry (a second import of the same
-    /// events is refused: their ids are taken). Returns the number of events written.
+    /// the one before it leaves. All or nothing; a refusal names no request, and an import is not an idempotent retry
+    /// (a second import of the same events is refused: their ids are taken). Returns the number of events written.
     /// </summary>
     public async Task<int> ImportAsync(IReadOnlyList<AppendRequest> requests, CancellationToken ct = default)
     {
