@@ -119,7 +119,7 @@ internal static class TotalsBenchmark
             }
             AnsiConsole.Write(table);
             var summary = new Table().AddColumns("measure", "result", "target");
-            if (loadRate is { } rate) summary.AddRow("load (simulate + COPY, overlapped)", $"{rate:N0} events/s", "—");
+            if (loadRate is { } rate) summary.AddRow("load (simulate + bulk import, overlapped)", $"{rate:N0} events/s", "—");
             summary.AddRow("projection rebuild", $"{rebuildRate:N0} events/s", $"≥ {RebuildTarget:N0} {(rebuildRate >= RebuildTarget ? "[green]met[/]" : "[red]not met[/]")}");
             summary.AddRow("ledger query runs per scenario / baseline runs", $"{runs} / {baselineRuns}", "");
             AnsiConsole.Write(summary);
