@@ -71,10 +71,10 @@ public static class CaseList
         if (query.Kinds is { } kinds) where.Add($"kind = any({P(kinds.Select(k => SnakeCase.Of(k)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
         if (query.Flag is { } flag) where.Add($"flags @> array[{P(flag, NpgsqlDbType.Text)}]");
         if (query.Campaign is { } campaign) where.Add($"campaigns @> array[{P(campaign, NpgsqlDbType.Text)}]");
-        var todayParameter = P(today.ToDateOnly(), NpgsqlDbType.Date);
+        var todayParameter = P(today, NpgsqlDbType.Date);
         if (query.Overdue) where.Add($"next_due_on < {todayParameter}");
-        if (query.FiledFrom is { } from) where.Add($"filed_on >= {P(from.ToDateOnly(), NpgsqlDbType.Date)}");
-        if (query.FiledTo is { } to) where.Add($"filed_on <= {P(to.ToDateOnly(), NpgsqlDbType.Date)}");
+        if (query.FiledFrom is { } from) where.Add($"filed_on >= {P(from, NpgsqlDbType.Date)}");
+        if (query.FiledTo is { } to) where.Add($"filed_on <= {P(to, NpgsqlDbType.Date)}");
         var filter = where.Count == 0 ? "" : " where " + string.Join(" and ", where);
         command.CommandText =
             "select case_id, version, status, kind, region, party_name, filed_on, decided_on, closed_on, case_value, fines, confiscations, " +
@@ -86,7 +86,7 @@ public static class CaseList
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            LocalDate? Date(int i) => reader.IsDBNull(i) ? null : LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(i));
+            LocalDate? Date(int i) => reader.IsDBNull(i) ? null : reader.GetFieldValue<LocalDate>(i);
             items.Add(new CaseListItem(
                 reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), Date(6), Date(7), Date(8),

@@ -89,7 +89,7 @@ public static class CaseViewWriter
     private static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 
     private static NpgsqlParameter Date(LocalDate? value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Date, Value = value is { } d ? new DateOnly(d.Year, d.Month, d.Day) : DBNull.Value };
+        new() { NpgsqlDbType = NpgsqlDbType.Date, Value = value is { } d ? d : DBNull.Value };
 
     private static NpgsqlParameter<decimal> Yuan(Money money) => new() { NpgsqlDbType = NpgsqlDbType.Numeric, TypedValue = money.Yuan };
 }

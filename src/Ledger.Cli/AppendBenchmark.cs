@@ -45,7 +45,7 @@ internal static class AppendBenchmark
         var connections = await Cli.ConnectAsync(parse, ct);
         // A throwaway database, so the benchmark's streams never mix with real records.
         var database = $"ledger_bench_{Environment.ProcessId}";
-        await using (var admin = NpgsqlDataSource.Create(connections.Owner))
+        await using (var admin = LedgerDatabase.CreateDataSource(connections.Owner))
         {
             await using var drop = admin.CreateCommand($"drop database if exists {database}");
             await drop.ExecuteNonQueryAsync(ct);
@@ -56,7 +56,7 @@ internal static class AppendBenchmark
             // Autovacuum wakes once a minute and then vacuums and analyses whatever has grown: in one run the server
             // log showed about 0.7 s of it inside the timed part, landing in whichever phase happened to be running.
             // So the bench tables are left out of it, and each scenario starts after a VACUUM ANALYZE, untimed.
-            await using var maintenance = NpgsqlDataSource.Create(owner);
+            await using var maintenance = LedgerDatabase.CreateDataSource(owner);
             async Task VacuumAsync()
             {
                 await using var vacuum = maintenance.CreateCommand("vacuum analyze");
@@ -64,7 +64,7 @@ internal static class AppendBenchmark
             }
             await new Migrator(maintenance, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             // Bare Marten creates its own schema, as Marten does by default.
-            await using (var ownerSource = NpgsqlDataSource.Create(owner))
+            await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
             using (var bare = BareMarten(ownerSource))
                 await bare.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             // The raw baseline: the ledger's row shape (the same columns, defaults and indexes) with none of its rules.
@@ -139,7 +139,7 @@ internal static class AppendBenchmark
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(connections.Owner);
+            await using var admin = LedgerDatabase.CreateDataSource(connections.Owner);
             await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
         }

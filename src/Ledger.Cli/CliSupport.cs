@@ -87,7 +87,7 @@ public static class Cli
 
     public static async Task MigrateAsync(DatabaseConnections connections, bool quiet, CancellationToken ct)
     {
-        await using var owner = NpgsqlDataSource.Create(connections.Owner);
+        await using var owner = LedgerDatabase.CreateDataSource(connections.Owner);
         var applied = await new Migrator(owner, MigrationsDirectory).ApplyAsync(name => { if (!quiet) Info($"applying {name}"); }, ct);
         if (!quiet || applied.Count > 0) Info(applied.Count == 0 ? "migrations: up to date" : $"migrations: applied {applied.Count}");
     }

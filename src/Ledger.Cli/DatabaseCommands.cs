@@ -21,11 +21,11 @@ public static class DatabaseCommands
                 await Cli.MigrateAsync(connections, quiet: false, ct);
                 return ExitCodes.Ok;
             }
-            await using var owner = NpgsqlDataSource.Create(connections.Owner);
+            await using var owner = LedgerDatabase.CreateDataSource(connections.Owner);
             var statuses = await new Migrator(owner, Cli.MigrationsDirectory).StatusAsync(ct);
             foreach (var s in statuses)
             {
-                var state = s.WasEdited ? "EDITED since applied" : s.IsApplied ? $"applied {s.AppliedAt:u}" : "pending";
+                var state = s.WasEdited ? "EDITED since applied" : s.IsApplied ? $"applied {s.AppliedAt:g}" : "pending";
                 Console.WriteLine($"{s.Name}  {state}  sha256 {s.FileSha256}");
             }
             return statuses.Any(s => s.WasEdited) ? ExitCodes.Failure : ExitCodes.Ok;

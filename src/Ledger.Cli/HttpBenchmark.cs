@@ -43,7 +43,7 @@ internal static class HttpBenchmark
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
         try
         {
-            await using (var ownerSource = NpgsqlDataSource.Create(owner))
+            await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
                 await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
@@ -112,7 +112,7 @@ internal static class HttpBenchmark
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(connections.Owner);
+            await using var admin = LedgerDatabase.CreateDataSource(connections.Owner);
             await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
         }

@@ -35,7 +35,7 @@ internal static class ImportBenchmark
         var file = Path.Combine(Path.GetTempPath(), $"ledger-bench-import-{Environment.ProcessId}.jsonl");
         try
         {
-            await using (var ownerSource = NpgsqlDataSource.Create(owner))
+            await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
                 await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application, maxPoolSize: 50);
@@ -91,7 +91,7 @@ internal static class ImportBenchmark
         {
             File.Delete(file);
             NpgsqlConnection.ClearAllPools();
-            await using var admin = NpgsqlDataSource.Create(connections.Owner);
+            await using var admin = LedgerDatabase.CreateDataSource(connections.Owner);
             await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
         }

@@ -42,7 +42,7 @@ internal static class LogBenchmark
         var folder = Path.Combine(Path.GetTempPath(), $"ledger-bench-keys-{Environment.ProcessId}");
         try
         {
-            await using var ownerSource = NpgsqlDataSource.Create(owner);
+            await using var ownerSource = LedgerDatabase.CreateDataSource(owner);
             await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
@@ -135,7 +135,7 @@ internal static class LogBenchmark
             if (!keep)
             {
                 NpgsqlConnection.ClearAllPools();
-                await using var admin = NpgsqlDataSource.Create(connections.Owner);
+                await using var admin = LedgerDatabase.CreateDataSource(connections.Owner);
                 await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
                 await drop.ExecuteNonQueryAsync(CancellationToken.None);
             }

@@ -131,7 +131,7 @@ internal static class TotalsBenchmark
             if (!keep)
             {
                 NpgsqlConnection.ClearAllPools();
-                await using var admin = NpgsqlDataSource.Create(connections.Owner);
+                await using var admin = LedgerDatabase.CreateDataSource(connections.Owner);
                 await using var drop = admin.CreateCommand($"drop database if exists {Database} with (force)");
                 await drop.ExecuteNonQueryAsync(CancellationToken.None);
             }
@@ -317,9 +317,9 @@ internal static class TotalsBenchmark
             await noNestedLoops.ExecuteNonQueryAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.CommandTimeout = 0;
-        command.Parameters.AddWithValue("as_of", (query.AsOf ?? SystemClock.Instance.GetCurrentInstant()).ToDateTimeUtc());
-        command.Parameters.AddWithValue("from", query.Period.Start.ToDateOnly());
-        command.Parameters.AddWithValue("to", query.Period.End.ToDateOnly());
+        command.Parameters.AddWithValue("as_of", query.AsOf ?? SystemClock.Instance.GetCurrentInstant());
+        command.Parameters.AddWithValue("from", query.Period.Start);
+        command.Parameters.AddWithValue("to", query.Period.End);
         command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text)
         {
             Value = query.Kinds is { } kinds ? kinds.Select(k => SnakeCase.Of(k)).ToArray() : DBNull.Value,

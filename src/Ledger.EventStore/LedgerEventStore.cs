@@ -341,7 +341,7 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         if (reader.GetInt32(0) == 0) return new RecordedAppend.Nothing();
         if (!reader.IsDBNull(1)) return new RecordedAppend.Differs(reader.GetString(1));
         return new RecordedAppend.Found(new AppendResult(reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-            Instant.FromDateTimeUtc(reader.GetDateTime(5)), AlreadyRecorded: true));
+            reader.GetFieldValue<Instant>(5), AlreadyRecorded: true));
     }
 
     private abstract record RecordedAppend
@@ -419,7 +419,7 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new StreamHead(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3],
-            Instant.FromDateTimeUtc(reader.GetDateTime(4)), Instant.FromDateTimeUtc(reader.GetDateTime(5)));
+            reader.GetFieldValue<Instant>(4), reader.GetFieldValue<Instant>(5));
     }
 
     /// <summary>The ids among <paramref name="streamIds"/> that name existing streams (one round trip, for batch work such as imports).</summary>
@@ -450,11 +450,7 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = fromVersion });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toVersion });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            NpgsqlDbType = NpgsqlDbType.TimestampTz,
-            Value = recordedAtOrBefore is { } at ? at.ToDateTimeUtc() : DBNull.Value,
-        });
+        command.Parameters.Add(new NpgsqlParameter<Instant?> { TypedValue = recordedAtOrBefore });
         return await ReadEventsAsync(command, ct);
     }
 
@@ -531,7 +527,7 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
             reader.GetString(first + 4),
             reader.GetString(first + 5),
             reader.GetString(first + 6),
-            Instant.FromDateTimeUtc(reader.GetDateTime(first + 7)),
+            reader.GetFieldValue<Instant>(first + 7),
             ulong.Parse(reader.GetString(first + 8), CultureInfo.InvariantCulture),
             (byte[])reader[first + 9],
             (byte[])reader[first + 10]);

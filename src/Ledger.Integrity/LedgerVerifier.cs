@@ -160,7 +160,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
             while (await reader.ReadAsync(ct))
             {
                 var head = new StreamHead(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), (byte[])reader[3],
-                    Instant.FromDateTimeUtc(reader.GetDateTime(4)), Instant.FromDateTimeUtc(reader.GetDateTime(5)));
+                    reader.GetFieldValue<Instant>(4), reader.GetFieldValue<Instant>(5));
                 withHead.Add(head.StreamId);
                 heads++;
                 found.AddRange(chains.CheckHead(head).Select(c => new Discrepancy(c.What, c.StreamId, c.Version, c.Position)));

@@ -59,9 +59,9 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         if (!await reader.ReadAsync(ct)) return null;
         return new LogState(
             reader.GetString(0), TreeHasher.ForName(reader.GetString(1)), reader.GetString(2),
-            Instant.FromDateTimeUtc(reader.GetDateTime(3)), reader.GetInt64(4), (byte[])reader[5],
+            reader.GetFieldValue<Instant>(3), reader.GetInt64(4), (byte[])reader[5],
             new GlobalCheckpoint(ulong.Parse(reader.GetString(6), CultureInfo.InvariantCulture), reader.GetInt64(7)),
-            reader.IsDBNull(8) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(8)));
+            reader.IsDBNull(8) ? null : reader.GetFieldValue<Instant>(8));
     }
 
     /// <summary>Creates the log with <paramref name="suite"/>'s algorithms unless it exists; an existing log keeps
@@ -222,7 +222,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(ct);
         Instant now;
         await using (var clock = new NpgsqlCommand("select clock_timestamp()", connection, transaction))
-            now = Instant.FromDateTimeUtc((DateTime)(await clock.ExecuteScalarAsync(ct))!);
+            now = (Instant)(await clock.ExecuteScalarAsync(ct))!;
         var checkpoint = Checkpoint.Sign(signer, state.Origin, state.TreeSize, state.RootHash, now);
         await using (var key = new NpgsqlCommand(
             "insert into ledger.signing_keys (key_id, algorithm, public_key) values ($1, $2, $3) on conflict (key_id) do nothing", connection, transaction))
@@ -238,7 +238,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         {
             insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoint.TreeSize });
             insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = checkpoint.RootHash });
-            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = checkpoint.IssuedAt.ToDateTimeUtc() });
+            insert.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = checkpoint.IssuedAt });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.KeyId });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.SignatureAlgorithm });
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.Note });
@@ -282,7 +282,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
                 var differ = new List<string>();
                 if (checkpoint.TreeSize != size) differ.Add($"tree_size column {size} but the note says {checkpoint.TreeSize}");
                 if (!checkpoint.RootHash.AsSpan().SequenceEqual((byte[])reader[3])) differ.Add("root_hash column differs from the note");
-                if (checkpoint.IssuedAt != Instant.FromDateTimeUtc(reader.GetDateTime(4))) differ.Add("issued_at column differs from the note");
+                if (checkpoint.IssuedAt != reader.GetFieldValue<Instant>(4)) differ.Add("issued_at column differs from the note");
                 if (checkpoint.KeyId != reader.GetString(5)) differ.Add($"key_id column {reader.GetString(5)} but the note says {checkpoint.KeyId}");
                 if (checkpoint.SignatureAlgorithm != reader.GetString(6)) differ.Add("signature_algorithm column differs from the note");
                 if (differ.Count > 0) problem = string.Join("; ", differ);

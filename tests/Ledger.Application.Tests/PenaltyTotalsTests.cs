@@ -360,7 +360,7 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
             row.GetInt64(0).ShouldBe(final.Version);
             row.GetString(1).ShouldBe(SnakeCase.Of(final.Status));
             row.GetDecimal(2).ShouldBe(final.Decision is { Revoked: false } d ? d.Items.Fines().Yuan : 0m);
-            Instant.FromDateTimeUtc(row.GetDateTime(3)).ShouldBe(events[^1].RecordedAt);
+            row.GetFieldValue<Instant>(3).ShouldBe(events[^1].RecordedAt);
         }
         // The same command under the loader's idempotency key is found, not decided again.
         var first = ledger.Cases[0];

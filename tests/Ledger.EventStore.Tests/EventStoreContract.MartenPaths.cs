@@ -64,10 +64,10 @@ public abstract partial class EventStoreContract
         var rows = 0;
         while (await reader.ReadAsync())
         {
-            var timestamp = NodaTime.Instant.FromDateTimeUtc(reader.GetDateTime(0));
+            var timestamp = reader.GetFieldValue<NodaTime.Instant>(0);
             (timestamp - before).ShouldBeGreaterThan(NodaTime.Duration.FromSeconds(-5));
             (timestamp - before).ShouldBeLessThan(NodaTime.Duration.FromMinutes(1));
-            timestamp.ShouldBeGreaterThanOrEqualTo(NodaTime.Instant.FromDateTimeUtc(reader.GetDateTime(1)));
+            timestamp.ShouldBeGreaterThanOrEqualTo(reader.GetFieldValue<NodaTime.Instant>(1));
             rows++;
         }
         rows.ShouldBe(4);

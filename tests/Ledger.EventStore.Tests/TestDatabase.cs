@@ -48,7 +48,7 @@ public sealed class TestDatabase : IAsyncDisposable
         var admin = await TestServer.AdminConnectionAsync();
         var name = $"ledger_test_{Guid.NewGuid():N}";
         var ownerConnection = await LedgerDatabase.EnsureDatabaseAsync(admin, name);
-        var owner = NpgsqlDataSource.Create(ownerConnection);
+        var owner = LedgerDatabase.CreateDataSource(ownerConnection);
         if (migrate) await new Migrator(owner, TestServer.MigrationsDirectory).ApplyAsync();
         var app = LedgerDatabase.CreateDataSource(LedgerDatabase.WithUser(ownerConnection, LedgerDatabase.ApplicationRole), maxPoolSize: 100);
         return new TestDatabase(admin, name, owner, app);
@@ -64,7 +64,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await App.DisposeAsync();
         await Owner.DisposeAsync();
-        await using var admin = NpgsqlDataSource.Create(_admin);
+        await using var admin = LedgerDatabase.CreateDataSource(_admin);
         await using var drop = admin.CreateCommand($"drop database if exists {Name} with (force)");
         await drop.ExecuteNonQueryAsync();
     }

@@ -87,8 +87,8 @@ public sealed class ApiUsers(NpgsqlDataSource dataSource, IClock clock)
         command.Parameters.Add(new() { Value = createdBy });
         try
         {
-            var createdAt = (DateTime)(await command.ExecuteScalarAsync(ct))!;
-            return new IssuedUser(user with { CreatedAt = Instant.FromDateTimeUtc(createdAt) }, token);
+            var createdAt = (Instant)(await command.ExecuteScalarAsync(ct))!;
+            return new IssuedUser(user with { CreatedAt = createdAt }, token);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -133,7 +133,7 @@ public sealed class ApiUsers(NpgsqlDataSource dataSource, IClock clock)
     private static ApiUser Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), ParseRole(reader.GetString(2)),
         reader.IsDBNull(3) ? null : RegionCode.Parse(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4),
-        Instant.FromDateTimeUtc(reader.GetDateTime(5)), reader.IsDBNull(6) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(6)));
+        reader.GetFieldValue<Instant>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6));
 
     private static byte[] HashOf(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 

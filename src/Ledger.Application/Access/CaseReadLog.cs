@@ -67,7 +67,7 @@ public sealed class CaseReadLog(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(ct);
         var reads = new List<CaseRead>();
         while (await reader.ReadAsync(ct))
-            reads.Add(new CaseRead(reader.GetInt64(0), Instant.FromDateTimeUtc(reader.GetDateTime(1)), reader.GetGuid(2), reader.GetString(3),
+            reads.Add(new CaseRead(reader.GetInt64(0), reader.GetFieldValue<Instant>(1), reader.GetGuid(2), reader.GetString(3),
                 reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
         return reads;
     }

@@ -174,7 +174,7 @@ public sealed class ProjectionRunner(LedgerEventStore store, IProjection project
                 reset.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.TransactionId.ToString(CultureInfo.InvariantCulture) });
                 reset.Parameters.Add(new NpgsqlParameter<long> { TypedValue = checkpoint.Position });
                 reset.Parameters.Add(new NpgsqlParameter<long> { TypedValue = applied });
-                reset.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = last?.Events[^1].RecordedAt.ToDateTimeUtc() });
+                reset.Parameters.Add(new NpgsqlParameter<Instant?> { TypedValue = last?.Events[^1].RecordedAt });
                 await reset.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
@@ -200,7 +200,7 @@ public sealed class ProjectionRunner(LedgerEventStore store, IProjection project
         update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = page.Next.TransactionId.ToString(CultureInfo.InvariantCulture) });
         update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = page.Next.Position });
         update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = page.Events.Count });
-        update.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = page.Events[^1].RecordedAt.ToDateTimeUtc() });
+        update.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = page.Events[^1].RecordedAt });
         return await update.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -235,9 +235,9 @@ public sealed class ProjectionRunner(LedgerEventStore store, IProjection project
                 reader.GetString(0),
                 new GlobalCheckpoint(ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2)),
                 reader.GetInt64(3),
-                reader.IsDBNull(4) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(4)),
-                Instant.FromDateTimeUtc(reader.GetDateTime(5)),
-                reader.IsDBNull(6) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(6)),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<Instant>(4),
+                reader.GetFieldValue<Instant>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6),
                 reader.GetInt64(7)));
         }
         return result;

@@ -227,8 +227,8 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
                 await copy.WriteAsync(key.Level, NpgsqlDbType.Smallint, ct);
                 await copy.WriteAsync(key.Region, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(key.Kind, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(key.Month.ToDateOnly(), NpgsqlDbType.Date, ct);
-                await copy.WriteAsync(key.RecordedMonth.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(key.Month, NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(key.RecordedMonth, NpgsqlDbType.Date, ct);
                 await copy.WriteAsync(sums.Cases, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(sums.CaseValue, NpgsqlDbType.Numeric, ct);
                 await copy.WriteAsync(sums.Fines, NpgsqlDbType.Numeric, ct);
@@ -262,12 +262,12 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(change.Position, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(change.Seq, NpgsqlDbType.Smallint, ct);
-                await copy.WriteAsync(change.RecordedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(change.RecordedAt, NpgsqlDbType.TimestampTz, ct);
                 await copy.WriteAsync(change.CaseId, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(SnakeCase.Of(change.Caliber), NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(c.Region.Value, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(SnakeCase.Of(c.Kind), NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(c.DateFor(change.Caliber)!.Value.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(c.DateFor(change.Caliber)!.Value, NpgsqlDbType.Date, ct);
                 await copy.WriteAsync(c.Flags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(c.Campaigns.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(change.Sign, NpgsqlDbType.Smallint, ct);

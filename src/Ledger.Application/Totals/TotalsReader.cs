@@ -160,7 +160,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         var parts = new List<string>();
         var zone = DecisionContext.Zone;
         var asOf = query.AsOf;
-        var asOfParameter = asOf is { } t ? P(t.ToDateTimeUtc(), NpgsqlDbType.TimestampTz) : null;
+        var asOfParameter = asOf is { } t ? P(t, NpgsqlDbType.TimestampTz) : null;
 
         // 1. Whole months from the monthly sums, at the level that answers the question directly.
         if (fullFrom < fullUntil)
@@ -169,10 +169,10 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
                 : monthlyLevel == level ? $" and region = {P(query.Region.Value, NpgsqlDbType.Text)}"
                 : $" and left(region, {query.Region.Prefix.Length}) = {P(query.Region.Prefix, NpgsqlDbType.Text)}";
             var recorded = asOf is { } instant
-                ? $" and recorded_month < {P(MonthOf(instant, zone).ToDateOnly(), NpgsqlDbType.Date)}" : "";
+                ? $" and recorded_month < {P(MonthOf(instant, zone), NpgsqlDbType.Date)}" : "";
             parts.Add(Select(by, "month", "region", "ledger.totals_monthly",
-                $"caliber = {caliber} and level = {monthlyLevel}{region} and month >= {P(fullFrom.ToDateOnly(), NpgsqlDbType.Date)} " +
-                $"and month < {P(fullUntil.ToDateOnly(), NpgsqlDbType.Date)}{filters}{recorded}"));
+                $"caliber = {caliber} and level = {monthlyLevel}{region} and month >= {P(fullFrom, NpgsqlDbType.Date)} " +
+                $"and month < {P(fullUntil, NpgsqlDbType.Date)}{filters}{recorded}"));
         }
 
         // 2. Partial months at either end from the change log; 3. for as-of, the whole months' changes recorded in
@@ -192,14 +192,14 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         foreach (var (from, to) in edges)
         {
             parts.Add(Select(by, "period_on", ChangeRegionExpression(groupLevel), "ledger.totals_changes",
-                $"caliber = {caliber}{changeRegion} and period_on between {P(from.ToDateOnly(), NpgsqlDbType.Date)} and {P(to.ToDateOnly(), NpgsqlDbType.Date)}{filters}{upTo}"));
+                $"caliber = {caliber}{changeRegion} and period_on between {P(from, NpgsqlDbType.Date)} and {P(to, NpgsqlDbType.Date)}{filters}{upTo}"));
         }
         if (asOf is { } at && fullFrom < fullUntil)
         {
             var monthStart = MonthOf(at, zone).AtStartOfDayInZone(zone).ToInstant();
             parts.Add(Select(by, "period_on", ChangeRegionExpression(groupLevel), "ledger.totals_changes",
-                $"caliber = {caliber}{changeRegion} and recorded_at >= {P(monthStart.ToDateTimeUtc(), NpgsqlDbType.TimestampTz)}{upTo} " +
-                $"and period_on >= {P(fullFrom.ToDateOnly(), NpgsqlDbType.Date)} and period_on < {P(fullUntil.ToDateOnly(), NpgsqlDbType.Date)}{filters}"));
+                $"caliber = {caliber}{changeRegion} and recorded_at >= {P(monthStart, NpgsqlDbType.TimestampTz)}{upTo} " +
+                $"and period_on >= {P(fullFrom, NpgsqlDbType.Date)} and period_on < {P(fullUntil, NpgsqlDbType.Date)}{filters}"));
         }
 
         return "select grp, sum(cases)::bigint, sum(case_value), sum(fines), sum(confiscations), sum(police)::bigint from (\n"

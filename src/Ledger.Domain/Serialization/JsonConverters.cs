@@ -5,7 +5,8 @@ using NodaTime.Text;
 
 namespace Ledger.Domain.Serialization;
 
-/// <summary>A legal date as ISO "2025-02-19" (NodaTime.Serialization.SystemTextJson is not available to us).</summary>
+/// <summary>A legal date as ISO "2025-02-19". Ours rather than NodaTime.Serialization.SystemTextJson's, whose refusal says
+/// only "could not be converted" where a clerk needs the format (docs/decisions/0001).</summary>
 public sealed class LocalDateJsonConverter : JsonConverter<LocalDate>
 {
     /// <inheritdoc />
@@ -21,7 +22,8 @@ public sealed class LocalDateJsonConverter : JsonConverter<LocalDate>
         writer.WriteStringValue(LocalDatePattern.Iso.Format(value));
 }
 
-/// <summary>An instant as ISO UTC "2025-02-19T01:30:00Z"; offsets are accepted when reading.</summary>
+/// <summary>An instant as ISO UTC "2025-02-19T01:30:00Z"; offsets ("+08:00") are accepted when reading, which
+/// NodaTime.Serialization.SystemTextJson's converter refuses.</summary>
 public sealed class InstantJsonConverter : JsonConverter<Instant>
 {
     /// <inheritdoc />

@@ -37,7 +37,7 @@ internal sealed class AppendOutcomeOperation(string streamId, string streamType,
     public async Task PostprocessAsync(DbDataReader reader, IList<Exception> exceptions, CancellationToken token)
     {
         while (await reader.ReadAsync(token))
-            _stamped[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2), Instant.FromDateTimeUtc(reader.GetDateTime(3)));
+            _stamped[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2), reader.GetFieldValue<Instant>(3));
     }
 
     /// <summary>The result of the append of <paramref name="events"/> (some or all of this operation's).</summary>

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Ledger.EventStore.Migrations;
 
 /// <summary>A migration file and whether (and with which content hash) it was applied.</summary>
-public sealed record MigrationStatus(string Name, string FileSha256, string? AppliedSha256, DateTimeOffset? AppliedAt)
+public sealed record MigrationStatus(string Name, string FileSha256, string? AppliedSha256, NodaTime.Instant? AppliedAt)
 {
     public bool IsApplied => AppliedSha256 is not null;
     public bool WasEdited => AppliedSha256 is not null && AppliedSha256 != FileSha256;
@@ -111,18 +111,18 @@ public sealed partial class Migrator(NpgsqlDataSource ownerDataSource, string mi
         }
     }
 
-    private static async Task<Dictionary<string, (string Sha256, DateTimeOffset AppliedAt)>> ReadAppliedAsync(
+    private static async Task<Dictionary<string, (string Sha256, NodaTime.Instant AppliedAt)>> ReadAppliedAsync(
         NpgsqlConnection connection, CancellationToken ct)
     {
         await using (var create = new NpgsqlCommand(
             "create table if not exists public.ledger_schema_migrations (" +
             "name text primary key, sha256 text not null, applied_at timestamptz not null default clock_timestamp())", connection))
             await create.ExecuteNonQueryAsync(ct);
-        var applied = new Dictionary<string, (string, DateTimeOffset)>();
+        var applied = new Dictionary<string, (string, NodaTime.Instant)>();
         await using var select = new NpgsqlCommand("select name, sha256, applied_at from public.ledger_schema_migrations", connection);
         await using var reader = await select.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            applied[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+            applied[reader.GetString(0)] = (reader.GetString(1), reader.GetFieldValue<NodaTime.Instant>(2));
         return applied;
     }
 }
