@@ -61,6 +61,14 @@ public static class BenchCommands
         };
         http.SetAction((parse, ct) => Cli.RunAsync(() => HttpBenchmark.RunAsync(parse, parse.GetValue(clients), parse.GetValue(seconds), ct)));
         bench.Subcommands.Add(http);
+
+        var projectionEvents = new Option<long>("--events") { Description = "Synthetic events to load (default 200,000)", DefaultValueFactory = _ => 200_000 };
+        var projections = new Command("projections", "The ledger's commit-order runner and Marten's async daemon, each driving a projection that only counts, beside reading the events in commit order")
+        {
+            projectionEvents,
+        };
+        projections.SetAction((parse, ct) => Cli.RunAsync(() => ProjectionsBenchmark.RunAsync(parse, parse.GetValue(projectionEvents), ct)));
+        bench.Subcommands.Add(projections);
         return bench;
     }
 }

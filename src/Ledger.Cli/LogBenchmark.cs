@@ -204,14 +204,14 @@ internal static class LogBenchmark
     }
 
     /// <summary>A synthetic event of the log benchmark.</summary>
-    private sealed record BenchRecorded(long N, long FineFen);
+    internal sealed record BenchRecorded(long N, long FineFen);
 
-    private static readonly EventTypes BenchEventTypes = new([new(typeof(BenchRecorded), "bench_recorded.v1")]);
+    internal static readonly EventTypes BenchEventTypes = new([new(typeof(BenchRecorded), "bench_recorded.v1")]);
 
     /// <summary>Events [from, to): stream bench-N holds events 10N … 10N+9, imported through the store's bulk import
     /// (Marten, every row chained by ledger.record_event) at instants a millisecond apart from 2016, a transaction per
     /// batch (so commit order has many transactions).</summary>
-    private static async Task LoadAsync(NpgsqlDataSource owner, long from, long to, CancellationToken ct)
+    internal static async Task LoadAsync(NpgsqlDataSource owner, long from, long to, CancellationToken ct)
     {
         if (from % EventsPerStream != 0) throw new InvalidOperationException("loads start at a stream boundary");
         await using var store = new LedgerEventStore(owner, BenchEventTypes, CaseEventSerializer.Options);

@@ -30,6 +30,16 @@ public static class MartenConfiguration
             foreach (var projection in inlineProjections ?? []) o.Projections.Add(projection, ProjectionLifecycle.Inline);
         }));
 
+    /// <summary>A store on the ledger's options with further settings of the caller's: for the tests and benchmarks that
+    /// hold Marten's own features (its async daemon) against the ledger's guarantees and its own runner.</summary>
+    public static DocumentStore CreateStore(NpgsqlDataSource dataSource, EventTypes eventTypes, JsonSerializerOptions json,
+        Action<StoreOptions> configure) =>
+        new(Options(eventTypes, json, o =>
+        {
+            o.Connection(dataSource);
+            configure(o);
+        }));
+
     /// <summary>The DDL Marten expects for the ledger's options (what a migration must create).</summary>
     public static string SchemaScript()
     {
