@@ -250,12 +250,14 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         foreach (var type in requests.GroupBy(r => r.StreamType, StringComparer.Ordinal))
             options.Listeners.Add(new QueueAfterAppend(new RecordStreamTypesOperation([.. type.Select(r => r.StreamId).Distinct(StringComparer.Ordinal)], type.Key)));
         await using var session = _marten.LightweightSession(options);
-        // Measured: a first import of 10,000 events into an empty store spent 4.4 of its 6.4 s in ledger.record_event,
-        // seq-scanning mt_events 9,016 times for the previous event (45 million rows read). PL/pgSQL caches a generic
-        // plan after five calls; made while the tables were empty, it keeps scanning them as the transaction fills them
-        // (no ANALYZE can see its rows). Custom plans, for this transaction only, are made for the tables' actual size.
+        // A plan cached while the tables were small keeps scanning them as this transaction fills them (no ANALYZE can
+        // see its rows): the foreign-key check of every event row read mt_streams end to end, 8,595 times in the first
+        // month of a simulated load. The ledger's own functions look up by index whatever the statistics say (migration
+        // 0013); with seq scans off for this transaction only, so do the foreign-key check and Marten's stream look-up.
+        // Every statement of an import is a point look-up or an insert. (Custom plans for the transaction, the earlier
+        // remedy, re-planned every statement: 3,345 events/s against 5,170–5,758 without them; docs/performance.md.)
         // Queued as an operation of ours, so it runs first (Marten sends what QueueSqlCommand holds after the events).
-        session.QueueOperation(new StatementOperation("select set_config('plan_cache_mode', 'force_custom_plan', true)"));
+        session.QueueOperation(new StatementOperation("select set_config('enable_seqscan', 'off', true)"));
         var streams = new Dictionary<string, JasperFx.Events.StreamAction>(StringComparer.Ordinal);
         foreach (var request in requests)
         {
