@@ -209,8 +209,8 @@ internal static class LogBenchmark
     internal static readonly EventTypes BenchEventTypes = new([new(typeof(BenchRecorded), "bench_recorded.v1")]);
 
     /// <summary>Events [from, to): stream bench-N holds events 10N … 10N+9, imported through the store's bulk import
-    /// (Marten, every row chained by ledger.record_event) at instants a millisecond apart from 2016, a transaction per
-    /// batch (so commit order has many transactions).</summary>
+    /// (Marten, every row chained by ledger.record_event) at instants a millisecond apart from 2016, through the
+    /// simulation's loader (<see cref="BulkLoader.LoadAsync"/>: many transactions, so commit order has many).</summary>
     internal static async Task LoadAsync(NpgsqlDataSource owner, long from, long to, CancellationToken ct)
     {
         if (from % EventsPerStream != 0) throw new InvalidOperationException("loads start at a stream boundary");
@@ -230,7 +230,7 @@ internal static class LogBenchmark
                     [new NewEvent(DeterministicId.From($"bench-log/{i}"), new BenchRecorded(i, i % 1000 * 100))], metadata,
                     RecordedInSource: baseTime + Duration.FromMilliseconds(i)));
             }
-            await store.ImportAsync(requests, ct);
+            await BulkLoader.LoadAsync(store, requests, ct);
             if ((batchEnd - from) % 1_000_000 == 0 || batchEnd == to)
                 Cli.Info($"  loaded {batchEnd:N0} events ({(batchEnd - from) / clock.Elapsed.TotalSeconds:N0}/s)");
         }

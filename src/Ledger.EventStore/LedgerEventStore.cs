@@ -210,7 +210,9 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         _ => null,
     };
 
-    /// <summary>The most appends one import sends in one Marten session (and so one transaction).</summary>
+    /// <summary>The most appends one import sends in one Marten session (and so one transaction). The client's time per
+    /// append grows with the session's size (Marten finds a stream the session holds by walking its list), so loaders
+    /// send a few thousand at a time (<c>BulkLoader.AppendsPerImport</c>).</summary>
     public const int MaxAppendsPerImport = 100_000;
 
     /// <summary>
@@ -255,19 +257,18 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
         // month of a simulated load. The ledger's own functions look up by index whatever the statistics say (migration
         // 0013); with seq scans off for this transaction only, so do the foreign-key check and Marten's stream look-up.
         // Every statement of an import is a point look-up or an insert. (Custom plans for the transaction, the earlier
-        // remedy, re-planned every statement: 3,345 events/s against 5,170–5,758 without them; docs/performance.md.)
+        // remedy, re-planned every statement: 2,726 events/s against 4,171 at a million simulated events.)
         // Queued as an operation of ours, so it runs first (Marten sends what QueueSqlCommand holds after the events).
         session.QueueOperation(new StatementOperation("select set_config('enable_seqscan', 'off', true)"));
-        var streams = new Dictionary<string, JasperFx.Events.StreamAction>(StringComparer.Ordinal);
+        var inSession = new HashSet<string>(StringComparer.Ordinal);
         foreach (var request in requests)
         {
             var data = request.Events.Select(e => e.Data).ToArray();
-            var stream = streams.ContainsKey(request.StreamId)
+            var stream = !inSession.Add(request.StreamId)
                 ? session.Events.Append(request.StreamId, data)
                 : request.Expected.Value == 0
                     ? session.Events.StartStream(request.StreamId, data)
                     : session.Events.Append(request.StreamId, request.Expected.Value + data.Length, data);
-            streams[request.StreamId] = stream;
             var headers = Headers(request);
             var added = stream.Events.Count - data.Length;
             for (var i = 0; i < data.Length; i++)

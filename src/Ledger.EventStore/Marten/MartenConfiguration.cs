@@ -24,11 +24,10 @@ public static class MartenConfiguration
     /// writes in each append's transaction (inline projections).</summary>
     public static DocumentStore CreateStore(NpgsqlDataSource dataSource, EventTypes eventTypes, JsonSerializerOptions json,
         IEnumerable<IProjection>? inlineProjections = null) =>
-        new(Options(eventTypes, json, o =>
+        CreateStore(dataSource, eventTypes, json, o =>
         {
-            o.Connection(dataSource);
             foreach (var projection in inlineProjections ?? []) o.Projections.Add(projection, ProjectionLifecycle.Inline);
-        }));
+        });
 
     /// <summary>A store on the ledger's options with further settings of the caller's: for the tests and benchmarks that
     /// hold Marten's own features (its async daemon) against the ledger's guarantees and its own runner.</summary>
