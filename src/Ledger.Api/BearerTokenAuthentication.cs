@@ -26,15 +26,21 @@ public sealed class BearerTokenAuthentication(
         var user = await users.AuthenticateAsync(text["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (user is null) return AuthenticateResult.Fail("unknown or revoked token");
 
-        Context.Items[typeof(ApiUser)] = user;
+        return AuthenticateResult.Success(TicketFor(Context, user, SchemeName));
+    }
+
+    /// <summary>The ticket of an authenticated <paramref name="user"/>, who also rides along in <see cref="HttpContext.Items"/>.</summary>
+    internal static AuthenticationTicket TicketFor(HttpContext http, ApiUser user, string scheme)
+    {
+        http.Items[typeof(ApiUser)] = user;
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, user.UserId.ToString()),
             new Claim(ClaimTypes.Name, user.Name),
             new Claim(ClaimTypes.Role, CaseActionRoutes.Name(user.Role)),
             new Claim(RegionClaim, user.ScopeLabel),
-        ], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        ], scheme);
+        return new AuthenticationTicket(new ClaimsPrincipal(identity), scheme);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -36,6 +36,8 @@ public sealed record LedgerApiSettings(string Connection, string? SigningKeyPath
 /// <summary>Builds the ledger's HTTP API on ASP.NET Core minimal APIs.</summary>
 public static class LedgerApi
 {
+    private const string AnyCallerScheme = "LedgerCaller";
+
     /// <summary>Registers the ledger's services and the API's security, and returns the app with every endpoint mapped.</summary>
     public static WebApplication Build(WebApplicationBuilder builder)
     {
@@ -55,9 +57,19 @@ public static class LedgerApi
         services.AddSingleton<LedgerBackgroundWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
 
-        services.AddAuthentication(BearerTokenAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null);
-        // Every endpoint, including health, readiness and the OpenAPI document, needs a valid token.
+        services.AddSingleton<WebSessions>();
+
+        // A request with an Authorization header (or without the pages' cookie) is a bearer-token client; otherwise the
+        // session cookie of the web pages authenticates it. Either way the same user, role and region.
+        services.AddAuthentication(AnyCallerScheme)
+            .AddPolicyScheme(AnyCallerScheme, null, policy => policy.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.Count == 0 && http.Request.Cookies.ContainsKey(SessionCookieAuthentication.CookieName)
+                    ? SessionCookieAuthentication.SchemeName
+                    : BearerTokenAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, SessionCookieAuthentication>(SessionCookieAuthentication.SchemeName, null);
+        // Every endpoint, including health, readiness and the OpenAPI document, needs a valid token or session; only the
+        // sign-in page and the pages' assets say otherwise (WebPages).
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -75,6 +87,7 @@ public static class LedgerApi
         QueryEndpoints.Map(app);
         IntegrityEndpoints.Map(app);
         TypicalEndpoints.Map(app);
+        WebPages.Map(app);
         app.MapOpenApi();
         app.MapGet("/health", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("operations")
             .WithSummary("The process is up");

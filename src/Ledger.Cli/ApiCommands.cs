@@ -65,7 +65,7 @@ public static class ApiCommands
             {
                 throw new CliInputException($"--port: cannot listen on {endpoint}: {e.Message}");
             }
-            foreach (var url in app.Urls) Console.Out.WriteLine($"serving the ledger API on {url} (OpenAPI: {url}/openapi/v1.json); Ctrl+C stops");
+            foreach (var url in app.Urls) Console.Out.WriteLine($"serving the ledger API on {url} (OpenAPI: {url}/openapi/v1.json; the cockpit: {url}/ui/cockpit); Ctrl+C stops");
             Console.Out.Flush();
             await app.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;

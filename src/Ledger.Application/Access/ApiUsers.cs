@@ -128,14 +128,15 @@ public sealed class ApiUsers(NpgsqlDataSource dataSource, IClock clock)
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    private const string Columns = "user_id, name, role, region, certificate_number, created_at, revoked_at";
+    internal const string Columns = "user_id, name, role, region, certificate_number, created_at, revoked_at";
 
-    private static ApiUser Read(NpgsqlDataReader reader) => new(
+    /// <summary>Reads a user selected as <see cref="Columns"/>.</summary>
+    internal static ApiUser Read(NpgsqlDataReader reader) => new(
         reader.GetGuid(0), reader.GetString(1), ParseRole(reader.GetString(2)),
         reader.IsDBNull(3) ? null : RegionCode.Parse(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4),
         reader.GetFieldValue<Instant>(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<Instant>(6));
 
-    private static byte[] HashOf(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+    internal static byte[] HashOf(string secret) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,0 +1,327 @@
+// 驾驶舱: every figure on this page is what GET /totals answers the signed-in user for the filters in the address bar
+// (the session cookie authenticates the requests; the API applies the user's role and region). Amounts arrive as exact
+// yuan strings and are shown in 万元 by integer arithmetic; the exact yuan is in each figure's tooltip and in the CSV.
+import * as echarts from './echarts.esm.min.mjs';
+
+const FIGURES = [
+  { key: 'cases', label: '案件数', unit: '件' },
+  { key: 'case_value', label: '案值', money: true },
+  { key: 'fines', label: '罚款', money: true },
+  { key: 'confiscations', label: '没收', money: true },
+  { key: 'fines_and_confiscations', label: '罚没金额', money: true },
+  { key: 'transferred_to_police', label: '移送公安', unit: '件' },
+];
+const CALIBERS = { closed: '结案口径（按结案日期统计）', decided: '决定口径（按处罚决定日期统计）', filed: '立案口径（按立案日期统计）' };
+const FILTERS = ['region', 'from', 'to', 'kind', 'campaign', 'flag', 'caliber', 'as_of'];
+const SHANGHAI = '+08:00';
+const charts = [];
+
+// --- exact money -------------------------------------------------------------------------------------------------
+/** "7905700.00" → 790570000n fen; anything else is a defect of the API and stops the page. */
+function fen(yuan) {
+  const m = /^(-?)(\d+)\.(\d{2})$/.exec(yuan);
+  if (!m) throw new Error(`not an amount in yuan: ${yuan}`);
+  const v = BigInt(m[2]) * 100n + BigInt(m[3]);
+  return m[1] ? -v : v;
+}
+/** 万元 with two decimals, rounded half up: 1 万元 = 1,000,000 fen, so 0.01 万元 = 10,000 fen. */
+function wan(yuan) {
+  let v = fen(yuan);
+  const negative = v < 0n;
+  if (negative) v = -v;
+  const hundredths = (v + 5000n) / 10000n;
+  return `${negative ? '-' : ''}${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
+}
+function grouped(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
+function yuanText(yuan) {
+  const negative = yuan.startsWith('-');
+  const [whole, cents] = yuan.replace('-', '').split('.');
+  return `${negative ? '-' : ''}${grouped(whole)}.${cents} 元`;
+}
+/** Change from b to a in per cent with one decimal, exact (BigInt), or '—' when there is nothing to compare with. */
+function change(a, b) {
+  a = BigInt(a); b = BigInt(b);
+  if (b === 0n) return { text: '—', up: false };
+  const permille = ((a - b) * 2000n / b + ((a - b) >= 0n ? 1n : -1n)) / 2n; // rounded half away from zero
+  const sign = permille > 0n ? '+' : permille < 0n ? '-' : '';
+  const abs = permille < 0n ? -permille : permille;
+  return { text: `${sign}${abs / 10n}.${abs % 10n}%`, up: permille > 0n };
+}
+function valueOf(line, figure) { return figure.money ? fen(line[figure.key]) : BigInt(line[figure.key]); }
+
+// --- the filters, in the address bar -------------------------------------------------------------------------------
+function shanghaiToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+function readFilters() {
+  const url = new URLSearchParams(location.search);
+  const today = shanghaiToday();
+  const f = Object.fromEntries(FILTERS.map(name => [name, url.get(name) ?? '']));
+  if (!f.from) f.from = `${today.slice(0, 4)}-01-01`;
+  if (!f.to) f.to = today;
+  if (!f.caliber) f.caliber = 'closed';
+  return f;
+}
+function addressOf(filters) {
+  const q = new URLSearchParams();
+  for (const name of FILTERS) if (filters[name]) q.set(name, filters[name]);
+  return `/ui/cockpit?${q}`;
+}
+function fillForm(form, filters) {
+  for (const name of FILTERS) {
+    const input = form.elements.namedItem(name);
+    if (!input) continue;
+    if (name === 'as_of') {
+      const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?\+08:00$/.exec(filters.as_of);
+      input.value = m ? m[1] : '';
+    } else input.value = filters[name];
+  }
+}
+function formFilters(form, current) {
+  const data = new FormData(form);
+  const f = { ...current };
+  for (const name of FILTERS) if (data.has(name)) f[name] = String(data.get(name)).trim();
+  f.as_of = f.as_of ? `${f.as_of}${SHANGHAI}` : '';
+  return f;
+}
+
+// --- regions ---------------------------------------------------------------------------------------------------------
+// Names learned from the API's labels ("150100 呼和浩特市"), kept for the breadcrumb of this tab; not secrets.
+const names = new Map(JSON.parse(sessionStorage.getItem('ledger-region-names') ?? '[]'));
+function learn(label) {
+  const m = /^(\d{6}) (.+)$/.exec(label ?? '');
+  if (m) names.set(m[1], m[2]);
+}
+function saveNames() { sessionStorage.setItem('ledger-region-names', JSON.stringify([...names])); }
+function ancestors(region) {
+  if (!/^\d{6}$/.test(region)) return [];
+  const chain = [`${region.slice(0, 2)}0000`, `${region.slice(0, 4)}00`, region];
+  return chain.filter((code, i) => chain.indexOf(code) === i);
+}
+/** True when the user's scope ("national" or a code) reaches region (as the API's region scope does). */
+function reaches(scope, region) {
+  return scope === 'national' || ancestors(region).includes(scope);
+}
+
+// --- the API ---------------------------------------------------------------------------------------------------------
+class ApiError extends Error {
+  constructor(status, problem) {
+    const rules = problem?.errors ? Object.entries(problem.errors).map(([field, list]) => `${field}: ${list.join('; ')}`) : [];
+    super(rules.length ? rules.join('；') : (problem?.detail ?? problem?.title ?? `HTTP ${status}`));
+    this.status = status;
+  }
+}
+async function getJson(path) {
+  const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (response.status === 401) { location.assign(`/ui/sign-in?return=${encodeURIComponent(location.pathname + location.search)}`); throw new ApiError(401, null); }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body;
+}
+function totals(filters, extra) {
+  const q = new URLSearchParams();
+  for (const name of FILTERS) if (filters[name]) q.set(name, filters[name]);
+  for (const [name, value] of Object.entries(extra)) q.set(name, value);
+  return getJson(`/totals?${q}`);
+}
+
+// --- rendering -------------------------------------------------------------------------------------------------------
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== null) node.setAttribute(name, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+function figureCell(line, figure) {
+  if (!figure.money) return el('td', { 'data-figure': figure.key, 'data-value': line[figure.key] }, grouped(String(line[figure.key])));
+  return el('td', { 'data-figure': figure.key, 'data-yuan': line[figure.key], title: yuanText(line[figure.key]) }, wan(line[figure.key]));
+}
+function headerRow(first, extra = []) {
+  return el('tr', {}, el('th', { scope: 'col' }, first),
+    ...FIGURES.map(f => el('th', { scope: 'col' }, f.money ? `${f.label}（万元）` : `${f.label}（${f.unit}）`)),
+    ...extra.map(text => el('th', { scope: 'col' }, text)));
+}
+
+function renderHeadline(total) {
+  const list = document.getElementById('headline');
+  list.replaceChildren(...FIGURES.map(f => el('div', { 'data-figure': f.key },
+    el('dt', {}, f.label),
+    f.money
+      ? el('dd', { 'data-yuan': total[f.key], title: yuanText(total[f.key]) }, wan(total[f.key]), el('small', {}, '万元'))
+      : el('dd', { 'data-value': total[f.key] }, grouped(String(total[f.key])), el('small', {}, f.unit)))));
+}
+
+function csvOf(header, rows) {
+  const quote = value => /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  return '\ufeff' + [header, ...rows].map(row => row.map(v => quote(String(v))).join(',')).join('\r\n') + '\r\n';
+}
+function tools(panel, name, chart, header, rows) {
+  const box = document.querySelector(`[data-panel="${panel}"] .tools`);
+  const csv = el('a', { download: `${name}.csv`, href: URL.createObjectURL(new Blob([csvOf(header, rows)], { type: 'text/csv' })) }, '下载 CSV');
+  const png = el('a', { download: `${name}.png`, href: '#' }, '保存图表 PNG');
+  png.addEventListener('click', () => { png.href = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }); });
+  box.replaceChildren(csv, png);
+}
+const EXACT_COLUMNS = ['cases', 'case_value', 'fines', 'confiscations', 'fines_and_confiscations', 'transferred_to_police'];
+const EXACT_HEADER = ['案件数', '案值（元）', '罚款（元）', '没收（元）', '罚没金额（元）', '移送公安'];
+
+function chart(id) {
+  const node = document.getElementById(id);
+  const existing = echarts.getInstanceByDom(node);
+  if (existing) existing.dispose();
+  const c = echarts.init(node, null, { renderer: 'canvas' });
+  charts.push(c);
+  return c;
+}
+function barOption(labels, series, onAxis = '案件数（件）') {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 60, right: 60, top: 30, bottom: 60, containLabel: false },
+    xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 6 ? 30 : 0 } },
+    yAxis: [{ type: 'value', name: onAxis, minInterval: 1 }, { type: 'value', name: '万元' }],
+    series,
+  };
+}
+// Chart geometry only: the figures printed are the exact strings above.
+function wanNumber(yuan) { return Number(wan(yuan)); }
+
+function renderRegions(report, filters) {
+  const here = report.region ?? '';
+  const lines = [...report.lines].sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
+  lines.forEach(l => learn(l.label));
+  const labelOf = l => l.key === here ? `${l.label.replace(/^\d{6} /, '')}（本级）` : l.label.replace(/^\d{6} /, '');
+  const drillable = l => /^\d{6}$/.test(l.key) && l.key !== here;
+  const table = document.getElementById('regions-table');
+  table.replaceChildren(el('thead', {}, headerRow('区域')), el('tbody', {}, ...lines.map(l => el('tr', { 'data-key': l.key },
+    el('th', { scope: 'row' }, drillable(l) ? el('a', { href: addressOf({ ...filters, region: l.key }), 'data-drill': l.key }, labelOf(l)) : labelOf(l)),
+    ...FIGURES.map(f => figureCell(l, f))))));
+  const c = chart('regions-chart');
+  c.setOption(barOption(lines.map(labelOf), [
+    { name: '案件数', type: 'bar', data: lines.map(l => l.cases) },
+    { name: '罚没金额（万元）', type: 'bar', yAxisIndex: 1, data: lines.map(l => wanNumber(l.fines_and_confiscations)) },
+  ]));
+  c.on('click', params => { const line = lines[params.dataIndex]; if (line && drillable(line)) location.assign(addressOf({ ...filters, region: line.key })); });
+  tools('regions', `区域分析-${here || 'national'}-${filters.from}-${filters.to}`, c, ['代码', '区域', ...EXACT_HEADER],
+    lines.map(l => [l.key, l.label.replace(/^\d{6} /, ''), ...EXACT_COLUMNS.map(k => l[k])]));
+}
+
+function renderKinds(report, filters) {
+  const lines = [...report.lines].sort((a, b) => b.cases - a.cases || a.key.localeCompare(b.key));
+  const table = document.getElementById('kinds-table');
+  table.replaceChildren(el('thead', {}, headerRow('案件类型')), el('tbody', {}, ...lines.map(l => el('tr', { 'data-key': l.key },
+    el('th', { scope: 'row' }, l.label.replace(/^[a-z_]+ /, '')), ...FIGURES.map(f => figureCell(l, f))))));
+  const c = chart('kinds-chart');
+  c.setOption({
+    animation: false,
+    tooltip: { trigger: 'item', formatter: p => `${p.name}：${p.value} 件（${p.percent}%）` },
+    legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
+    series: [{ type: 'pie', radius: ['35%', '70%'], center: ['35%', '50%'], data: lines.map(l => ({ name: l.label.replace(/^[a-z_]+ /, ''), value: l.cases })) }],
+  });
+  tools('kinds', `类型分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c, ['类型代码', '类型', ...EXACT_HEADER],
+    lines.map(l => [l.key, l.label.replace(/^[a-z_]+ /, ''), ...EXACT_COLUMNS.map(k => l[k])]));
+}
+
+function renderMonthOnMonth(report, filters) {
+  const lines = report.lines;
+  const cases = FIGURES[0], money = FIGURES[4];
+  const table = document.getElementById('mom-table');
+  table.replaceChildren(el('thead', {}, headerRow('月份', ['案件数环比', '罚没金额环比'])), el('tbody', {}, ...lines.map((l, i) => {
+    const before = i > 0 ? lines[i - 1] : null;
+    const byCases = before ? change(valueOf(l, cases), valueOf(before, cases)) : { text: '—' };
+    const byMoney = before ? change(valueOf(l, money), valueOf(before, money)) : { text: '—' };
+    return el('tr', { 'data-key': l.key }, el('th', { scope: 'row' }, l.label), ...FIGURES.map(f => figureCell(l, f)),
+      el('td', { class: byCases.up ? 'up' : null, 'data-change': 'cases' }, byCases.text),
+      el('td', { class: byMoney.up ? 'up' : null, 'data-change': 'fines_and_confiscations' }, byMoney.text));
+  })));
+  const c = chart('mom-chart');
+  c.setOption({ ...barOption(lines.map(l => l.label), [
+    { name: '案件数', type: 'bar', data: lines.map(l => l.cases) },
+    { name: '罚没金额（万元）', type: 'line', yAxisIndex: 1, data: lines.map(l => wanNumber(l.fines_and_confiscations)) },
+  ]) });
+  tools('mom', `环比分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c, ['月份', ...EXACT_HEADER],
+    lines.map(l => [l.key, ...EXACT_COLUMNS.map(k => l[k])]));
+}
+
+function renderYearOnYear(report, filters) {
+  const lines = report.lines;
+  const table = document.getElementById('yoy-table');
+  table.replaceChildren(el('thead', {}, el('tr', {}, ...['月份', '案件数（件）', '上年同月（件）', '同比', '罚没金额（万元）', '上年同月（万元）', '同比']
+    .map(t => el('th', { scope: 'col' }, t)))), el('tbody', {}, ...lines.map(l => {
+    const byCases = change(l.cases, l.compared.cases);
+    const byMoney = change(fen(l.fines_and_confiscations), fen(l.compared.fines_and_confiscations));
+    return el('tr', { 'data-key': l.key }, el('th', { scope: 'row' }, l.label),
+      el('td', { 'data-value': l.cases }, grouped(String(l.cases))),
+      el('td', { 'data-value': l.compared.cases }, grouped(String(l.compared.cases))),
+      el('td', { class: byCases.up ? 'up' : null }, byCases.text),
+      el('td', { 'data-yuan': l.fines_and_confiscations, title: yuanText(l.fines_and_confiscations) }, wan(l.fines_and_confiscations)),
+      el('td', { 'data-yuan': l.compared.fines_and_confiscations, title: yuanText(l.compared.fines_and_confiscations) }, wan(l.compared.fines_and_confiscations)),
+      el('td', { class: byMoney.up ? 'up' : null }, byMoney.text));
+  })));
+  const c = chart('yoy-chart');
+  c.setOption(barOption(lines.map(l => l.label), [
+    { name: '案件数', type: 'bar', data: lines.map(l => l.cases) },
+    { name: '上年同月', type: 'bar', data: lines.map(l => l.compared.cases) },
+  ]));
+  tools('yoy', `同比分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c,
+    ['月份', '案件数', '上年同月案件数', '罚没金额（元）', '上年同月罚没金额（元）'],
+    lines.map(l => [l.key, l.cases, l.compared.cases, l.fines_and_confiscations, l.compared.fines_and_confiscations]));
+}
+
+function renderBreadcrumb(session, report, filters) {
+  const nav = document.getElementById('breadcrumb');
+  const here = report.region ?? '';
+  learn(report.region_name);
+  const steps = [];
+  if (session.scope === 'national') steps.push({ code: '', name: '全国' });
+  for (const code of ancestors(here)) if (reaches(session.scope, code)) steps.push({ code, name: names.get(code) ?? code });
+  nav.replaceChildren(...steps.flatMap((step, i) => {
+    const last = i === steps.length - 1;
+    const node = last ? el('span', { 'aria-current': 'page' }, step.name)
+      : el('a', { href: addressOf({ ...filters, region: step.code }), 'data-region': step.code || 'national' }, step.name);
+    return i === 0 ? [node] : [el('span', { class: 'sep', 'aria-hidden': 'true' }, '›'), node];
+  }));
+}
+
+async function main() {
+  const status = document.getElementById('status');
+  const report = document.getElementById('report');
+  const form = document.getElementById('filters');
+  const filters = readFilters();
+  fillForm(form, filters);
+  form.addEventListener('submit', event => { event.preventDefault(); location.assign(addressOf(formFilters(form, filters))); });
+  window.addEventListener('resize', () => charts.forEach(c => c.resize()));
+  try {
+    const session = await getJson('/ui/session');
+    document.getElementById('who').textContent = `${session.name}（${session.role}，${session.scope === 'national' ? '全国' : session.scope}）`;
+    const [byRegion, byKind, byMonth, yearOnYear] = await Promise.all([
+      totals(filters, { by: 'region' }),
+      totals(filters, { by: 'kind' }),
+      totals(filters, { by: 'month' }),
+      totals(filters, { by: 'month', compare: 'previous-year' }),
+    ]);
+    report.hidden = false;
+    renderBreadcrumb(session, byRegion, filters);
+    renderHeadline(byRegion.total);
+    renderRegions(byRegion, filters);
+    renderKinds(byKind, filters);
+    renderMonthOnMonth(byMonth, filters);
+    renderYearOnYear(yearOnYear, filters);
+    saveNames();
+    const behind = byRegion.projection.events_behind;
+    document.getElementById('basis').textContent =
+      `${byRegion.region_name ?? '全国'}，${byRegion.from} 至 ${byRegion.to}，${CALIBERS[byRegion.caliber] ?? byRegion.caliber_basis}；` +
+      `${byRegion.current ? '当前数据' : `截至 ${byRegion.as_of} 的数据`}` + (behind > 0 ? `（统计尚有 ${behind} 个事件未计入）` : '');
+    status.textContent = '';
+    status.className = 'status';
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    report.hidden = true;
+    status.className = 'status error';
+    status.setAttribute('role', 'alert');
+    status.textContent = error instanceof ApiError ? `无法查询（${error.status}）：${error.message}` : `页面出错：${error.message}`;
+  }
+}
+
+main();
