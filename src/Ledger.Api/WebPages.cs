@@ -8,9 +8,11 @@ using NodaTime;
 namespace Ledger.Api;
 
 /// <summary>
-/// The web pages of <c>ledger serve</c> under <c>/ui</c> (issue 25): sign-in and sign-out, and the cockpit (驾驶舱). The
+/// The web pages of <c>ledger serve</c> under <c>/ui</c> (issue 25): sign-in and sign-out, the cockpit (驾驶舱) and the
+/// case pages. The
 /// pages are plain HTML and ES modules embedded in this assembly; their figures come from the API's own endpoints
-/// (<c>GET /totals</c>), called with the session cookie, so a page shows exactly what the API answers that user.
+/// (<c>GET /totals</c>, <c>GET /cases…</c>), called with the session cookie, so a page shows exactly what the API
+/// answers that user.
 /// </summary>
 public static class WebPages
 {
@@ -23,8 +25,14 @@ public static class WebPages
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    /// <summary>Who may open the cockpit: the roles that read totals (README, the endpoint table).</summary>
-    private static readonly Role[] CockpitRoles = [Role.Official, Role.Auditor];
+    /// <summary>The pages behind sign-in: their file, title, and the roles that may open them — those the API lets read
+    /// what the page shows (README, the endpoint table).</summary>
+    private static readonly (string Path, string Asset, string Title, Role[] Roles)[] SignedInPages =
+    [
+        ("/cockpit", "cockpit.html", "驾驶舱", [Role.Official, Role.Auditor]),
+        ("/cases", "cases.html", "案件", QueryEndpoints.CaseReaders),
+        ("/case", "case.html", "案件详情", QueryEndpoints.CaseReaders),
+    ];
 
     private static readonly FrozenDictionary<string, (string ContentType, byte[] Bytes, string ETag)> Assets = LoadAssets();
 
@@ -41,7 +49,8 @@ public static class WebPages
             var user = http.Caller();
             return Results.Json(new { name = user.Name, role = CaseActionRoutes.Name(user.Role), scope = user.ScopeLabel });
         });
-        ui.MapGet("/cockpit", (Delegate)CockpitAsync).AllowAnonymous();
+        foreach (var (path, asset, title, roles) in SignedInPages)
+            ui.MapGet(path, (Delegate)((HttpContext http) => SignedInPageAsync(http, asset, title, roles))).AllowAnonymous();
         ui.MapGet("/assets/{name}", (HttpContext http, string name) =>
         {
             if (!Assets.TryGetValue(name, out var asset)) return Results.NotFound();
@@ -93,15 +102,18 @@ public static class WebPages
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
-    private static async Task<IResult> CockpitAsync(HttpContext http)
+    /// <summary>The page for a signed-in user of one of <paramref name="roles"/>; anyone else is sent to sign in (no
+    /// session) or told which roles the page is for (403).</summary>
+    private static async Task<IResult> SignedInPageAsync(HttpContext http, string asset, string title, Role[] roles)
     {
         var result = await http.AuthenticateAsync();
         if (!result.Succeeded || http.Items[typeof(ApiUser)] is not ApiUser user)
             return Results.Redirect("/ui/sign-in?return=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
-        if (!CockpitRoles.Contains(user.Role))
-            return Page(http, MessagePage("驾驶舱", $"驾驶舱供领导（official）和审计人员（auditor）使用；您的角色是 {CaseActionRoutes.Name(user.Role)}。"),
+        if (!roles.Contains(user.Role))
+            return Page(http, MessagePage(title,
+                    $"{title}供 {string.Join("、", roles.Select(CaseActionRoutes.Name))} 使用；您的角色是 {CaseActionRoutes.Name(user.Role)}。"),
                 StatusCodes.Status403Forbidden);
-        return Page(http, AssetText("cockpit.html"), StatusCodes.Status200OK);
+        return Page(http, AssetText(asset), StatusCodes.Status200OK);
     }
 
     /// <summary>Only a path of this server's pages: anything else (another host, a scheme, "//") would make the sign-in

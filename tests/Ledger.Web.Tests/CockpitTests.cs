@@ -8,7 +8,8 @@ namespace Ledger.Web.Tests;
 /// reproduced as of its publication, drill-down sums, a county official reaches nothing beyond the county, the session
 /// cookie is out of the scripts' reach, and no page logs an error.
 /// </summary>
-public sealed class CockpitTests(CockpitSite site) : IClassFixture<CockpitSite>
+[Collection(SiteCollection.Name)]
+public sealed class CockpitTests(LedgerSite site)
 {
     private const string InnerMongolia2020Trademark = "region=150000&from=2020-01-01&to=2020-12-31&kind=trademark_infringement";
     private static readonly string[] Figures = ["cases", "case_value", "fines", "confiscations", "fines_and_confiscations", "transferred_to_police"];

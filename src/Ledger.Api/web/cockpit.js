@@ -2,6 +2,7 @@
 // (the session cookie authenticates the requests; the API applies the user's role and region). Amounts arrive as exact
 // yuan strings and are shown in 万元 by integer arithmetic; the exact yuan is in each figure's tooltip and in the CSV.
 import * as echarts from './echarts.esm.min.mjs';
+import { change, el, fen, fillKindSelects, getJson, grouped, showFailure, signedIn, wan, yuanText } from './common.js';
 
 const FIGURES = [
   { key: 'cases', label: '案件数', unit: '件' },
@@ -16,37 +17,7 @@ const FILTERS = ['region', 'from', 'to', 'kind', 'campaign', 'flag', 'caliber', 
 const SHANGHAI = '+08:00';
 const charts = [];
 
-// --- exact money -------------------------------------------------------------------------------------------------
-/** "7905700.00" → 790570000n fen; anything else is a defect of the API and stops the page. */
-function fen(yuan) {
-  const m = /^(-?)(\d+)\.(\d{2})$/.exec(yuan);
-  if (!m) throw new Error(`not an amount in yuan: ${yuan}`);
-  const v = BigInt(m[2]) * 100n + BigInt(m[3]);
-  return m[1] ? -v : v;
-}
-/** 万元 with two decimals, rounded half up: 1 万元 = 1,000,000 fen, so 0.01 万元 = 10,000 fen. */
-function wan(yuan) {
-  let v = fen(yuan);
-  const negative = v < 0n;
-  if (negative) v = -v;
-  const hundredths = (v + 5000n) / 10000n;
-  return `${negative ? '-' : ''}${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
-}
-function grouped(digits) { return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ','); }
-function yuanText(yuan) {
-  const negative = yuan.startsWith('-');
-  const [whole, cents] = yuan.replace('-', '').split('.');
-  return `${negative ? '-' : ''}${grouped(whole)}.${cents} 元`;
-}
-/** Change from b to a in per cent with one decimal, exact (BigInt), or '—' when there is nothing to compare with. */
-function change(a, b) {
-  a = BigInt(a); b = BigInt(b);
-  if (b === 0n) return { text: '—', up: false };
-  const permille = ((a - b) * 2000n / b + ((a - b) >= 0n ? 1n : -1n)) / 2n; // rounded half away from zero
-  const sign = permille > 0n ? '+' : permille < 0n ? '-' : '';
-  const abs = permille < 0n ? -permille : permille;
-  return { text: `${sign}${abs / 10n}.${abs % 10n}%`, up: permille > 0n };
-}
+/** A line's figure as an exact integer: fen for money, else the count. */
 function valueOf(line, figure) { return figure.money ? fen(line[figure.key]) : BigInt(line[figure.key]); }
 
 // --- the filters, in the address bar -------------------------------------------------------------------------------
@@ -103,21 +74,6 @@ function reaches(scope, region) {
   return scope === 'national' || ancestors(region).includes(scope);
 }
 
-// --- the API ---------------------------------------------------------------------------------------------------------
-class ApiError extends Error {
-  constructor(status, problem) {
-    const rules = problem?.errors ? Object.entries(problem.errors).map(([field, list]) => `${field}: ${list.join('; ')}`) : [];
-    super(rules.length ? rules.join('；') : (problem?.detail ?? problem?.title ?? `HTTP ${status}`));
-    this.status = status;
-  }
-}
-async function getJson(path) {
-  const response = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  if (response.status === 401) { location.assign(`/ui/sign-in?return=${encodeURIComponent(location.pathname + location.search)}`); throw new ApiError(401, null); }
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
-}
 function totals(filters, extra) {
   const q = new URLSearchParams();
   for (const name of FILTERS) if (filters[name]) q.set(name, filters[name]);
@@ -126,12 +82,6 @@ function totals(filters, extra) {
 }
 
 // --- rendering -------------------------------------------------------------------------------------------------------
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (value !== undefined && value !== null) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
 function figureCell(line, figure) {
   if (!figure.money) return el('td', { 'data-figure': figure.key, 'data-value': line[figure.key] }, grouped(String(line[figure.key])));
   return el('td', { 'data-figure': figure.key, 'data-yuan': line[figure.key], title: yuanText(line[figure.key]) }, wan(line[figure.key]));
@@ -288,13 +238,13 @@ async function main() {
   const status = document.getElementById('status');
   const report = document.getElementById('report');
   const form = document.getElementById('filters');
+  fillKindSelects();
   const filters = readFilters();
   fillForm(form, filters);
   form.addEventListener('submit', event => { event.preventDefault(); location.assign(addressOf(formFilters(form, filters))); });
   window.addEventListener('resize', () => charts.forEach(c => c.resize()));
   try {
-    const session = await getJson('/ui/session');
-    document.getElementById('who').textContent = `${session.name}（${session.role}，${session.scope === 'national' ? '全国' : session.scope}）`;
+    const session = await signedIn();
     const [byRegion, byKind, byMonth, yearOnYear] = await Promise.all([
       totals(filters, { by: 'region' }),
       totals(filters, { by: 'kind' }),
@@ -316,11 +266,8 @@ async function main() {
     status.textContent = '';
     status.className = 'status';
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return;
     report.hidden = true;
-    status.className = 'status error';
-    status.setAttribute('role', 'alert');
-    status.textContent = error instanceof ApiError ? `无法查询（${error.status}）：${error.message}` : `页面出错：${error.message}`;
+    showFailure(status, error);
   }
 }
 

@@ -14,11 +14,18 @@ using NodaTime;
 
 namespace Ledger.Web.Tests;
 
+/// <summary>The page tests share one site: loading the reference dataset is most of their time.</summary>
+[CollectionDefinition(Name)]
+public sealed class SiteCollection : ICollectionFixture<LedgerSite>
+{
+    public const string Name = "site";
+}
+
 /// <summary>
 /// The reference dataset loaded into a fresh database, served by the API on Kestrel (a real port on loopback), and
 /// Debian's Chromium driven by Playwright; shared by every page test. Users: one per role and scope a test needs.
 /// </summary>
-public sealed class CockpitSite : IAsyncLifetime
+public sealed class LedgerSite : IAsyncLifetime
 {
     public static readonly (string Name, Role Role, string Scope)[] People =
     [
@@ -27,6 +34,7 @@ public sealed class CockpitSite : IAsyncLifetime
         ("official-nei-mongol", Role.Official, "150000"),
         ("official-xincheng", Role.Official, "150102"),
         ("recorder-xincheng", Role.Recorder, "150102"),
+        ("official-jishan", Role.Official, "140824"),
     ];
 
     private readonly Dictionary<string, string> tokens = [];
@@ -129,15 +137,23 @@ public sealed class SignedIn(IBrowserContext context) : IAsyncDisposable
     }
 
     /// <summary>Opens the cockpit with <paramref name="query"/> and waits until its figures are shown or it reports a refusal.</summary>
-    public async Task<IPage> CockpitAsync(string query)
+    public Task<IPage> CockpitAsync(string query) => OpenAsync($"/ui/cockpit?{query}", "report");
+
+    /// <summary>Opens <paramref name="address"/> and waits until the element <paramref name="contentId"/> is shown or the
+    /// page reports a refusal.</summary>
+    public async Task<IPage> OpenAsync(string address, string contentId)
     {
-        await Page.GotoAsync($"/ui/cockpit?{query}");
-        await Page.WaitForFunctionAsync("() => !document.getElementById('report').hidden || document.getElementById('status').classList.contains('error')");
+        await Page.GotoAsync(address);
+        await ReadyAsync(contentId);
         return Page;
     }
 
+    /// <summary>Waits until the element <paramref name="contentId"/> is shown or the page reports a refusal.</summary>
+    public Task ReadyAsync(string contentId) => Page.WaitForFunctionAsync(
+        "id => !document.getElementById(id).hidden || document.getElementById('status').classList.contains('error')", contentId);
+
     public async Task ScreenshotAsync(string name) =>
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(CockpitSite.ScreenshotDirectory, $"{name}.png"), FullPage = true });
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(LedgerSite.ScreenshotDirectory, $"{name}.png"), FullPage = true });
 
     public async ValueTask DisposeAsync() => await Context.DisposeAsync();
 }
