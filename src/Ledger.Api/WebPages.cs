@@ -32,6 +32,8 @@ public static class WebPages
         ("/cockpit", "cockpit.html", "驾驶舱", [Role.Official, Role.Auditor]),
         ("/cases", "cases.html", "案件", QueryEndpoints.CaseReaders),
         ("/case", "case.html", "案件详情", QueryEndpoints.CaseReaders),
+        // Dossiers are the auditors' (GET /cases/{id}/dossier); the checks themselves run in the browser.
+        ("/verify", "verify.html", "案卷核验", [Role.Auditor]),
     ];
 
     private static readonly FrozenDictionary<string, (string ContentType, byte[] Bytes, string ETag)> Assets = LoadAssets();

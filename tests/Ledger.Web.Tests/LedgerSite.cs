@@ -6,6 +6,8 @@ using Ledger.Application.Projections;
 using Ledger.Application.Reference;
 using Ledger.Application.Totals;
 using Ledger.EventStore.Tests;
+using Ledger.Integrity;
+using Ledger.Integrity.Signing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,7 +43,14 @@ public sealed class LedgerSite : IAsyncLifetime
     private WebApplication app = null!;
     private IPlaywright playwright = null!;
 
+    private const string LogOrigin = "ledger.test/pages";
+    private readonly string keyDirectory = Path.Combine(Path.GetTempPath(), $"ledger-web-keys-{Guid.NewGuid():N}");
+
     public TestDatabase Db { get; private set; } = null!;
+    /// <summary>The public key of the key that signed the site's checkpoint, as an auditor would be given it.</summary>
+    public string PublicKeyPem { get; private set; } = "";
+    /// <summary>Some other bureau's public key.</summary>
+    public string OtherPublicKeyPem { get; private set; } = "";
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
 
@@ -54,6 +63,15 @@ public sealed class LedgerSite : IAsyncLifetime
         var store = LedgerEvents.Store(Db.App);
         await new ReferenceLoader(store, SystemClock.Instance).LoadAsync(ReferenceDataset.Generate());
         await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).CatchUpAsync();
+        // The verifiable log over every event, and a checkpoint signed with a key of the test's own: dossiers need both.
+        Directory.CreateDirectory(keyDirectory);
+        var signer = CheckpointKeyFiles.Create(Path.Combine(keyDirectory, "checkpoint.pem"), SignatureSuite.EcdsaP256);
+        PublicKeyPem = signer.PublicKey.Pem;
+        OtherPublicKeyPem = CheckpointKeyFiles.Create(Path.Combine(keyDirectory, "other.pem"), SignatureSuite.EcdsaP256).PublicKey.Pem;
+        var log = new MerkleLog(Db.App);
+        await log.EnsureCreatedAsync(LogOrigin, signer.Suite);
+        (await log.CheckpointAsync(signer, LogOrigin)).ShouldNotBeNull();
+
         var users = new ApiUsers(Db.App, SystemClock.Instance);
         foreach (var (name, role, scope) in People)
             tokens[name] = (await users.AddAsync(name, role, ApiUsers.ParseScope(scope), null, "test")).Token;
@@ -79,6 +97,7 @@ public sealed class LedgerSite : IAsyncLifetime
         await app.StopAsync();
         await app.DisposeAsync();
         await Db.DisposeAsync();
+        Directory.Delete(keyDirectory, recursive: true);
     }
 
     public string TokenOf(string name) => tokens[name];

@@ -114,6 +114,8 @@ async function main() {
       note.hidden = false;
       note.textContent = '时间线（谁在何时记录了什么）供办案、审核、审批和审计人员查阅。';
     }
+    if (session.role === 'auditor')
+      document.getElementById('seen').append(' ', el('a', { href: `/ui/verify?id=${encodeURIComponent(id)}`, id: 'verify-link' }, '下载并核验案卷'));
     document.getElementById('case').hidden = false;
     status.textContent = '';
     if (url.get('from') && url.get('to')) await showDiff();

@@ -82,6 +82,7 @@ const ROLE_NAMES = { recorder: '办案人员', reviewer: '法制审核人员', a
 const PAGES = [
   { href: '/ui/cockpit', label: '驾驶舱', roles: ['official', 'auditor'] },
   { href: '/ui/cases', label: '案件', roles: ['recorder', 'reviewer', 'approver', 'auditor', 'official'] },
+  { href: '/ui/verify', label: '案卷核验', roles: ['auditor'] },
 ];
 
 /** Who is signed in (GET /ui/session), shown in the header with the pages this role may open. */
