@@ -27,13 +27,13 @@ public static class WebPages
 
     /// <summary>The pages behind sign-in: their file, title, and the roles that may open them — those the API lets read
     /// what the page shows (README, the endpoint table).</summary>
-    private static readonly (string Path, string Asset, string Title, Role[] Roles)[] SignedInPages =
+    private static readonly (string Name, string Title, Role[] Roles)[] SignedInPages =
     [
-        ("/cockpit", "cockpit.html", "驾驶舱", [Role.Official, Role.Auditor]),
-        ("/cases", "cases.html", "案件", QueryEndpoints.CaseReaders),
-        ("/case", "case.html", "案件详情", QueryEndpoints.CaseReaders),
+        ("cockpit", "驾驶舱", [Role.Official, Role.Auditor]),
+        ("cases", "案件", QueryEndpoints.CaseReaders),
+        ("case", "案件详情", QueryEndpoints.CaseReaders),
         // Dossiers are the auditors' (GET /cases/{id}/dossier); the checks themselves run in the browser.
-        ("/verify", "verify.html", "案卷核验", [Role.Auditor]),
+        ("verify", "案卷核验", [Role.Auditor]),
     ];
 
     private static readonly FrozenDictionary<string, (string ContentType, byte[] Bytes, string ETag)> Assets = LoadAssets();
@@ -51,8 +51,8 @@ public static class WebPages
             var user = http.Caller();
             return Results.Json(new { name = user.Name, role = CaseActionRoutes.Name(user.Role), scope = user.ScopeLabel });
         });
-        foreach (var (path, asset, title, roles) in SignedInPages)
-            ui.MapGet(path, (Delegate)((HttpContext http) => SignedInPageAsync(http, asset, title, roles))).AllowAnonymous();
+        foreach (var (name, title, roles) in SignedInPages)
+            ui.MapGet($"/{name}", (Delegate)((HttpContext http) => SignedInPageAsync(http, name, title, roles))).AllowAnonymous();
         ui.MapGet("/assets/{name}", (HttpContext http, string name) =>
         {
             if (!Assets.TryGetValue(name, out var asset)) return Results.NotFound();
@@ -106,7 +106,7 @@ public static class WebPages
 
     /// <summary>The page for a signed-in user of one of <paramref name="roles"/>; anyone else is sent to sign in (no
     /// session) or told which roles the page is for (403).</summary>
-    private static async Task<IResult> SignedInPageAsync(HttpContext http, string asset, string title, Role[] roles)
+    private static async Task<IResult> SignedInPageAsync(HttpContext http, string name, string title, Role[] roles)
     {
         var result = await http.AuthenticateAsync();
         if (!result.Succeeded || http.Items[typeof(ApiUser)] is not ApiUser user)
@@ -115,7 +115,8 @@ public static class WebPages
             return Page(http, MessagePage(title,
                     $"{title}供 {string.Join("、", roles.Select(CaseActionRoutes.Name))} 使用；您的角色是 {CaseActionRoutes.Name(user.Role)}。"),
                 StatusCodes.Status403Forbidden);
-        return Page(http, AssetText(asset), StatusCodes.Status200OK);
+        var content = AssetText("header.html").Replace("{{title}}", HtmlEncoder.Default.Encode(title)) + AssetText($"{name}.html");
+        return Page(http, Layout(title, content, script: $"/ui/assets/{name}.js"), StatusCodes.Status200OK);
     }
 
     /// <summary>Only a path of this server's pages: anything else (another host, a scheme, "//") would make the sign-in
@@ -129,14 +130,23 @@ public static class WebPages
     private static IResult SignInPage(HttpContext http, string? message, int status)
     {
         var returnTo = LocalReturn(http.Request.Query["return"].Count == 1 ? http.Request.Query["return"][0] : null);
-        var html = AssetText("sign-in.html")
+        var content = AssetText("sign-in.html")
             .Replace("{{message}}", message is null ? "" : $"<p class=\"error\" role=\"alert\">{HtmlEncoder.Default.Encode(message)}</p>")
             .Replace("{{return}}", HtmlEncoder.Default.Encode(returnTo));
-        return Page(http, html, status);
+        return Page(http, Layout("登录", content, script: null, narrow: true), status);
     }
 
-    private static string MessagePage(string title, string message) =>
-        AssetText("message.html").Replace("{{title}}", HtmlEncoder.Default.Encode(title)).Replace("{{message}}", HtmlEncoder.Default.Encode(message));
+    private static string MessagePage(string title, string message) => Layout(title,
+        AssetText("message.html").Replace("{{title}}", HtmlEncoder.Default.Encode(title)).Replace("{{message}}", HtmlEncoder.Default.Encode(message)),
+        script: null, narrow: true);
+
+    /// <summary>A whole page: the shared head (styles, favicon, title) around <paramref name="content"/>, which is trusted
+    /// markup of our own with every value already encoded.</summary>
+    private static string Layout(string title, string content, string? script, bool narrow = false) => AssetText("layout.html")
+        .Replace("{{title}}", HtmlEncoder.Default.Encode(title))
+        .Replace("{{script}}", script is null ? "" : $"<script type=\"module\" src=\"{script}\"></script>\n")
+        .Replace("{{body_class}}", narrow ? " class=\"narrow\"" : "")
+        .Replace("{{content}}", content);
 
     private static IResult Page(HttpContext http, string html, int status)
     {
