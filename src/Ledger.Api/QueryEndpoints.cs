@@ -48,6 +48,12 @@ public static class QueryEndpoints
             .WithSummary("Penalty totals as `ledger totals` gives them: region, from, to, kind, campaign, flag, by, caliber, as_of, compare")
             .RequireRoles(Role.Official, Role.Auditor);
 
+        app.MapGet("/cases/analysis", (HttpContext http, IClock clock, Npgsql.NpgsqlDataSource dataSource) =>
+                Problems.Guard(http, () => AnalysisAsync(http, clock, dataSource)))
+            .WithName("case_analysis").WithTags("cases", "totals")
+            .WithSummary("The cockpit's 来源、流程、高发 analyses of the leads registered in a period, as the cases stand now: region, from, to, kind, campaign, flag")
+            .RequireRoles(Role.Official, Role.Auditor);
+
         app.MapGet("/audit/reads", (HttpContext http, CaseReadLog reads) => Problems.Guard(http, () => ReadsAsync(http, reads)))
             .WithName("case_reads").WithTags("audit")
             .WithSummary("Who read which case of your region, when, through which endpoint, for what stated purpose (newest first; case_id, user, before, limit)")
@@ -168,6 +174,34 @@ public static class QueryEndpoints
         query = query with { Region = Scope.Narrow(caller, query.Region, "region") };
         var report = await totals.QueryAsync(query, http.RequestAborted);
         return Results.Content(TotalsReportFormats.Json(report), "application/json; charset=utf-8");
+    }
+
+    private static async Task<IResult> AnalysisAsync(HttpContext http, IClock clock, Npgsql.NpgsqlDataSource dataSource)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "region", "from", "to", "kind", "campaign", "flag");
+        var now = clock.GetCurrentInstant();
+        var query = TotalsQuery.Parse(QueryParameters.Text(request, "region"), QueryParameters.Text(request, "from"), QueryParameters.Text(request, "to"),
+            QueryParameters.Text(request, "kind"), QueryParameters.Text(request, "campaign"), QueryParameters.Text(request, "flag"), null, null, null, null, now);
+        query = query with { Region = Scope.Narrow(http.Caller(), query.Region, "region") };
+        var report = await CaseAnalysis.QueryAsync(dataSource, query, now.InZone(DecisionContext.Zone).Date, http.RequestAborted);
+        // Aggregates only: no case is shown, so nothing goes to the read log.
+        return Results.Json(new
+        {
+            region = query.Region?.Value,
+            region_name = TotalsQuery.RegionLabel(query.Region),
+            from = query.Period.Start,
+            to = query.Period.End,
+            kinds = query.Kinds?.Select(k => SnakeCase.Of(k)) ?? [],
+            query.Campaign,
+            query.Flag,
+            basis = "lead_on (线索登记日期): the leads registered in the period, at the stage each has reached now",
+            today = report.Today,
+            flow = report.Flow,
+            sources = report.Sources,
+            deadlines = report.Deadlines,
+            high_incidence = new { regions = report.Regions.Select(r => new { r.Key, label = TotalsQuery.RegionLabel(RegionCode.Parse(r.Key)), r.Cases }), kinds = report.Kinds, marks = report.Marks },
+        }, ApiJson.Options);
     }
 
     private static async Task<IResult> ReadsAsync(HttpContext http, CaseReadLog reads)

@@ -60,17 +60,8 @@ public static class CaseList
             command.Parameters.Add(new NpgsqlParameter(name, type) { Value = value });
             return "@" + name;
         }
-        if (query.Region is { } region)
-            where.Add(region.Level switch
-            {
-                RegionLevel.Province => $"province = {P(region.Value, NpgsqlDbType.Text)}",
-                RegionLevel.City => $"city = {P(region.Value, NpgsqlDbType.Text)}",
-                _ => $"region = {P(region.Value, NpgsqlDbType.Text)}",
-            });
+        CaseViewFilters.Add(where, P, query.Region, query.Kinds, query.Flag, query.Campaign);
         if (query.Status is { } status) where.Add($"status = {P(SnakeCase.Of(status), NpgsqlDbType.Text)}");
-        if (query.Kinds is { } kinds) where.Add($"kind = any({P(kinds.Select(k => SnakeCase.Of(k)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
-        if (query.Flag is { } flag) where.Add($"flags @> array[{P(flag, NpgsqlDbType.Text)}]");
-        if (query.Campaign is { } campaign) where.Add($"campaigns @> array[{P(campaign, NpgsqlDbType.Text)}]");
         var todayParameter = P(today, NpgsqlDbType.Date);
         if (query.Overdue) where.Add($"next_due_on < {todayParameter}");
         if (query.FiledFrom is { } from) where.Add($"filed_on >= {P(from, NpgsqlDbType.Date)}");
@@ -95,5 +86,26 @@ public static class CaseList
             total = reader.GetInt64(15);
         }
         return (items, total);
+    }
+}
+
+/// <summary>The filters the case view's readers share, as SQL conditions over its columns with bound parameters.</summary>
+internal static class CaseViewFilters
+{
+    /// <summary>Adds to <paramref name="where"/> the conditions for a region (and everything within it), kinds, a flag and a
+    /// campaign; <paramref name="parameter"/> binds a value and returns its placeholder.</summary>
+    public static void Add(List<string> where, Func<object, NpgsqlDbType, string> parameter,
+        RegionCode? region, IReadOnlyList<CaseKind>? kinds, string? flag, string? campaign)
+    {
+        if (region is { } r)
+            where.Add(r.Level switch
+            {
+                RegionLevel.Province => $"province = {parameter(r.Value, NpgsqlDbType.Text)}",
+                RegionLevel.City => $"city = {parameter(r.Value, NpgsqlDbType.Text)}",
+                _ => $"region = {parameter(r.Value, NpgsqlDbType.Text)}",
+            });
+        if (kinds is { } k) where.Add($"kind = any({parameter(k.Select(x => SnakeCase.Of(x)).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text)})");
+        if (flag is { } f) where.Add($"flags @> array[{parameter(f, NpgsqlDbType.Text)}]");
+        if (campaign is { } c) where.Add($"campaigns @> array[{parameter(c, NpgsqlDbType.Text)}]");
     }
 }

@@ -8,16 +8,16 @@ using NodaTime;
 
 namespace Ledger.Application;
 
-/// <summary>A case's row of <c>ledger.case_view</c> (migrations/0002) from its state, written by <see cref="CaseViewProjection"/>.</summary>
+/// <summary>A case's row of <c>ledger.case_view</c> (migrations/0002, 0015) from its state, written by <see cref="CaseViewProjection"/>.</summary>
 public static class CaseViewWriter
 {
     private const string UpsertSql = """
         insert into ledger.case_view (case_id, version, procedure, status, kind, region, city, province, party_name, party_kind,
             right_name, right_holder, flags, campaigns, legal_bases, lead_on, violation_on, filed_on, decided_on, closed_on,
             decision_kind, decision_number, transferred_to, case_value, fines, confiscations, paid, outstanding,
-            next_due_name, next_due_on, deadlines, updated_at)
+            next_due_name, next_due_on, deadlines, source, updated_at)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-            ?, ?, ?, ?, ?, ?, ?, ?, (select e.recorded_at from ledger.mt_events e where e.id = ?))
+            ?, ?, ?, ?, ?, ?, ?, ?, ?, (select e.recorded_at from ledger.mt_events e where e.id = ?))
         on conflict (case_id) do update set version = excluded.version, procedure = excluded.procedure, status = excluded.status,
             kind = excluded.kind, region = excluded.region, city = excluded.city, province = excluded.province,
             party_name = excluded.party_name, party_kind = excluded.party_kind, right_name = excluded.right_name,
@@ -28,7 +28,7 @@ public static class CaseViewWriter
             transferred_to = excluded.transferred_to, case_value = excluded.case_value, fines = excluded.fines,
             confiscations = excluded.confiscations, paid = excluded.paid, outstanding = excluded.outstanding,
             next_due_name = excluded.next_due_name, next_due_on = excluded.next_due_on, deadlines = excluded.deadlines,
-            updated_at = excluded.updated_at
+            source = excluded.source, updated_at = excluded.updated_at
         where ledger.case_view.version < excluded.version
         """;
 
@@ -81,6 +81,7 @@ public static class CaseViewWriter
                 NpgsqlDbType = NpgsqlDbType.Jsonb,
                 TypedValue = JsonSerializer.Serialize(deadlines.Select(x => new { x.Name, x.Rule, x.DueOn, x.MetOn, x.Status, x.Warnings }), CaseEventSerializer.Options),
             },
+            Text(state.Source is { } source ? SnakeCase.Of(source) : null),
             new NpgsqlParameter<Guid> { TypedValue = lastEventId },
         ];
         return (UpsertSql, p);

@@ -90,6 +90,35 @@ public sealed class CockpitTests(LedgerSite site)
     }
 
     [Fact]
+    public async Task TheSourceFlowAndHighIncidenceAnalysesAreTheApisAndAddUp()
+    {
+        await using var browser = await site.SignInAsync("official-national");
+        var page = await browser.CockpitAsync("region=150000&from=2020-01-01&to=2020-12-31");
+        var (status, analysis) = await site.ApiAsync("official-national", "/cases/analysis?region=150000&from=2020-01-01&to=2020-12-31");
+        status.ShouldBe(200);
+        async Task<Dictionary<string, long>> CountsAsync(string table) =>
+            (await page.Locator($"#{table} tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [r.dataset.key, r.querySelector('td').dataset.value])"))
+                .ToDictionary(r => r[0], r => long.Parse(r[1]));
+        Dictionary<string, long> Expected(JsonNode list) => list.AsArray().ToDictionary(x => x!["key"]!.GetValue<string>(), x => x!["cases"]!.GetValue<long>());
+
+        var sources = await CountsAsync("sources-table");
+        sources.ShouldBe(Expected(analysis!["sources"]!));
+        var flow = await CountsAsync("flow-table");
+        foreach (var (key, cases) in flow) cases.ShouldBe(analysis["flow"]![key]!.GetValue<long>(), key);
+        // Every lead of the period has one source, and has been filed, not filed or transferred as a lead.
+        sources.Values.Sum().ShouldBe(flow["leads"]);
+        (flow["filed"] + flow["not_filed"] + flow["leads_transferred"]).ShouldBe(flow["leads"]);
+        (await CountsAsync("high-kinds-table")).Values.Sum().ShouldBe(flow["leads"]);
+        (await CountsAsync("high-marks-table")).ShouldBe(Expected(analysis["high_incidence"]!["marks"]!));
+        (await CountsAsync("high-regions-table")).ShouldBe(Expected(analysis["high_incidence"]!["regions"]!));
+        var deadlineRows = await page.Locator("#deadlines-table tbody tr").CountAsync();
+        deadlineRows.ShouldBe(analysis["deadlines"]!.AsArray().Count);
+        deadlineRows.ShouldBeGreaterThan(0);
+        await page.Locator("[data-panel='flow']").ScreenshotAsync(new() { Path = Path.Combine(LedgerSite.ScreenshotDirectory, "cockpit-flow.png") });
+        browser.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task ClickingARegionsBarDrillsDownToIt()
     {
         await using var browser = await site.SignInAsync("official-national");

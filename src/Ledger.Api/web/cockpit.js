@@ -1,8 +1,9 @@
-// 驾驶舱: every figure on this page is what GET /totals answers the signed-in user for the filters in the address bar
-// (the session cookie authenticates the requests; the API applies the user's role and region). Amounts arrive as exact
-// yuan strings and are shown in 万元 by integer arithmetic; the exact yuan is in each figure's tooltip and in the CSV.
+// 驾驶舱: every figure on this page is what GET /totals (and, for 来源、流程、高发, GET /cases/analysis) answers the
+// signed-in user for the filters in the address bar (the session cookie authenticates the requests; the API applies the
+// user's role and region). Amounts arrive as exact yuan strings and are shown in 万元 by integer arithmetic; the exact
+// yuan is in each figure's tooltip and in the CSV.
 import * as echarts from './echarts.esm.min.mjs';
-import { change, el, fen, fillKindSelects, getJson, grouped, showFailure, signedIn, wan, yuanText } from './common.js';
+import { change, el, fen, fillKindSelects, getJson, grouped, KINDS, showFailure, signedIn, wan, yuanText } from './common.js';
 
 const FIGURES = [
   { key: 'cases', label: '案件数', unit: '件' },
@@ -130,7 +131,7 @@ function barOption(labels, series, onAxis = '案件数（件）') {
     legend: { top: 0 },
     grid: { left: 60, right: 60, top: 30, bottom: 60, containLabel: false },
     xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: labels.length > 6 ? 30 : 0 } },
-    yAxis: [{ type: 'value', name: onAxis, minInterval: 1 }, { type: 'value', name: '万元' }],
+    yAxis: [{ type: 'value', name: onAxis, minInterval: 1 }, ...(series.some(s => s.yAxisIndex === 1) ? [{ type: 'value', name: '万元' }] : [])],
     series,
   };
 }
@@ -219,6 +220,67 @@ function renderYearOnYear(report, filters) {
     lines.map(l => [l.key, l.cases, l.compared.cases, l.fines_and_confiscations, l.compared.fines_and_confiscations]));
 }
 
+const SOURCES = { inspection: '检查发现', complaint: '投诉', report: '举报', transfer: '移送', assignment: '上级交办', request: '当事人请求（纠纷）' };
+const FLOW = [
+  ['leads', '登记线索'], ['not_filed', '不予立案'], ['leads_transferred', '线索移送'], ['filed', '立案'], ['penalties', '处罚决定'],
+  ['no_penalties', '不予处罚'], ['transferred_to_police', '移送公安'], ['transferred_elsewhere', '移送其他机关'],
+  ['disputes_settled', '纠纷裁决或调解'], ['closed', '结案'], ['open', '办理中'],
+];
+const DEADLINES = {
+  filing: '立案期限', decision: '决定期限', service: '送达期限', payment: '缴款期限', goods: '查封扣押期限', acceptance: '受理期限',
+  answer: '答辩期限', hearing: '听证期限',
+};
+function countTable(id, first, rows, cell = r => r.label) {
+  document.getElementById(id).replaceChildren(
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, first), el('th', { scope: 'col' }, '案件数（件）'))),
+    el('tbody', {}, ...rows.map(r => el('tr', { 'data-key': r.key }, el('th', { scope: 'row' }, cell(r)), el('td', { 'data-value': r.cases }, grouped(String(r.cases)))))));
+}
+
+function renderAnalysis(analysis, filters) {
+  const scope = filters.region || 'national';
+  const sources = analysis.sources.map(s => ({ ...s, label: SOURCES[s.key] ?? s.key }));
+  countTable('sources-table', '来源', sources);
+  const sourcesChart = chart('sources-chart');
+  sourcesChart.setOption({
+    animation: false, tooltip: { trigger: 'item', formatter: p => `${p.name}：${p.value} 件（${p.percent}%）` },
+    legend: { orient: 'vertical', right: 0, top: 'middle' },
+    series: [{ type: 'pie', radius: ['35%', '70%'], center: ['35%', '50%'], data: sources.map(s => ({ name: s.label, value: s.cases })) }],
+  });
+  tools('sources', `来源分析-${scope}-${filters.from}-${filters.to}`, sourcesChart, ['来源代码', '来源', '案件数'], sources.map(s => [s.key, s.label, s.cases]));
+
+  const flow = FLOW.map(([key, label]) => ({ key, label, cases: analysis.flow[key] }));
+  countTable('flow-table', '环节', flow);
+  const flowChart = chart('flow-chart');
+  flowChart.setOption({ ...barOption(flow.map(f => f.label), [{ name: '案件数', type: 'bar', data: flow.map(f => f.cases) }]), legend: { show: false } });
+  const deadlineLabel = name => DEADLINES[name] ?? (/^instalment (\d+)$/.exec(name) ? `分期缴款第 ${name.slice(11)} 期` : name);
+  const deadlines = analysis.deadlines.map(d => ({ ...d, label: deadlineLabel(d.name) }));
+  document.getElementById('deadlines-table').replaceChildren(
+    el('thead', {}, el('tr', {}, ...['期限', '按期完成', '逾期完成', '已逾期', '未到期'].map(t => el('th', { scope: 'col' }, t)))),
+    el('tbody', {}, ...deadlines.map(d => el('tr', { 'data-key': d.name }, el('th', { scope: 'row' }, d.label),
+      ...['met', 'met_late', 'overdue', 'pending'].map(k => el('td', { 'data-status': k, class: (k === 'overdue' || k === 'met_late') && d[k] > 0 ? 'up' : null }, grouped(String(d[k]))))))));
+  const deadlinesChart = chart('deadlines-chart');
+  deadlinesChart.setOption({
+    ...barOption(deadlines.map(d => d.label), [['met', '按期完成'], ['met_late', '逾期完成'], ['overdue', '已逾期'], ['pending', '未到期']]
+      .map(([k, name]) => ({ name, type: 'bar', stack: 'all', data: deadlines.map(d => d[k]) }))),
+  });
+  tools('flow', `流程分析-${scope}-${filters.from}-${filters.to}`, flowChart, ['环节代码', '环节', '案件数'], flow.map(f => [f.key, f.label, f.cases]));
+
+  const regions = analysis.high_incidence.regions.map(r => ({ ...r, label: r.label.replace(/^\d{6} /, '') }));
+  countTable('high-regions-table', '区域（前十）', regions, r => r.key !== filters.region && r.key !== ''
+    ? el('a', { href: addressOf({ ...filters, region: r.key }), 'data-drill': r.key }, r.label) : r.label);
+  countTable('high-kinds-table', '案件类型', analysis.high_incidence.kinds.map(k => ({ ...k, label: KINDS[k.key] ?? k.key })));
+  const marks = analysis.high_incidence.marks.map(m => ({ ...m, label: m.key }));
+  countTable('high-marks-table', '被侵权商标（前十）', marks);
+  const marksChart = chart('marks-chart');
+  marksChart.setOption({ ...barOption(marks.map(m => m.label), [{ name: '案件数', type: 'bar', data: marks.map(m => m.cases) }]), legend: { show: false } });
+  tools('high', `高发分析-${scope}-${filters.from}-${filters.to}`, marksChart, ['类别', '键', '名称', '案件数'], [
+    ...analysis.high_incidence.regions.map(r => ['区域', r.key, r.label, r.cases]),
+    ...analysis.high_incidence.kinds.map(k => ['类型', k.key, KINDS[k.key] ?? k.key, k.cases]),
+    ...marks.map(m => ['商标', m.key, m.key, m.cases])]);
+  document.getElementById('analysis-basis').textContent =
+    `来源、流程、高发分析：${analysis.from} 至 ${analysis.to} 登记的线索 ${analysis.flow.leads} 件，按其现处环节统计（截至 ${analysis.today}${filters.as_of ? '；不随“截至”时刻回溯' : ''}）。`;
+}
+
 function renderBreadcrumb(session, report, filters) {
   const nav = document.getElementById('breadcrumb');
   const here = report.region ?? '';
@@ -245,11 +307,14 @@ async function main() {
   window.addEventListener('resize', () => charts.forEach(c => c.resize()));
   try {
     const session = await signedIn();
-    const [byRegion, byKind, byMonth, yearOnYear] = await Promise.all([
+    const analysisQuery = new URLSearchParams();
+    for (const name of ['region', 'from', 'to', 'kind', 'campaign', 'flag']) if (filters[name]) analysisQuery.set(name, filters[name]);
+    const [byRegion, byKind, byMonth, yearOnYear, analysis] = await Promise.all([
       totals(filters, { by: 'region' }),
       totals(filters, { by: 'kind' }),
       totals(filters, { by: 'month' }),
       totals(filters, { by: 'month', compare: 'previous-year' }),
+      getJson(`/cases/analysis?${analysisQuery}`),
     ]);
     report.hidden = false;
     renderBreadcrumb(session, byRegion, filters);
@@ -258,6 +323,7 @@ async function main() {
     renderKinds(byKind, filters);
     renderMonthOnMonth(byMonth, filters);
     renderYearOnYear(yearOnYear, filters);
+    renderAnalysis(analysis, filters);
     saveNames();
     const behind = byRegion.projection.events_behind;
     document.getElementById('basis').textContent =
