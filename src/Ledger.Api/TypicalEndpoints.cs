@@ -25,7 +25,8 @@ public static class TypicalEndpoints
         ["withdraw_published_case"] = (typeof(SelectionCommand.WithdrawPublishedCase), Role.Publisher),
     };
 
-    private static readonly Role[] Readers = [Role.Publisher, Role.Approver, Role.Official, Role.Auditor];
+    /// <summary>Who reads selections and their published editions.</summary>
+    internal static readonly Role[] Readers = [Role.Publisher, Role.Approver, Role.Official, Role.Auditor];
 
     public static void Map(IEndpointRouteBuilder app)
     {

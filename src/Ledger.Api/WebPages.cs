@@ -34,15 +34,16 @@ public static class WebPages
         ("case", "案件详情", QueryEndpoints.CaseReaders),
         // Dossiers are the auditors' (GET /cases/{id}/dossier); the checks themselves run in the browser.
         ("verify", "案卷核验", [Role.Auditor]),
+        ("publications", "典型案例发布", TypicalEndpoints.Readers),
     ];
 
     private static readonly FrozenDictionary<string, (string ContentType, byte[] Bytes, string ETag)> Assets = LoadAssets();
 
     public static void Map(WebApplication app)
     {
-        app.MapGet("/", () => Results.Redirect("/ui/cockpit")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/ui/")).AllowAnonymous().ExcludeFromDescription();
         var ui = app.MapGroup("/ui").WithTags("pages").ExcludeFromDescription();
-        ui.MapGet("/", () => Results.Redirect("/ui/cockpit")).AllowAnonymous();
+        ui.MapGet("/", (Delegate)HomeAsync).AllowAnonymous();
         ui.MapGet("/sign-in", (HttpContext http) => SignInPage(http, message: null, StatusCodes.Status200OK)).AllowAnonymous();
         ui.MapPost("/sign-in", SignInAsync).AllowAnonymous().DisableAntiforgery();
         ui.MapPost("/sign-out", SignOutAsync).AllowAnonymous().DisableAntiforgery();
@@ -104,6 +105,15 @@ public static class WebPages
         return Results.StatusCode(StatusCodes.Status303SeeOther);
     }
 
+    /// <summary>Where a user lands: the first page their role may open (officials and auditors the cockpit, case
+    /// workers the cases, publishers the publications); sign-in when no one is signed in.</summary>
+    private static async Task<IResult> HomeAsync(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync();
+        if (!result.Succeeded || http.Items[typeof(ApiUser)] is not ApiUser user) return Results.Redirect("/ui/sign-in");
+        return Results.Redirect($"/ui/{SignedInPages.First(p => p.Roles.Contains(user.Role)).Name}");
+    }
+
     /// <summary>The page for a signed-in user of one of <paramref name="roles"/>; anyone else is sent to sign in (no
     /// session) or told which roles the page is for (403).</summary>
     private static async Task<IResult> SignedInPageAsync(HttpContext http, string name, string title, Role[] roles)
@@ -125,7 +135,7 @@ public static class WebPages
         target is { Length: > 0 and < 2000 } && target.StartsWith("/ui/", StringComparison.Ordinal) && !target.Contains('\\')
         && !target.StartsWith("//", StringComparison.Ordinal) && target.All(c => !char.IsControl(c))
             ? target
-            : "/ui/cockpit";
+            : "/ui/";
 
     private static IResult SignInPage(HttpContext http, string? message, int status)
     {

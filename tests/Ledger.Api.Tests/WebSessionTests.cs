@@ -60,7 +60,23 @@ public sealed class WebSessionTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var (response, _) = await SignInAsync(host.TokenOf("official-jishan"), returnTo);
         response.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
-        response.Headers.Location!.OriginalString.ShouldBe("/ui/cockpit");
+        response.Headers.Location!.OriginalString.ShouldBe("/ui/");
+    }
+
+    [Theory]
+    [InlineData("official-jishan", "/ui/cockpit")]
+    [InlineData("auditor-jishan", "/ui/cockpit")]
+    [InlineData("recorder-jishan", "/ui/cases")]
+    [InlineData("approver-jishan", "/ui/cases")]
+    [InlineData("publisher-jishan", "/ui/publications")]
+    [InlineData(null, "/ui/sign-in")]
+    public async Task EachRoleLandsOnTheFirstPageItMayOpen(string? user, string home)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ui/");
+        if (user is not null) request.Headers.Add("Cookie", Pair((await SignInAsync(host.TokenOf(user))).Cookie!));
+        var response = await Browser().SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe(home);
     }
 
     [Fact]

@@ -37,6 +37,8 @@ public sealed class LedgerSite : IAsyncLifetime
         ("official-xincheng", Role.Official, "150102"),
         ("recorder-xincheng", Role.Recorder, "150102"),
         ("official-jishan", Role.Official, "140824"),
+        ("publisher-nei-mongol", Role.Publisher, "150000"),
+        ("publisher-xincheng", Role.Publisher, "150102"),
     ];
 
     private readonly Dictionary<string, string> tokens = [];
@@ -61,7 +63,10 @@ public sealed class LedgerSite : IAsyncLifetime
     {
         Db = await TestDatabase.CreateAsync();
         var store = LedgerEvents.Store(Db.App);
-        await new ReferenceLoader(store, SystemClock.Instance).LoadAsync(ReferenceDataset.Generate());
+        var dataset = ReferenceDataset.Generate();
+        var loader = new ReferenceLoader(store, SystemClock.Instance);
+        await loader.LoadAsync(dataset);
+        await loader.LoadTypicalListsAsync(dataset);
         await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).CatchUpAsync();
         // The verifiable log over every event, and a checkpoint signed with a key of the test's own: dossiers need both.
         Directory.CreateDirectory(keyDirectory);
@@ -124,7 +129,7 @@ public sealed class LedgerSite : IAsyncLifetime
 
     /// <summary>A fresh browser context signed in as <paramref name="user"/> through the sign-in page, with every console
     /// error and uncaught exception of its pages collected in <see cref="SignedIn.Errors"/>.</summary>
-    public async Task<SignedIn> SignInAsync(string user, string returnTo = "/ui/cockpit")
+    public async Task<SignedIn> SignInAsync(string user, string returnTo = "/ui/")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, Locale = "zh-CN", TimezoneId = "Asia/Shanghai", AcceptDownloads = true });
         var signedIn = new SignedIn(context);
@@ -151,6 +156,8 @@ public sealed class SignedIn(IBrowserContext context) : IAsyncDisposable
         var page = await Context.NewPageAsync();
         page.Console += (_, message) => { if (message.Type == "error") Errors.Add($"console: {message.Text}"); };
         page.PageError += (_, error) => Errors.Add($"page error: {error}");
+        // The console names no address for a failed load; this does.
+        page.Response += (_, response) => { if (response.Status >= 400) Errors.Add($"response: {response.Status} {response.Url}"); };
         pages.Add(page);
         return page;
     }

@@ -83,6 +83,7 @@ const PAGES = [
   { href: '/ui/cockpit', label: '驾驶舱', roles: ['official', 'auditor'] },
   { href: '/ui/cases', label: '案件', roles: ['recorder', 'reviewer', 'approver', 'auditor', 'official'] },
   { href: '/ui/verify', label: '案卷核验', roles: ['auditor'] },
+  { href: '/ui/publications', label: '典型案例', roles: ['publisher', 'approver', 'official', 'auditor'] },
 ];
 
 /** Who is signed in (GET /ui/session), shown in the header with the pages this role may open. */
