@@ -54,6 +54,11 @@ public static class QueryEndpoints
             .WithSummary("The cockpit's 来源、流程、高发 analyses of the leads registered in a period, as the cases stand now: region, from, to, kind, campaign, flag")
             .RequireRoles(Role.Official, Role.Auditor);
 
+        app.MapGet("/reference/figures", (Delegate)((HttpContext http) => Problems.Guard(http, () => Task.FromResult(PublishedFigures(http)))))
+            .WithName("published_figures").WithTags("totals")
+            .WithSummary("The figures the source documents published (`ledger reference figures`), each with the totals query that reproduces it as of its publication")
+            .RequireRoles(Role.Official, Role.Auditor);
+
         app.MapGet("/audit/reads", (HttpContext http, CaseReadLog reads) => Problems.Guard(http, () => ReadsAsync(http, reads)))
             .WithName("case_reads").WithTags("audit")
             .WithSummary("Who read which case of your region, when, through which endpoint, for what stated purpose (newest first; case_id, user, before, limit)")
@@ -201,6 +206,22 @@ public static class QueryEndpoints
             sources = report.Sources,
             deadlines = report.Deadlines,
             high_incidence = new { regions = report.Regions.Select(r => new { r.Key, label = TotalsQuery.RegionLabel(RegionCode.Parse(r.Key)), r.Cases }), kinds = report.Kinds, marks = report.Marks },
+        }, ApiJson.Options);
+    }
+
+    private static IResult PublishedFigures(HttpContext http)
+    {
+        QueryParameters.OnlyKnown(http.Request);
+        var beijing = NodaTime.Text.OffsetDateTimePattern.ExtendedIso;
+        return Results.Json(new
+        {
+            figures = Application.Reference.ReferenceDataset.PublishedFigures.Select(f => new
+            {
+                f.Seed, f.Label, f.Region, region_name = TotalsQuery.RegionLabel(RegionCode.Parse(f.Region)), from = f.From, to = f.To,
+                f.Kind, f.Campaign, f.Flag, caliber = "closed",
+                as_of = beijing.Format(f.AsOf.WithOffset(Offset.FromHours(8))),
+                published = new { f.Cases, f.CaseValue, f.FinesAndConfiscations, fines_at_least = f.FinesFrom, fines_below = f.FinesBelow },
+            }),
         }, ApiJson.Options);
     }
 

@@ -30,6 +30,7 @@ public static class WebPages
     private static readonly (string Name, string Title, Role[] Roles)[] SignedInPages =
     [
         ("cockpit", "驾驶舱", [Role.Official, Role.Auditor]),
+        ("figures", "已发布数字", [Role.Official, Role.Auditor]),
         ("cases", "案件", QueryEndpoints.CaseReaders),
         ("case", "案件详情", QueryEndpoints.CaseReaders),
         // Dossiers are the auditors' (GET /cases/{id}/dossier); the checks themselves run in the browser.

@@ -81,6 +81,7 @@ export const STATUS = { lead: '线索', not_filed: '不予立案', lead_transfer
 const ROLE_NAMES = { recorder: '办案人员', reviewer: '法制审核人员', approver: '负责人', auditor: '审计人员', official: '领导', publisher: '发布人员' };
 const PAGES = [
   { href: '/ui/cockpit', label: '驾驶舱', roles: ['official', 'auditor'] },
+  { href: '/ui/figures', label: '已发布数字', roles: ['official', 'auditor'] },
   { href: '/ui/cases', label: '案件', roles: ['recorder', 'reviewer', 'approver', 'auditor', 'official'] },
   { href: '/ui/verify', label: '案卷核验', roles: ['auditor'] },
   { href: '/ui/publications', label: '典型案例', roles: ['publisher', 'approver', 'official', 'auditor'] },

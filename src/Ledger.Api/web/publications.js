@@ -26,16 +26,17 @@ async function main() {
   const url = new URLSearchParams(location.search);
   try {
     const session = await signedIn();
-    const region = url.get('region') ?? (session.scope === 'national' ? '' : session.scope);
-    const year = url.get('year') ?? String(new Date().getFullYear() - 1);
-    form.elements.namedItem('region').value = region;
-    form.elements.namedItem('year').value = year;
+    const region = url.get('region') ?? '';
+    const year = url.get('year') ?? '';
+    // Proposed, not asked: a region's list of a year exists only once its publisher has opened it.
+    form.elements.namedItem('region').value = region || (session.scope === 'national' ? '' : session.scope);
+    form.elements.namedItem('year').value = year || String(new Date().getFullYear() - 1);
     form.addEventListener('submit', event => {
       event.preventDefault();
       const data = new FormData(form);
       location.assign(`/ui/publications?${new URLSearchParams({ region: String(data.get('region')).trim(), year: String(data.get('year')).trim() })}`);
     });
-    if (!region) { status.textContent = '请输入区域代码和年度。'; return; }
+    if (!region || !year) { status.textContent = '请输入区域代码和年度，查看该区域该年度的典型案例。'; return; }
     const base = `/typical/${encodeURIComponent(region)}/${encodeURIComponent(year)}`;
     const selection = await getJson(base);
     const checks = [];

@@ -106,10 +106,14 @@ public sealed partial class ReferenceDataset
         generator.InnerMongolia();
         generator.Taiyuan();
         generator.Yuncheng();
-        return new ReferenceDataset(generator.Actions, Figures2021And2022(), generator.Corrections, generator.NamedCases, generator.TypicalLists);
+        return new ReferenceDataset(generator.Actions, PublishedFigures, generator.Corrections, generator.NamedCases, generator.TypicalLists);
     }
 
     private static Money Yuan(long yuan) => Money.FromYuan(yuan);
+
+    /// <summary>The figures the source documents published (shared/reference-figures.md), which every dataset reproduces;
+    /// known without generating one.</summary>
+    public static IReadOnlyList<PublishedFigure> PublishedFigures { get; } = Figures2021And2022();
 
     private static IReadOnlyList<PublishedFigure> Figures2021And2022()
     {
