@@ -331,6 +331,8 @@ async function main() {
       `${byRegion.current ? '当前数据' : `截至 ${byRegion.as_of} 的数据`}` + (behind > 0 ? `（统计尚有 ${behind} 个事件未计入）` : '');
     status.textContent = '';
     status.className = 'status';
+    // When every figure and chart is on the page, for the page-load benchmark (src/Ledger.Benchmarks).
+    performance.mark('cockpit-ready');
   } catch (error) {
     report.hidden = true;
     showFailure(status, error);
