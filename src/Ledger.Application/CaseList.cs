@@ -42,7 +42,11 @@ public sealed record CaseListQuery(
 /// <summary>One case as the list shows it.</summary>
 public sealed record CaseListItem(
     string CaseId, long Version, string Status, string Kind, string Region, string? PartyName, LocalDate? FiledOn, LocalDate? DecidedOn,
-    LocalDate? ClosedOn, Money CaseValue, Money Fines, Money Confiscations, string? NextDueName, LocalDate? NextDueOn, bool Overdue);
+    LocalDate? ClosedOn, Money CaseValue, Money Fines, Money Confiscations, string? NextDueName, LocalDate? NextDueOn, bool Overdue)
+{
+    /// <summary>The region with its name as the ledger knows it ("140824 稷山县").</summary>
+    public string RegionName => Totals.TotalsQuery.RegionLabel(RegionCode.Parse(Region));
+}
 
 /// <summary>Lists cases from the case view (written with every command, so never behind the ledger).</summary>
 public static class CaseList

@@ -51,6 +51,18 @@ public sealed class WebSessionTests(ApiHost host) : IClassFixture<ApiHost>
         ((long)(await command.ExecuteScalarAsync())!).ShouldBe(0, "the secret itself is never stored");
     }
 
+    [Fact]
+    public async Task UnderTlsTheCookieIsSecureAndWithoutItNot()
+    {
+        var tls = host.Factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost"),
+        });
+        var response = await tls.PostAsync("/ui/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = host.TokenOf("official-jishan") }));
+        response.Headers.GetValues("Set-Cookie").Single().ShouldContain("secure", Case.Insensitive);
+        (await SignInAsync(host.TokenOf("official-jishan"))).Cookie!.ShouldNotContain("secure", Case.Insensitive);
+    }
+
     [Theory]
     [InlineData("//evil.example/ui/cockpit")]
     [InlineData("https://evil.example/")]

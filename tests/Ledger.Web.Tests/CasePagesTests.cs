@@ -85,6 +85,8 @@ public sealed class CasePagesTests(LedgerSite site)
         expected.Length.ShouldBeGreaterThan(0);
         (await page.Locator("#cases-table tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.case)")).ShouldBe(expected);
         (await page.TextContentAsync("#count"))!.ShouldContain($"共 {list["total"]!.GetValue<long>()} 件");
+        // Regions with their names.
+        (await page.TextContentAsync($"#cases-table tr[data-case='{expected[0]}'] td[data-region]"))!.ShouldMatch(@"^1501\d\d .+");
         await browser.ScreenshotAsync("cases-list");
 
         await page.ClickAsync($"#cases-table a >> text={expected[0]}");

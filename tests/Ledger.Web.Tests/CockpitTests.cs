@@ -302,6 +302,17 @@ public sealed class CockpitTests(LedgerSite site)
             csv.ShouldContain($"{line!["key"]},");
         csv.ShouldContain(regions["lines"]![0]!["fines_and_confiscations"]!.GetValue<string>());
         await browser.ScreenshotAsync("cockpit-trends");
+
+        // By quarter: four rows, each the API's quarter against the same quarter a year before.
+        page = await browser.CockpitAsync("region=150000&from=2020-01-01&to=2020-12-31&trend=quarter");
+        var (_, quarters) = await site.ApiAsync("official-national", "/totals?region=150000&from=2020-01-01&to=2020-12-31&by=quarter&compare=previous-year");
+        var quarterKeys = quarters!["lines"]!.AsArray().Select(l => l!["key"]!.GetValue<string>()).ToArray();
+        quarterKeys.ShouldBe(["2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4"]);
+        (await page.Locator("#yoy-table tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)")).ShouldBe(quarterKeys);
+        (await page.Locator("#mom-table tbody tr").CountAsync()).ShouldBe(4);
+        (await page.GetAttributeAsync("#yoy-table tbody tr[data-key='2020-Q1'] td:nth-of-type(2)", "data-value"))
+            .ShouldBe(quarters["lines"]![0]!["compared"]!["cases"]!.GetValue<long>().ToString());
+        (await page.InputValueAsync("select[name=trend]")).ShouldBe("quarter");
         browser.Errors.ShouldBeEmpty();
     }
 }

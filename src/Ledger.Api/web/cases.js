@@ -49,7 +49,7 @@ async function main() {
       el('tbody', {}, ...list.cases.map(c => el('tr', { 'data-case': c.case_id },
         el('th', { scope: 'row' }, el('a', { href: `/ui/case?id=${encodeURIComponent(c.case_id)}${purpose}` }, c.case_id)),
         el('td', { class: 'text', 'data-status': c.status }, STATUS[c.status] ?? c.status),
-        el('td', { class: 'text', 'data-kind': c.kind }, KINDS[c.kind] ?? c.kind), el('td', {}, c.region), el('td', { class: 'text' }, c.party_name ?? ''),
+        el('td', { class: 'text', 'data-kind': c.kind }, KINDS[c.kind] ?? c.kind), el('td', { class: 'text', 'data-region': c.region }, c.region_name ?? c.region), el('td', { class: 'text' }, c.party_name ?? ''),
         el('td', {}, c.filed_on ?? ''), el('td', {}, c.decided_on ?? ''), el('td', {}, c.closed_on ?? ''),
         money(c.case_value), money(c.fines), money(c.confiscations),
         el('td', {}, c.next_due_name ? `${c.next_due_name} ${c.next_due_on}` : ''),

@@ -14,7 +14,9 @@ const FIGURES = [
   { key: 'transferred_to_police', label: '移送公安', unit: '件' },
 ];
 const CALIBERS = { closed: '结案口径（按结案日期统计）', decided: '决定口径（按处罚决定日期统计）', filed: '立案口径（按立案日期统计）' };
-const FILTERS = ['region', 'from', 'to', 'kind', 'campaign', 'flag', 'caliber', 'as_of'];
+// `trend` is the page's own (months or quarters for 环比 and 同比); the others are GET /totals' parameters.
+const FILTERS = ['region', 'from', 'to', 'kind', 'campaign', 'flag', 'caliber', 'as_of', 'trend'];
+const TOTALS_FILTERS = FILTERS.filter(name => name !== 'trend');
 const SHANGHAI = '+08:00';
 const charts = [];
 
@@ -32,6 +34,7 @@ function readFilters() {
   if (!f.from) f.from = `${today.slice(0, 4)}-01-01`;
   if (!f.to) f.to = today;
   if (!f.caliber) f.caliber = 'closed';
+  if (f.trend !== 'quarter') f.trend = '';
   return f;
 }
 function addressOf(filters) {
@@ -77,7 +80,7 @@ function reaches(scope, region) {
 
 function totals(filters, extra) {
   const q = new URLSearchParams();
-  for (const name of FILTERS) if (filters[name]) q.set(name, filters[name]);
+  for (const name of TOTALS_FILTERS) if (filters[name]) q.set(name, filters[name]);
   for (const [name, value] of Object.entries(extra)) q.set(name, value);
   return getJson(`/totals?${q}`);
 }
@@ -174,11 +177,11 @@ function renderKinds(report, filters) {
     lines.map(l => [l.key, l.label.replace(/^[a-z_]+ /, ''), ...EXACT_COLUMNS.map(k => l[k])]));
 }
 
-function renderMonthOnMonth(report, filters) {
+function renderMonthOnMonth(report, filters, unit) {
   const lines = report.lines;
   const cases = FIGURES[0], money = FIGURES[4];
   const table = document.getElementById('mom-table');
-  table.replaceChildren(el('thead', {}, headerRow('月份', ['案件数环比', '罚没金额环比'])), el('tbody', {}, ...lines.map((l, i) => {
+  table.replaceChildren(el('thead', {}, headerRow(unit, ['案件数环比', '罚没金额环比'])), el('tbody', {}, ...lines.map((l, i) => {
     const before = i > 0 ? lines[i - 1] : null;
     const byCases = before ? change(valueOf(l, cases), valueOf(before, cases)) : { text: '—' };
     const byMoney = before ? change(valueOf(l, money), valueOf(before, money)) : { text: '—' };
@@ -191,14 +194,15 @@ function renderMonthOnMonth(report, filters) {
     { name: '案件数', type: 'bar', data: lines.map(l => l.cases) },
     { name: '罚没金额（万元）', type: 'line', yAxisIndex: 1, data: lines.map(l => wanNumber(l.fines_and_confiscations)) },
   ]) });
-  tools('mom', `环比分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c, ['月份', ...EXACT_HEADER],
+  tools('mom', `环比分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c, [unit, ...EXACT_HEADER],
     lines.map(l => [l.key, ...EXACT_COLUMNS.map(k => l[k])]));
 }
 
-function renderYearOnYear(report, filters) {
+function renderYearOnYear(report, filters, unit) {
   const lines = report.lines;
   const table = document.getElementById('yoy-table');
-  table.replaceChildren(el('thead', {}, el('tr', {}, ...['月份', '案件数（件）', '上年同月（件）', '同比', '罚没金额（万元）', '上年同月（万元）', '同比']
+  const same = unit === '季度' ? '上年同季' : '上年同月';
+  table.replaceChildren(el('thead', {}, el('tr', {}, ...[unit, '案件数（件）', `${same}（件）`, '同比', '罚没金额（万元）', `${same}（万元）`, '同比']
     .map(t => el('th', { scope: 'col' }, t)))), el('tbody', {}, ...lines.map(l => {
     const byCases = change(l.cases, l.compared.cases);
     const byMoney = change(fen(l.fines_and_confiscations), fen(l.compared.fines_and_confiscations));
@@ -213,10 +217,10 @@ function renderYearOnYear(report, filters) {
   const c = chart('yoy-chart');
   c.setOption(barOption(lines.map(l => l.label), [
     { name: '案件数', type: 'bar', data: lines.map(l => l.cases) },
-    { name: '上年同月', type: 'bar', data: lines.map(l => l.compared.cases) },
+    { name: same, type: 'bar', data: lines.map(l => l.compared.cases) },
   ]));
   tools('yoy', `同比分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c,
-    ['月份', '案件数', '上年同月案件数', '罚没金额（元）', '上年同月罚没金额（元）'],
+    [unit, '案件数', `${same}案件数`, '罚没金额（元）', `${same}罚没金额（元）`],
     lines.map(l => [l.key, l.cases, l.compared.cases, l.fines_and_confiscations, l.compared.fines_and_confiscations]));
 }
 
@@ -263,7 +267,9 @@ function renderAnalysis(analysis, filters) {
     ...barOption(deadlines.map(d => d.label), [['met', '按期完成'], ['met_late', '逾期完成'], ['overdue', '已逾期'], ['pending', '未到期']]
       .map(([k, name]) => ({ name, type: 'bar', stack: 'all', data: deadlines.map(d => d[k]) }))),
   });
-  tools('flow', `流程分析-${scope}-${filters.from}-${filters.to}`, flowChart, ['环节代码', '环节', '案件数'], flow.map(f => [f.key, f.label, f.cases]));
+  tools('flow', `流程分析-${scope}-${filters.from}-${filters.to}`, flowChart, ['类别', '代码', '名称', '案件数', '按期完成', '逾期完成', '已逾期', '未到期'], [
+    ...flow.map(f => ['环节', f.key, f.label, f.cases, '', '', '', '']),
+    ...deadlines.map(d => ['期限', d.name, d.label, '', d.met, d.met_late, d.overdue, d.pending])]);
 
   const regions = analysis.high_incidence.regions.map(r => ({ ...r, label: r.label.replace(/^\d{6} /, '') }));
   countTable('high-regions-table', '区域（前十）', regions, r => r.key !== filters.region && r.key !== ''
@@ -307,13 +313,17 @@ async function main() {
   window.addEventListener('resize', () => charts.forEach(c => c.resize()));
   try {
     const session = await signedIn();
+    const step = filters.trend === 'quarter' ? 'quarter' : 'month';
+    const unit = step === 'quarter' ? '季度' : '月份';
+    document.getElementById('mom-note').textContent = step === 'quarter' ? '按季度，与上季度相比' : '按月，与上月相比';
+    document.getElementById('yoy-note').textContent = step === 'quarter' ? '按季度，与上年同季度相比' : '按月，与上年同月相比';
     const analysisQuery = new URLSearchParams();
     for (const name of ['region', 'from', 'to', 'kind', 'campaign', 'flag']) if (filters[name]) analysisQuery.set(name, filters[name]);
     const [byRegion, byKind, byMonth, yearOnYear, analysis] = await Promise.all([
       totals(filters, { by: 'region' }),
       totals(filters, { by: 'kind' }),
-      totals(filters, { by: 'month' }),
-      totals(filters, { by: 'month', compare: 'previous-year' }),
+      totals(filters, { by: step }),
+      totals(filters, { by: step, compare: 'previous-year' }),
       getJson(`/cases/analysis?${analysisQuery}`),
     ]);
     report.hidden = false;
@@ -321,8 +331,8 @@ async function main() {
     renderHeadline(byRegion.total);
     renderRegions(byRegion, filters);
     renderKinds(byKind, filters);
-    renderMonthOnMonth(byMonth, filters);
-    renderYearOnYear(yearOnYear, filters);
+    renderMonthOnMonth(byMonth, filters, unit);
+    renderYearOnYear(yearOnYear, filters, unit);
     renderAnalysis(analysis, filters);
     saveNames();
     const behind = byRegion.projection.events_behind;
