@@ -8,11 +8,11 @@ using NodaTime;
 namespace Ledger.Api;
 
 /// <summary>
-/// The web pages of <c>ledger serve</c> under <c>/ui</c> (issue 25): sign-in and sign-out, the cockpit (驾驶舱) and the
-/// case pages. The
-/// pages are plain HTML and ES modules embedded in this assembly; their figures come from the API's own endpoints
-/// (<c>GET /totals</c>, <c>GET /cases…</c>), called with the session cookie, so a page shows exactly what the API
-/// answers that user.
+/// The web pages of <c>ledger serve</c> under <c>/ui</c> (issue 25): sign-in and sign-out, the cockpit (驾驶舱), the
+/// published figures, the case pages, the dossier verifier and the publications. The pages are plain HTML and ES
+/// modules embedded in this assembly, composed here into one layout; what they show comes from the API's own endpoints
+/// (<c>GET /totals</c>, <c>GET /cases…</c>, <c>GET /typical…</c>), called with the session cookie, so a page shows
+/// exactly what the API answers that user.
 /// </summary>
 public static class WebPages
 {
@@ -42,11 +42,12 @@ public static class WebPages
 
     public static void Map(WebApplication app)
     {
+        var lifetime = SessionLifetime(app.Configuration);
         app.MapGet("/", () => Results.Redirect("/ui/")).AllowAnonymous().ExcludeFromDescription();
         var ui = app.MapGroup("/ui").WithTags("pages").ExcludeFromDescription();
         ui.MapGet("/", (Delegate)HomeAsync).AllowAnonymous();
         ui.MapGet("/sign-in", (HttpContext http) => SignInPage(http, message: null, StatusCodes.Status200OK)).AllowAnonymous();
-        ui.MapPost("/sign-in", SignInAsync).AllowAnonymous().DisableAntiforgery();
+        ui.MapPost("/sign-in", (HttpContext http, WebSessions sessions) => SignInAsync(http, sessions, lifetime)).AllowAnonymous().DisableAntiforgery();
         ui.MapPost("/sign-out", SignOutAsync).AllowAnonymous().DisableAntiforgery();
         ui.MapGet("/session", (HttpContext http) =>
         {
@@ -57,7 +58,8 @@ public static class WebPages
             ui.MapGet($"/{name}", (Delegate)((HttpContext http) => SignedInPageAsync(http, name, title, roles))).AllowAnonymous();
         ui.MapGet("/assets/{name}", (HttpContext http, string name) =>
         {
-            if (!Assets.TryGetValue(name, out var asset)) return Results.NotFound();
+            // Scripts and styles only: the pages themselves are served composed, behind sign-in.
+            if (name.EndsWith(".html", StringComparison.Ordinal) || !Assets.TryGetValue(name, out var asset)) return Results.NotFound();
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "no-cache";
             if (http.Request.Headers.IfNoneMatch == asset.ETag) return Results.StatusCode(StatusCodes.Status304NotModified);
@@ -66,14 +68,24 @@ public static class WebPages
         }).AllowAnonymous();
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, WebSessions sessions, IConfiguration configuration)
+    /// <summary><c>Ledger:SessionHours</c>, checked when the API starts: a value out of range stops it rather than being
+    /// replaced by another.</summary>
+    private static Duration SessionLifetime(IConfiguration configuration)
+    {
+        var hours = configuration.GetValue("Ledger:SessionHours", DefaultSessionLifetime.TotalHours);
+        var lifetime = Duration.FromHours(hours);
+        return lifetime > Duration.Zero && lifetime <= WebSessions.MaxLifetime
+            ? lifetime
+            : throw new InvalidOperationException(
+                $"Ledger:SessionHours is {hours}: a session lasts more than 0 and at most {WebSessions.MaxLifetime.TotalHours} hours");
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, WebSessions sessions, Duration lifetime)
     {
         if (!http.Request.HasFormContentType) return SignInPage(http, "请通过登录页面提交令牌。", StatusCodes.Status415UnsupportedMediaType);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var token = form["token"].Count == 1 ? form["token"][0]?.Trim() ?? "" : "";
         if (token.Length == 0) return SignInPage(http, "请填写令牌（token）：由 ledger users add 发放，以 ldg_ 开头。", StatusCodes.Status400BadRequest);
-        var lifetime = Duration.FromHours(configuration.GetValue("Ledger:SessionHours", DefaultSessionLifetime.TotalHours));
-        if (lifetime <= Duration.Zero || lifetime > WebSessions.MaxLifetime) lifetime = DefaultSessionLifetime;
         var session = await sessions.SignInAsync(token, lifetime, http.RequestAborted);
         if (session is null) return SignInPage(http, "令牌无效或已被撤销（token: unknown or revoked）。", StatusCodes.Status401Unauthorized);
         http.Response.Cookies.Append(SessionCookieAuthentication.CookieName, session.Secret, new CookieOptions

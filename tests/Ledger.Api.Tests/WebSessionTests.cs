@@ -63,6 +63,34 @@ public sealed class WebSessionTests(ApiHost host) : IClassFixture<ApiHost>
         (await SignInAsync(host.TokenOf("official-jishan"))).Cookie!.ShouldNotContain("secure", Case.Insensitive);
     }
 
+    [Fact]
+    public async Task ScriptsAndStylesAreServedToAnyoneThePagesOnlyComposedBehindSignIn()
+    {
+        var anonymous = Browser();
+        var script = await anonymous.GetAsync("/ui/assets/cockpit.js");
+        script.StatusCode.ShouldBe(HttpStatusCode.OK);
+        script.Content.Headers.ContentType!.MediaType.ShouldBe("text/javascript");
+        var etag = script.Headers.ETag!;
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/ui/assets/cockpit.js");
+        again.Headers.IfNoneMatch.Add(etag);
+        (await anonymous.SendAsync(again)).StatusCode.ShouldBe(HttpStatusCode.NotModified);
+        (await anonymous.GetAsync("/ui/assets/cockpit.html")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await anonymous.GetAsync("/ui/assets/..%2Fmigrations")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var page = await anonymous.GetAsync("/ui/cockpit");
+        page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        page.Headers.Location!.OriginalString.ShouldBe("/ui/sign-in?return=%2Fui%2Fcockpit");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("13")]
+    [InlineData("-1")]
+    public void ASessionLifetimeOutOfRangeStopsTheApiFromStarting(string hours)
+    {
+        using var factory = host.Factory.WithWebHostBuilder(web => web.UseSetting("Ledger:SessionHours", hours));
+        Should.Throw<InvalidOperationException>(() => factory.CreateClient()).Message.ShouldContain("Ledger:SessionHours");
+    }
+
     [Theory]
     [InlineData("//evil.example/ui/cockpit")]
     [InlineData("https://evil.example/")]
