@@ -67,14 +67,16 @@ public static class CaseAnalysis
             """,
             // A dispute is opened by a party's request, not by a lead of the bureau's own.
             $"select coalesce(source, 'request'), count(*) from {cases} group by 1 order by 2 desc, 1",
-            // Deadlines of goods measures are named per measure ("goods:…"): counted together.
+            // Deadlines of goods measures are named per measure ("goods:…"): counted together. jsonb_to_recordset reads
+            // each deadline's fields once (106,440 cases, ten years: about 290 ms against 310–330 ms with ->>); this
+            // statement is half the endpoint's time at that size (docs/performance.md).
             $"""
-            select split_part(d ->> 'name', ':', 1) as name,
-                count(*) filter (where d ->> 'status' = 'met'),
-                count(*) filter (where d ->> 'status' = 'met_late'),
-                count(*) filter (where d ->> 'status' = 'overdue' or (d ->> 'status' = 'pending' and (d ->> 'due_on')::date < {todayParameter})),
-                count(*) filter (where d ->> 'status' = 'pending' and (d ->> 'due_on')::date >= {todayParameter})
-            from {cases}, jsonb_array_elements(c.deadlines) d
+            select split_part(d.name, ':', 1) as name,
+                count(*) filter (where d.status = 'met'),
+                count(*) filter (where d.status = 'met_late'),
+                count(*) filter (where d.status = 'overdue' or (d.status = 'pending' and d.due_on < {todayParameter})),
+                count(*) filter (where d.status = 'pending' and d.due_on >= {todayParameter})
+            from {cases}, jsonb_to_recordset(c.deadlines) d(name text, status text, due_on date)
             group by 1 order by 1
             """,
             $"select {regionColumn}, count(*) from {cases} group by 1 order by 2 desc, 1 limit {TopCount}",
