@@ -136,11 +136,23 @@ public static class WebPages
             return Results.Redirect("/ui/sign-in?return=" + Uri.EscapeDataString(http.Request.Path + http.Request.QueryString));
         if (!roles.Contains(user.Role))
             return Page(http, MessagePage(title,
-                    $"{title}供 {string.Join("、", roles.Select(CaseActionRoutes.Name))} 使用；您的角色是 {CaseActionRoutes.Name(user.Role)}。"),
+                    $"{title}供{string.Join("、", roles.Select(RoleName))}使用；您的角色是{RoleName(user.Role)}。"),
                 StatusCodes.Status403Forbidden);
         var content = AssetText("header.html").Replace("{{title}}", HtmlEncoder.Default.Encode(title)) + AssetText($"{name}.html");
         return Page(http, Layout(title, content, script: $"/ui/assets/{name}.js"), StatusCodes.Status200OK);
     }
+
+    /// <summary>A role as the bureau says it, with the name the API and <c>ledger users add</c> use.</summary>
+    private static string RoleName(Role role) => role switch
+    {
+        Role.Recorder => "办案人员",
+        Role.Reviewer => "法制审核人员",
+        Role.Approver => "负责人",
+        Role.Auditor => "审计人员",
+        Role.Official => "领导",
+        Role.Publisher => "发布人员",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "a role without a name"),
+    } + $"（{CaseActionRoutes.Name(role)}）";
 
     /// <summary>Only a path of this server's pages: anything else (another host, a scheme, "//") would make the sign-in
     /// page an open redirect.</summary>

@@ -273,7 +273,7 @@ public sealed class CockpitTests(LedgerSite site)
         await using var recorder = await site.SignInAsync("recorder-xincheng");
         var refused = await recorder.Page.GotoAsync("/ui/cockpit");
         refused!.Status.ShouldBe(403);
-        (await recorder.Page.TextContentAsync(".error"))!.ShouldContain("recorder");
+        (await recorder.Page.TextContentAsync(".error"))!.ShouldContain("您的角色是办案人员（recorder）");
         browser.Errors.Where(e => !e.Contains("401")).ShouldBeEmpty();
         recorder.Errors.Where(e => !e.Contains("403")).ShouldBeEmpty();
     }

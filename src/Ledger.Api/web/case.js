@@ -10,6 +10,12 @@ const LABELS = {
   filed_on: '立案日期', handlers: '执法人员', evidence_count: '证据数', goods: '涉案物品及措施', case_value: '案值（元）',
   decision: '处理决定', served_on: '送达日期', payments: '缴款', reviews: '复议诉讼', closed_on: '结案日期', closing_ground: '结案理由',
   amount_imposed: '罚没金额（元）', amount_paid: '已缴（元）', amount_outstanding: '未缴（元）', notice: '告知', legal_review: '法制审核',
+  version: '版本', filing_period_extended: '立案期限已延长', lead_decided_on: '线索处理日期', decision_period_extended: '办案期限已延长',
+  excluded_periods: '不计入期限的期间', turnover: '违法经营额', goods_value: '货值', illegal_gains: '违法所得',
+  innocent_seller_supplier: '善意销售者的供货方', referred_leads: '移送的关联线索', joint_regions: '联合办案区域',
+  defence_stated: '已陈述申辩', hearing_pending_since: '听证申请日期', hearing_held_on: '听证日期', earlier_decisions: '原处理决定',
+  deferred_due_on: '延期缴纳至', instalments: '分期缴纳', answered_on: '答辩日期', oral_hearing_on: '口头审理日期',
+  mediated_damages: '调解赔偿额', confirmed_by: '司法确认', review_pending: '复议诉讼未决', awaiting_new_decision: '待重新作出决定',
 };
 const DEADLINE_STATUS = { met: '按期完成', met_late: '逾期完成', overdue: '已逾期', pending: '未到期' };
 
