@@ -46,6 +46,10 @@ export async function getJson(path) {
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
 }
+// --- hashing -------------------------------------------------------------------------------------------------------
+export function hex(bytes) { return [...bytes].map(b => b.toString(16).padStart(2, '0')).join(''); }
+export async function sha256(bytes) { return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)); }
+
 // --- the DOM ---------------------------------------------------------------------------------------------------------
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);

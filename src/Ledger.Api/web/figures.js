@@ -1,6 +1,6 @@
 // 已发布数字: each figure the source documents published (GET /reference/figures) beside what the ledger answers
 // (GET /totals) as of its publication and now, with a link that opens the same question in the cockpit.
-import { el, getJson, showFailure, signedIn, wan, yuanText } from './common.js';
+import { el, fen, getJson, showFailure, signedIn, wan, yuanText } from './common.js';
 
 function query(figure, asOf) {
   const q = new URLSearchParams({ region: figure.region, from: figure.from, to: figure.to, caliber: figure.caliber });
@@ -17,7 +17,6 @@ function compare(figure, total) {
   if (p.case_value) money('案值', p.case_value, total.case_value);
   if (p.fines_and_confiscations) money('罚没金额', p.fines_and_confiscations, total.fines_and_confiscations);
   if (p.fines_at_least) {
-    const fen = y => BigInt(y.replace('.', ''));
     rows.push(['罚款', `${wan(p.fines_at_least)} 万余元`, `${wan(total.fines)} 万元`,
       fen(total.fines) >= fen(p.fines_at_least) && fen(total.fines) < fen(p.fines_below), `≥ ${yuanText(p.fines_at_least)}，< ${yuanText(p.fines_below)}`, yuanText(total.fines)]);
   }

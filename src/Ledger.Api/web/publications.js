@@ -1,19 +1,15 @@
 // 典型案例发布: a region's annual typical-case selection (GET /typical/{region}/{year}): every edition exactly as
 // published, each document's bytes fetched and hashed here (WebCrypto SHA-256) against the hash recorded when it was
 // published, the withdrawals and corrections, and the cases as they now stand.
-import { el, getJson, showFailure, signedIn } from './common.js';
+import { el, getJson, hex, sha256, showFailure, signedIn } from './common.js';
 
 const FORMATS = { html: '网页（HTML）', markdown: 'Markdown', json: 'JSON' };
-
-async function sha256Hex(bytes) {
-  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map(b => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Fetches a published document and compares its SHA-256 with the recorded one; the cell says which. */
 async function checkDocument(cell, url, recorded) {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) { cell.textContent = `无法取得（${response.status}）`; cell.dataset.verified = 'false'; return; }
-  const actual = await sha256Hex(await response.arrayBuffer());
+  const actual = hex(await sha256(await response.arrayBuffer()));
   const ok = actual === recorded;
   cell.dataset.verified = String(ok);
   cell.className = ok ? null : 'up';

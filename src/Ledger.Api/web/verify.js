@@ -3,12 +3,11 @@
 // migrations/0011), every leaf's inclusion proof against the signed checkpoint's root (RFC 9162 §2.1.3.2), and the
 // checkpoint's signature against the public key the auditor supplies. The same checks as `ledger verify-dossier`
 // (DossierVerifier); SM2/SM3 logs are left to it, as browsers do not implement the national algorithms.
-import { el, getJson, showFailure, signedIn } from './common.js';
+import { el, getJson, hex, sha256, showFailure, signedIn } from './common.js';
 
 const FORMAT = 'ledger.dossier.v1';
 const utf8 = new TextEncoder();
 
-function hex(bytes) { return [...bytes].map(b => b.toString(16).padStart(2, '0')).join(''); }
 function fromHex(text) {
   if (typeof text !== 'string' || !/^([0-9a-f]{2})*$/.test(text)) throw new Error('不是小写十六进制');
   return Uint8Array.from(text.match(/../g) ?? [], pair => parseInt(pair, 16));
@@ -20,7 +19,6 @@ function concat(...parts) {
   for (const p of parts) { out.set(p, at); at += p.length; }
   return out;
 }
-async function sha256(bytes) { return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)); }
 function same(a, b) { return a.length === b.length && a.every((x, i) => x === b[i]); }
 
 /** "2025-02-19T03:58:59.000000Z" → microseconds since the Unix epoch, exactly (BigInt). */
