@@ -71,7 +71,16 @@ public static class CommandEndpoints
         Scope.Require(caller, region, "case");
         if (command is CaseCommand.CorrectCaseDetails { Region: { } moved }) Scope.Require(caller, moved, "region");
 
-        var outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), command, http.RequestAborted);
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), command, http.RequestAborted);
+        }
+        catch (DomainRuleViolation violation) when (violation.Field == "idempotency_key")
+        {
+            // Over HTTP the key is a header: the problem names it as the caller sent it.
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", violation.Rule);
+        }
         http.Response.Headers.ETag = ETags.Of(outcome.ToVersion);
         if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
         var body = new CommandResponse(outcome.CaseId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied, outcome.RecordedAt);

@@ -48,18 +48,23 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
         CaseIds.Validate(envelope.CaseId);
         CheckEnvelope(envelope);
 
-        if (await FindEarlierOutcomeAsync(envelope, command, ct) is { } earlier) return earlier;
+        var fingerprint = KeyedCommand.Fingerprint(command);
+        if (await FindEarlierOutcomeAsync(envelope, command, fingerprint, ct) is { } earlier) return earlier;
 
         for (var attempt = 1; ; attempt++)
         {
             var history = await CaseHistory.LoadAsync(store, envelope.CaseId, ct: ct);
             var state = history.State;
             if (envelope.ExpectedVersion is { } expected && expected != state.Version)
+            {
+                // A duplicate in flight when we first looked may have committed since: its outcome is ours.
+                if (await FindEarlierOutcomeAsync(envelope, command, fingerprint, ct) is { } first) return first;
                 throw new ConcurrencyException(envelope.CaseId, ExpectedVersion.Exactly(expected), state.Version);
+            }
 
             var context = contextAt(clock.GetCurrentInstant());
             var events = CaseModel.Decide(command, state, context);
-            var request = AppendRequestFor(envelope, command, events, state, source: null, recordedInSource: null);
+            var request = AppendRequestFor(envelope, command, fingerprint, events, state, source: null, recordedInSource: null);
             // The case view is Marten's inline projection, written with the events; it starts from the state decided on.
             if (events.Count > 0) CaseViewProjection.DecidedOn(events[0], state, context);
 
@@ -69,13 +74,17 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
                 return new CommandOutcome(envelope.CaseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
                     [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant());
             }
-            catch (ConcurrencyException) when (envelope.ExpectedVersion is null && attempt < maxAttempts)
+            catch (Exception e) when (e is ConcurrencyException or EventIdReusedException)
             {
-                // Someone else changed the case between our read and our append: decide again on the new state.
-            }
-            catch (EventIdReusedException)
-            {
-                throw new DomainRuleViolation("idempotency_key", $"'{envelope.IdempotencyKey}' was already used for a different command on case {envelope.CaseId}");
+                // A duplicate of this command may have been in flight and committed first (its row lock made us wait
+                // for it): then its outcome is ours, whatever version we pinned.
+                if (await FindEarlierOutcomeAsync(envelope, command, fingerprint, ct) is { } first) return first;
+                if (e is EventIdReusedException)
+                    throw new DomainRuleViolation("idempotency_key", $"'{envelope.IdempotencyKey}' was already used for a different command on case {envelope.CaseId}");
+                if (envelope.ExpectedVersion is not null || attempt >= maxAttempts) throw;
+                // Someone else changed the case between our read and our append: decide again on the new state, after
+                // a short random pause so that racing writers do not collide again in step.
+                await Task.Delay(Random.Shared.Next(1, 5 << attempt), ct);
             }
         }
     }
@@ -148,16 +157,17 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
             var envelope = new CommandEnvelope(caseId, item.Actor, item.IdempotencyKey);
             try
             {
+                var fingerprint = KeyedCommand.Fingerprint(item.Command);
                 if (recordedKeys.TryGetValue(item.IdempotencyKey, out var earlier))
                 {
-                    if (earlier != item.Command.Name)
-                        throw new DomainRuleViolation("idempotency_key", $"'{item.IdempotencyKey}' was already used on case {caseId} for {earlier}, not {item.Command.Name}");
+                    if (earlier.RefusalOf(item.IdempotencyKey, $"case {caseId}", item.Command.Name, item.Actor, fingerprint) is { } refusal)
+                        throw new DomainRuleViolation("idempotency_key", refusal);
                     plan.Skip(index);
                     continue;
                 }
                 CheckEnvelope(envelope);
                 var events = CaseModel.Decide(item.Command, plan.State, contextAt(item.RecordedInSource ?? clock.GetCurrentInstant()));
-                var request = AppendRequestFor(envelope, item.Command, events, plan.State, source, item.RecordedInSource);
+                var request = AppendRequestFor(envelope, item.Command, fingerprint, events, plan.State, source, item.RecordedInSource);
                 plan.State = events.Aggregate(plan.State, CaseModel.Evolve);
                 if (events.Count > 0) plan.Appends.Add(new(index, request, [.. events.Select(CaseEventSerializer.TypeNameOf)]));
                 else plan.Record(new(index, request, []), new AppendResult(plan.State.Version, null, null, null, AlreadyRecorded: false));
@@ -203,12 +213,12 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
     }
 
     private static AppendRequest AppendRequestFor(
-        CommandEnvelope envelope, CaseCommand command, IReadOnlyList<CaseEvent> events, CaseState state, string? source, Instant? recordedInSource)
+        CommandEnvelope envelope, CaseCommand command, string fingerprint, IReadOnlyList<CaseEvent> events, CaseState state, string? source, Instant? recordedInSource)
     {
         if (events.Count > MaxEventsPerCommand) throw new InvalidOperationException("a command decided more events than the handler allows");
         var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(envelope, i), e)).ToList();
         var metadata = new EventMetadata(envelope.Actor, DeterministicId.From($"ledger/command/{envelope.CaseId}/{envelope.IdempotencyKey}"),
-            Command: command.Name, IdempotencyKey: envelope.IdempotencyKey, Source: source).ToJson();
+            Command: command.Name, IdempotencyKey: envelope.IdempotencyKey, Source: source, CommandSha256: fingerprint).ToJson();
         return new AppendRequest(envelope.CaseId, CaseHistory.StreamType,
             state.Version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(state.Version), newEvents, metadata, recordedInSource);
     }
@@ -216,13 +226,12 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
     private static Guid EventIdFor(CommandEnvelope envelope, int index) =>
         DeterministicId.From($"ledger/case-command/{envelope.CaseId}/{envelope.IdempotencyKey}/{index}");
 
-    private async Task<CommandOutcome?> FindEarlierOutcomeAsync(CommandEnvelope envelope, CaseCommand command, CancellationToken ct)
+    private async Task<CommandOutcome?> FindEarlierOutcomeAsync(CommandEnvelope envelope, CaseCommand command, string fingerprint, CancellationToken ct)
     {
         var first = await store.ReadEventAsync(EventIdFor(envelope, 0), ct);
         if (first is null) return null;
-        var earlierCommand = CaseHistoryEntry.MetadataText(first, "command");
-        if (earlierCommand != command.Name)
-            throw new DomainRuleViolation("idempotency_key", $"'{envelope.IdempotencyKey}' was already used on case {envelope.CaseId} for {earlierCommand}, not {command.Name}");
+        if (KeyedCommand.Of(first).RefusalOf(envelope.IdempotencyKey, $"case {envelope.CaseId}", command.Name, envelope.Actor, fingerprint) is { } refusal)
+            throw new DomainRuleViolation("idempotency_key", refusal);
         var types = new List<string> { first.Type };
         var last = first;
         for (var i = 1; i < MaxEventsPerCommand && await store.ReadEventAsync(EventIdFor(envelope, i), ct) is { } next; i++)

@@ -30,11 +30,11 @@ public sealed record CaseHistoryEntry(RecordedEvent Recorded, CaseEvent Event)
 public sealed record CaseHistory(string CaseId, IReadOnlyList<CaseHistoryEntry> Entries, CaseState State)
 {
     /// <summary>The idempotency keys the history holds, each with the command recorded under it (what a retry or re-import looks up).</summary>
-    public Dictionary<string, string> CommandsByIdempotencyKey()
+    public Dictionary<string, KeyedCommand> CommandsByIdempotencyKey()
     {
-        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, KeyedCommand>(StringComparer.Ordinal);
         foreach (var entry in Entries)
-            if (entry.IdempotencyKey is { } key) keys.TryAdd(key, entry.Command ?? "");
+            if (entry.IdempotencyKey is { } key) keys.TryAdd(key, KeyedCommand.Of(entry.Recorded));
         return keys;
     }
 

@@ -25,7 +25,8 @@ public sealed record AppendResult(
 /// user, event type and outcome).</summary>
 /// <remarks><see cref="Source"/> names the system of record an imported event comes from (a file, an old case system).</remarks>
 public sealed record EventMetadata(
-    string Actor, Guid CorrelationId, Guid? CausationId = null, string? Command = null, string? IdempotencyKey = null, string? Source = null)
+    string Actor, Guid CorrelationId, Guid? CausationId = null, string? Command = null, string? IdempotencyKey = null, string? Source = null,
+    string? CommandSha256 = null)
 {
     public JsonElement ToJson()
     {
@@ -38,6 +39,7 @@ public sealed record EventMetadata(
         if (Command is not null) fields["command"] = Command;
         if (IdempotencyKey is not null) fields["idempotency_key"] = IdempotencyKey;
         if (Source is not null) fields["source"] = Source;
+        if (CommandSha256 is not null) fields["command_sha256"] = CommandSha256;
         return JsonSerializer.SerializeToElement(fields);
     }
 }

@@ -61,8 +61,57 @@ public sealed class ConflictAndIdempotencyTests : IAsyncLifetime
 
         var otherAction = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/suspension", new { on = "2025-03-06", reason = "等待鉴定" }, key: "retry-1");
         otherAction.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
-        (await ApiHost.ProblemAsync(otherAction)).Field.ShouldBe("idempotency_key");
+        (await ApiHost.ProblemAsync(otherAction)).Field.ShouldBe("Idempotency-Key");
         (await host.CountAsync("ledger.events")).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task AKeyReplaysOnlyTheSameBodyFromTheSameCaller()
+    {
+        (await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", Evidence(), key: "bound-1")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var events = await host.CountAsync("ledger.events");
+
+        // The same key with another body is a different command, not a retry: refused, never answered with the first outcome.
+        var otherBody = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", Evidence("另一份笔录"), key: "bound-1");
+        otherBody.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var (field, rule) = await ApiHost.ProblemAsync(otherBody);
+        field.ShouldBe("Idempotency-Key");
+        rule.ShouldContain("different body");
+        otherBody.Headers.Contains("Idempotent-Replayed").ShouldBeFalse();
+
+        // Another caller's key is not theirs to replay, even with the very same body.
+        var otherCaller = await host.PostAsync("recorder-jishan-2", $"/cases/{CaseId}/evidence", Evidence(), key: "bound-1");
+        otherCaller.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (field, rule) = await ApiHost.ProblemAsync(otherCaller);
+        field.ShouldBe("Idempotency-Key");
+        rule.ShouldContain("another caller");
+
+        // The same body with its keys in another order and other white space is the same command: a replay.
+        using var reordered = new HttpRequestMessage(HttpMethod.Post, $"/cases/{CaseId}/evidence")
+        {
+            Content = new StringContent("{ \"description\" : \"询问笔录\",\n  \"on\": \"2025-03-05\" }", System.Text.Encoding.UTF8, "application/json"),
+        };
+        reordered.Headers.Add("Idempotency-Key", "bound-1");
+        var replay = await host.Client("recorder-jishan").SendAsync(reordered);
+        replay.StatusCode.ShouldBe(HttpStatusCode.OK, await replay.Content.ReadAsStringAsync());
+        replay.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
+        (await host.CountAsync("ledger.events")).ShouldBe(events);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DuplicatesInFlightTogetherAllGetTheOneOutcome(bool pinVersion)
+    {
+        // Eight copies of one command (a client retrying impatiently) race each other: one records, the others wait for
+        // it and replay its outcome — with or without the If-Match the first attempt carried.
+        var key = $"in-flight-{pinVersion}";
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", Evidence(), key: key, ifMatch: pinVersion ? 1 : null)));
+        foreach (var response in responses) response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        responses.Count(r => r.Headers.Contains("Idempotent-Replayed")).ShouldBe(7);
+        responses.Select(r => r.Headers.ETag!.Tag).Distinct().ShouldBe(["\"2\""]);
+        (await host.CountAsync("ledger.events")).ShouldBe(2);
     }
 
     [Theory]

@@ -96,6 +96,34 @@ public sealed class ImportTests : IAsyncLifetime
         (await store.GetStreamAsync("140824-2025-0041")).ShouldBeNull();
     }
 
+    [Fact]
+    public async Task AnActionIdAlreadyRecordedWithOtherFieldsIsRefusedNamingItAndWritesNothing()
+    {
+        // A source's action id is an idempotency key: re-importing it replays, but the same id carrying other fields is a
+        // different action, never silently taken for the one recorded.
+        var path = Path.Combine(Path.GetTempPath(), $"ledger-import-{Guid.NewGuid():N}.jsonl");
+        var lines = (await File.ReadAllLinesAsync(Example("shoe-shop.jsonl"))).Take(2)
+            .Select((line, i) => line.Replace("{\"case_id\"", $"{{\"action_id\": \"src-{i}\", \"case_id\"", StringComparison.Ordinal)).ToArray();
+        await File.WriteAllLinesAsync(path, lines);
+        try
+        {
+            var (actions, problems) = await ImportFile.ReadAsync(path);
+            (await importer.ImportAsync(actions, problems, "test-import", new ImportOptions())).ActionsWritten.ShouldBe(2);
+
+            lines[1] = lines[1].Replace("商标法第五十七条第三项", "商标法第五十七条第二项", StringComparison.Ordinal);
+            await File.WriteAllLinesAsync(path, lines);
+            (actions, problems) = await ImportFile.ReadAsync(path);
+            var report = await importer.ImportAsync(actions, problems, "test-import", new ImportOptions());
+
+            report.Refused.ShouldBeTrue();
+            var problem = report.Problems.Single();
+            (problem.Line, problem.Field).ShouldBe((2, "action_id"));
+            problem.Rule.ShouldContain("different body");
+            (await db.CountEventsAsync()).ShouldBe(2);
+        }
+        finally { File.Delete(path); }
+    }
+
     [Theory]
     [InlineData(1, "2025-03-04T10:00:00+08:00", "2025-03-02T10:00:00+08:00", "earlier than the case's previous action")]
     [InlineData(2, "2025-03-04T10:05:00+08:00", "2099-03-04T10:05:00+08:00", "is in the future")]

@@ -123,8 +123,8 @@ public sealed class CaseImporter(LedgerEventStore store, CaseCommandHandler hand
             ImportProblem Problem(string field, string rule) => new(action.File, action.Line, caseId, field, rule);
             if (recorded.TryGetValue(action.IdempotencyKey, out var earlier))
             {
-                if (earlier != action.Command.Name)
-                    return (caseId, Problem("action_id", $"'{action.IdempotencyKey}' was already recorded on this case for {earlier}, not {action.Command.Name}"), alreadyRecorded);
+                if (earlier.RefusalOf(action.IdempotencyKey, "this case", action.Command.Name, action.Actor, KeyedCommand.Fingerprint(action.Command)) is { } refusal)
+                    return (caseId, Problem("action_id", refusal), alreadyRecorded);
                 alreadyRecorded++;
                 continue;
             }
