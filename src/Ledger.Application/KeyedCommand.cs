@@ -28,6 +28,14 @@ public sealed record KeyedCommand(string Command, string Actor, string? Sha256)
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields.ToJsonString())));
     }
 
+    /// <summary>The SHA-256 (hex) of a typical-case selection command: its name and its fields in the ledger's JSON.</summary>
+    public static string Fingerprint(Ledger.Domain.Typical.SelectionCommand command)
+    {
+        var fields = System.Text.Json.JsonSerializer.SerializeToNode(command, command.GetType(), CaseEventSerializer.Options)!.AsObject();
+        fields.Insert(0, "action", command.Name);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields.ToJsonString())));
+    }
+
     /// <summary>Null when <paramref name="command"/> from <paramref name="actor"/> with body <paramref name="sha256"/> is a
     /// retry of the command recorded under <paramref name="key"/>; otherwise why the key cannot be used for it.</summary>
     public string? RefusalOf(string key, string where, string command, string actor, string sha256)

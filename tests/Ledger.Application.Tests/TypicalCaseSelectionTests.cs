@@ -74,10 +74,19 @@ public sealed class TypicalCaseSelectionTests : IAsyncLifetime
         var count = await db.CountEventsAsync();
         var again = await Handle(new NominateCase(Shoes, "14000000301"), "same-key");
         again.AlreadyApplied.ShouldBeTrue();
-        again.FromVersion.ShouldBe(first.FromVersion);
+        // The first nomination opens the selection too: the replay reports both events, as the first answer did.
+        first.EventTypes.Count.ShouldBe(2);
+        (again.FromVersion, again.ToVersion).ShouldBe((first.FromVersion, first.ToVersion));
+        again.EventTypes.ShouldBe(first.EventTypes);
         (await db.CountEventsAsync()).ShouldBe(count);
         var reused = await Should.ThrowAsync<DomainRuleViolation>(() => Handle(new RankCases([Shoes], "14000000301"), "same-key"));
         reused.Field.ShouldBe("idempotency_key");
+        // The key is its sender's, and bound to the body it came with.
+        (await Should.ThrowAsync<DomainRuleViolation>(() => Handle(new NominateCase(Shoes, "14000000302"), "same-key", actor: "14000000302")))
+            .Rule.ShouldContain("another caller");
+        (await Should.ThrowAsync<DomainRuleViolation>(() => Handle(new NominateCase(Shoes, "14000000399"), "same-key")))
+            .Rule.ShouldContain("different body");
+        (await db.CountEventsAsync()).ShouldBe(count);
     }
 
     [Fact]

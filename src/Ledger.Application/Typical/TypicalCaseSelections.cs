@@ -92,12 +92,20 @@ public sealed class TypicalCaseSelections(LedgerEventStore store, IClock clock, 
             throw new DomainRuleViolation("idempotency_key", $"every command carries an idempotency key of 1 to {CaseCommandHandler.MaxIdempotencyKeyLength} characters");
         foreach (var caseId in NamedCases(command)) CaseIds.Validate(caseId);
 
+        var fingerprint = KeyedCommand.Fingerprint(command);
         if (await store.ReadEventAsync(EventIdFor(id, idempotencyKey, 0), ct) is { } first)
         {
-            var earlier = CaseHistoryEntry.MetadataText(first, "command");
-            if (earlier != command.Name)
-                throw new DomainRuleViolation("idempotency_key", $"'{idempotencyKey}' was already used on {id} for {earlier}, not {command.Name}");
-            return new SelectionOutcome(id, first.Version, first.Version, [first.Type], AlreadyApplied: true);
+            if (KeyedCommand.Of(first).RefusalOf(idempotencyKey, id.ToString(), command.Name, actor, fingerprint) is { } refusal)
+                throw new DomainRuleViolation("idempotency_key", refusal);
+            // The replay reports every event the command recorded (a first nomination records two), as the first answer did.
+            var types = new List<string> { first.Type };
+            var last = first;
+            while (await store.ReadEventAsync(EventIdFor(id, idempotencyKey, types.Count), ct) is { } next)
+            {
+                types.Add(next.Type);
+                last = next;
+            }
+            return new SelectionOutcome(id, first.Version, last.Version, types, AlreadyApplied: true);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -108,7 +116,7 @@ public sealed class TypicalCaseSelections(LedgerEventStore store, IClock clock, 
             var events = TypicalSelectionModel.Decide(command, state, new SelectionContext(id.Region, id.Year, cases));
             var newEvents = events.Select((e, i) => new NewEvent(EventIdFor(id, idempotencyKey, i), e)).ToList();
             var metadata = new EventMetadata(actor, DeterministicId.From($"ledger/typical/{id.StreamId}/{idempotencyKey}"),
-                Command: command.Name, IdempotencyKey: idempotencyKey, Source: source).ToJson();
+                Command: command.Name, IdempotencyKey: idempotencyKey, Source: source, CommandSha256: fingerprint).ToJson();
             var request = new AppendRequest(id.StreamId, SelectionId.StreamType,
                 state.Version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(state.Version), newEvents, metadata, recordedInSource);
             try
