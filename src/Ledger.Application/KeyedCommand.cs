@@ -1,7 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
+using Ledger.Domain.Typical;
 using Ledger.EventStore;
 
 namespace Ledger.Application;
@@ -13,26 +16,27 @@ namespace Ledger.Application;
 /// </summary>
 public sealed record KeyedCommand(string Command, string Actor, string? Sha256)
 {
-    /// <summary>The binding recorded in an event's metadata.</summary>
-    public static KeyedCommand Of(RecordedEvent recorded) => new(
-        CaseHistoryEntry.MetadataText(recorded, "command") ?? "",
-        CaseHistoryEntry.MetadataText(recorded, "actor") ?? "",
-        CaseHistoryEntry.MetadataText(recorded, "command_sha256"));
+    /// <summary>The binding recorded in an event's metadata (read in one parse: a re-import reads it for every event).</summary>
+    public static KeyedCommand Of(RecordedEvent recorded)
+    {
+        using var metadata = JsonDocument.Parse(recorded.Metadata);
+        string? Text(string name) =>
+            metadata.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return new(Text("command") ?? "", Text("actor") ?? "", Text("command_sha256"));
+    }
 
     /// <summary>The SHA-256 (hex) of a case command's canonical form: its action and its fields as the ledger writes them,
     /// so a retry matches whatever the order of its JSON keys or its white space.</summary>
-    public static string Fingerprint(CaseCommand command)
-    {
-        var fields = CaseCommandSerializer.ToFields(command);
-        fields.Insert(0, "action", command.Name);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields.ToJsonString())));
-    }
+    public static string Fingerprint(CaseCommand command) =>
+        Digest(command.Name, CaseCommandSerializer.ToFields(command));
 
     /// <summary>The SHA-256 (hex) of a typical-case selection command: its name and its fields in the ledger's JSON.</summary>
-    public static string Fingerprint(Ledger.Domain.Typical.SelectionCommand command)
+    public static string Fingerprint(SelectionCommand command) =>
+        Digest(command.Name, JsonSerializer.SerializeToNode(command, command.GetType(), CaseEventSerializer.Options)!.AsObject());
+
+    private static string Digest(string action, JsonObject fields)
     {
-        var fields = System.Text.Json.JsonSerializer.SerializeToNode(command, command.GetType(), CaseEventSerializer.Options)!.AsObject();
-        fields.Insert(0, "action", command.Name);
+        fields.Insert(0, "action", action);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fields.ToJsonString())));
     }
 
