@@ -43,17 +43,14 @@ public static class LedgerApi
     {
         var services = builder.Services;
         services.AddSingleton(sp => LedgerApiSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => LedgerDatabase.CreateDataSource(sp.GetRequiredService<LedgerApiSettings>().Connection));
-        services.AddSingleton<IClock>(NodaTime.SystemClock.Instance);
-        services.AddSingleton(sp => LedgerEvents.Store(sp.GetRequiredService<NpgsqlDataSource>()));
-        services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>()));
+        // The event store, the command handlers and Wolverine, as every process of the ledger composes them.
+        builder.AddLedger(() => LedgerApiSettings.From(builder.Configuration).Connection);
         services.AddSingleton<TotalsReader>();
         services.AddSingleton<MerkleLog>();
         services.AddSingleton<DossierExporter>();
         services.AddSingleton<ApiUsers>();
         services.AddSingleton<CaseReadLog>();
         services.AddSingleton<CaseRegions>();
-        services.AddSingleton(sp => new Ledger.Application.Typical.TypicalCaseSelections(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>()));
         services.AddSingleton<LedgerBackgroundWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
 

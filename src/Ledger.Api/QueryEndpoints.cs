@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ledger.Application;
 using Ledger.Application.Access;
+using Ledger.Application.Deadlines;
 using Ledger.Application.Totals;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
@@ -42,6 +43,12 @@ public static class QueryEndpoints
             .WithName("redacted_case").WithTags("cases")
             .WithSummary("What may be published of a case: natural persons as 某某, no identity numbers, phones or addresses")
             .RequireRoles(Role.Publisher, Role.Auditor);
+
+        app.MapGet("/deadlines", (HttpContext http, DeadlineNotices deadlines, CaseReadLog reads) =>
+                Problems.Guard(http, () => DeadlinesAsync(http, deadlines, reads)))
+            .WithName("deadlines").WithTags("cases")
+            .WithSummary("The statutory deadlines the ledger reminds of in your region, earliest due first, each with what its reminder found and the deadline_overdue notice: region, overdue, limit, purpose")
+            .RequireRoles(CaseReaders);
 
         app.MapGet("/totals", (HttpContext http, TotalsReader totals, IClock clock) => Problems.Guard(http, () => TotalsAsync(http, totals, clock)))
             .WithName("totals").WithTags("totals")
@@ -86,6 +93,26 @@ public static class QueryEndpoints
         var (items, total) = await CaseList.QueryAsync(dataSource, query, today, http.RequestAborted);
         await reads.RecordAsync(caller, [.. items.Select(i => (i.CaseId, i.Region))], "GET /cases", purpose, http.RequestAborted);
         return Results.Json(new { total, offset = query.Offset, limit = query.Limit, cases = items }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> DeadlinesAsync(HttpContext http, DeadlineNotices deadlines, CaseReadLog reads)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "region", "overdue", "limit", "purpose");
+        var caller = http.Caller();
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(request, "purpose"));
+        var region = Scope.Narrow(caller, QueryParameters.Text(request, "region") is { } text ? RegionCode.Parse(text.Trim(), "region") : null, "region");
+        var limit = (int)(QueryParameters.Long(request, "limit", 1, DeadlineNotices.MaxLimit) ?? 200);
+        var entries = await deadlines.ListAsync(region, QueryParameters.Flag(request, "overdue"), limit, http.RequestAborted);
+        await reads.RecordAsync(caller, [.. entries.Select(e => (e.CaseId, e.Region ?? "")).Distinct()], "GET /deadlines", purpose, http.RequestAborted);
+        return Results.Json(new
+        {
+            deadlines = entries.Select(e => new
+            {
+                case_id = e.CaseId, deadline = e.Deadline, due_on = e.DueOn, region = e.Region, rule = e.Rule, reminder_fires_at = e.FiresAt,
+                reminder_fired_at = e.FiredAt, finding = e.Finding, overdue = e.Overdue, noticed_at = e.NoticedAt,
+            }),
+        }, ApiJson.Options);
     }
 
     private static async Task<IResult> ShowAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock)

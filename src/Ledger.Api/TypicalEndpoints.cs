@@ -66,7 +66,16 @@ public static class TypicalEndpoints
         var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
         CommandEndpoints.ActAs(fields, "by", caller);
         var command = (SelectionCommand)CaseCommandSerializer.FromFields(type, action, fields);
-        var outcome = await selections.HandleAsync(id, command, caller.Name, key, ct: http.RequestAborted);
+        SelectionOutcome outcome;
+        try
+        {
+            outcome = await selections.HandleAsync(id, command, caller.Name, key, ct: http.RequestAborted);
+        }
+        catch (DomainRuleViolation violation) when (violation.Field == "idempotency_key")
+        {
+            // As for case commands: over HTTP the key is a header, and the problem names it as the caller sent it.
+            throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", violation.Rule);
+        }
         if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
         return Results.Json(new SelectionResponse(id.StreamId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied), ApiJson.Options);
     }

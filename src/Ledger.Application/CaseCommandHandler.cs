@@ -1,4 +1,6 @@
+using Ledger.Application.Deadlines;
 using Ledger.Domain;
+using Ledger.Domain.Calendar;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using Npgsql;
@@ -34,7 +36,8 @@ public sealed class CommandInSequenceRefused(int index, DomainRuleViolation viol
 /// version it saw. Event ids derive from the case id and the idempotency key, so a retried command finds its first
 /// attempt's events and returns that outcome instead of deciding again.
 /// </summary>
-public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5)
+public sealed class CaseCommandHandler(
+    LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5, DeadlineScheduler? deadlines = null)
 {
     private const int MaxEventsPerCommand = 16;
 
@@ -68,9 +71,13 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
             // The case view is Marten's inline projection, written with the events; it starts from the state decided on.
             if (events.Count > 0) CaseViewProjection.DecidedOn(events[0], state, context);
 
+            var reminders = RemindersFor(state, events);
             try
             {
-                var result = await store.AppendAsync(request, ct);
+                var result = reminders.Deadlines.Count == 0
+                    ? await store.AppendAsync(request, ct)
+                    : await deadlines!.WriteWithRemindersAsync(envelope.CaseId, reminders.Region, reminders.Deadlines,
+                        (connection, transaction) => store.AppendAsync(request, connection, transaction, ct), r => !r.AlreadyRecorded, ct);
                 return new CommandOutcome(envelope.CaseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
                     [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant());
             }
@@ -111,7 +118,12 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
             try
             {
                 CaseViewProjection.DecidedOn((CaseEvent)plan.Appends[0].Request.Events[0].Data, history.State, contextAt(clock.GetCurrentInstant()));
-                var results = await store.AppendSequenceAsync([.. plan.Appends.Select(a => a.Request)], null, null, ct);
+                var requests = plan.Appends.Select(a => a.Request).ToList();
+                var reminders = deadlines is null ? [] : DeadlineReminders.Plan(history.State, plan.State, WorkingDayCalendar.China, Today());
+                var results = reminders.Count == 0
+                    ? await store.AppendSequenceAsync(requests, null, null, ct)
+                    : await deadlines!.WriteWithRemindersAsync(caseId, plan.State.Region, reminders,
+                        (connection, transaction) => store.AppendSequenceAsync(requests, connection, transaction, ct), r => r.Any(a => !a.AlreadyRecorded), ct);
                 for (var i = 0; i < results.Count; i++) plan.Record(plan.Appends[i], results[i]);
                 return plan.Outcomes();
             }
@@ -204,6 +216,16 @@ public sealed class CaseCommandHandler(LedgerEventStore store, IClock clock, Fun
         }
         await transaction.RollbackAsync(ct);
     }
+
+    /// <summary>The reminders of the deadlines <paramref name="events"/> set or move (none without a scheduler).</summary>
+    private (RegionCode? Region, IReadOnlyList<Deadline> Deadlines) RemindersFor(CaseState before, IReadOnlyList<CaseEvent> events)
+    {
+        if (deadlines is null || events.Count == 0) return (null, []);
+        var after = events.Aggregate(before, CaseModel.Evolve);
+        return (after.Region, DeadlineReminders.Plan(before, after, WorkingDayCalendar.China, Today()));
+    }
+
+    private LocalDate Today() => DeadlineReminders.DateAt(clock.GetCurrentInstant());
 
     private static void CheckEnvelope(CommandEnvelope envelope)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.Application;
 using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
@@ -115,3 +116,50 @@ public static class InstantArgument
 
 /// <summary>An argument that breaks a rule; the message names the argument and the rule.</summary>
 public sealed class CliInputException(string message) : Exception(message);
+
+/// <summary>
+/// The ledger's services for one CLI command, composed as <c>ledger serve</c> composes them (<see cref="LedgerServices"/>):
+/// the same handlers and the same Wolverine, so a command run here plans its deadline reminders like one sent over HTTP.
+/// A CLI process plans reminders and leaves firing them to the serving nodes: it does not poll for due ones.
+/// </summary>
+public sealed class CliLedger : IAsyncDisposable
+{
+    private readonly Microsoft.Extensions.Hosting.IHost _host;
+
+    private CliLedger(Microsoft.Extensions.Hosting.IHost host) => _host = host;
+
+    /// <summary>The ledger's services.</summary>
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>A service of the ledger's.</summary>
+    public T Get<T>() where T : notnull => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<T>(_host.Services);
+
+    /// <summary>Resolves the database (starting the embedded cluster when no connection is given), migrates it and starts the services.</summary>
+    public static async Task<CliLedger> StartAsync(ParseResult parse, CancellationToken ct)
+    {
+        var connections = await Cli.ConnectAsync(parse, ct);
+        await Cli.MigrateAsync(connections, quiet: true, ct);
+        return await StartAsync(connections.Application, ct);
+    }
+
+    /// <summary>Starts the services on a migrated database, through the application role's <paramref name="connection"/>.</summary>
+    public static async Task<CliLedger> StartAsync(string connection, CancellationToken ct)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
+        builder.AddLedger(() => connection);
+        Wolverine.HostBuilderExtensions.ConfigureWolverine(builder.Services, o =>
+        {
+            o.Durability.DurabilityAgentEnabled = false;
+            o.Durability.ScheduledJobFirstExecution = TimeSpan.FromDays(1);
+        });
+        var host = builder.Build();
+        await host.StartAsync(ct);
+        return new CliLedger(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}

@@ -67,10 +67,17 @@ public static class DatabaseCommands
             Console.Write(MartenConfiguration.SchemaScript());
             return ExitCodes.Ok;
         });
+        var wolverineSchema = new Command("wolverine-schema", "Print the DDL Wolverine expects for the ledger's messaging options (for a new migration)");
+        wolverineSchema.SetAction(_ =>
+        {
+            Console.Write(Ledger.Application.Deadlines.LedgerMessaging.SchemaScript());
+            return ExitCodes.Ok;
+        });
         db.Subcommands.Add(start);
         db.Subcommands.Add(stop);
         db.Subcommands.Add(status);
         db.Subcommands.Add(martenSchema);
+        db.Subcommands.Add(wolverineSchema);
         return db;
     }
 }

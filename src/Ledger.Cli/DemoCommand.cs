@@ -31,11 +31,9 @@ public static class DemoCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        var connections = await Cli.ConnectAsync(parse, ct);
-        await Cli.MigrateAsync(connections, quiet: true, ct);
-        await using var dataSource = LedgerDatabase.CreateDataSource(connections.Application);
-        var store = LedgerEvents.Store(dataSource);
-        var handler = new CaseCommandHandler(store, SystemClock.Instance);
+        await using var ledger = await CliLedger.StartAsync(parse, ct);
+        var store = ledger.Get<LedgerEventStore>();
+        var handler = ledger.Get<CaseCommandHandler>();
 
         AnsiConsole.MarkupLine($"[bold]Recording[/] case [blue]{CaseId}[/] through command handling");
         var i = 0;

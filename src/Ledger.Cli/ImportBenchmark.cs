@@ -38,9 +38,10 @@ internal static class ImportBenchmark
             await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
                 await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
-            await using var dataSource = LedgerDatabase.CreateDataSource(application, maxPoolSize: 50);
-            var store = LedgerEvents.Store(dataSource);
-            var handler = new CaseCommandHandler(store, SystemClock.Instance);
+            // Composed as `ledger import` is: the handler plans deadline reminders in each case's transaction.
+            await using var ledger = await CliLedger.StartAsync(application, ct);
+            var store = ledger.Get<LedgerEventStore>();
+            var handler = ledger.Get<CaseCommandHandler>();
             AnsiConsole.MarkupLine($"[bold]bench import[/] in database {database} ({Environment.ProcessorCount} cores, durable commits, {parallel} cases at once)");
 
             var simulator = new CaseSimulator(new Random(17), new LocalDate(2025, 12, 31));
@@ -54,6 +55,9 @@ internal static class ImportBenchmark
             var importSeconds = watch.Elapsed.TotalSeconds;
             if (report.Problems.Count > 0 || report.ActionsWritten != written.Actions)
                 throw new InvalidOperationException($"the benchmark file was not imported whole: {report.ActionsWritten} of {written.Actions} written; {string.Join("; ", report.Problems.Take(3))}");
+
+            await using (var reminders = store.DataSource.CreateCommand("select count(*) from ledger.deadline_reminders"))
+                AnsiConsole.MarkupLine($"deadline reminders planned with the import: {(long)(await reminders.ExecuteScalarAsync(ct))!:N0}");
 
             watch.Restart();
             var again = await importer.ImportAsync((await ImportFile.ReadAsync(file, ct)).Actions, [], "bench", new ImportOptions(Parallelism: parallel), ct);
@@ -76,6 +80,8 @@ internal static class ImportBenchmark
                     await handler.HandleAsync(new CommandEnvelope(caseId, "bench", $"baseline-{++n}"), step.Command, token);
             });
             var baselineSeconds = watch.Elapsed.TotalSeconds;
+            await using (var reminders = store.DataSource.CreateCommand("select count(*) from ledger.deadline_reminders"))
+                AnsiConsole.MarkupLine($"deadline reminders planned by the baseline's commands: {(long)(await reminders.ExecuteScalarAsync(ct))!:N0}");
 
             var importRate = written.Actions / importSeconds;
             var baselineRate = baseline.Count / baselineSeconds;

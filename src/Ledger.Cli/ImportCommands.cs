@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Ledger.Application;
 using Ledger.Application.Import;
 using Ledger.Application.Reference;
+using Ledger.Application.Typical;
 using Ledger.EventStore;
 using NodaTime;
 using Spectre.Console;
@@ -29,9 +30,8 @@ public static class ImportCommands
             var watch = Stopwatch.StartNew();
             var (actions, problems) = await ImportFile.ReadAsync(path, ct);
             Cli.Info($"read {actions.Count:N0} actions on {actions.Select(a => a.CaseId).Distinct().Count():N0} cases from {Path.GetFileName(path)}");
-            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            var store = LedgerEvents.Store(dataSource);
-            var importer = new CaseImporter(store, new CaseCommandHandler(store, SystemClock.Instance), SystemClock.Instance);
+            await using var ledger = await CliLedger.StartAsync(parse, ct);
+            var importer = new CaseImporter(ledger.Get<LedgerEventStore>(), ledger.Get<CaseCommandHandler>(), ledger.Get<IClock>());
             var report = await importer.ImportAsync(actions, problems, parse.GetValue(source) ?? $"import:{Path.GetFileName(path)}",
                 new ImportOptions(parse.GetValue(skipInvalid), Math.Clamp(parse.GetValue(parallel), 1, 64), ProgressLine()), ct);
             return Report(report, watch.Elapsed);
@@ -79,9 +79,8 @@ public static class ImportCommands
         var load = new Command("load", "Load the reference dataset (once: loading again writes nothing) and print the reproduced figures beside the published ones") { seed };
         load.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
-            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            var store = LedgerEvents.Store(dataSource);
-            var loader = new ReferenceLoader(store, SystemClock.Instance);
+            await using var ledger = await CliLedger.StartAsync(parse, ct);
+            var loader = new ReferenceLoader(ledger.Get<LedgerEventStore>(), ledger.Get<IClock>(), ledger.Get<CaseCommandHandler>(), ledger.Get<TypicalCaseSelections>());
             var dataset = ReferenceDataset.Generate(parse.GetValue(seed));
             var watch = Stopwatch.StartNew();
             Cli.Info($"reference dataset: {dataset.Actions.Count:N0} actions on {dataset.Actions.Select(a => a.CaseId).Distinct().Count():N0} cases");

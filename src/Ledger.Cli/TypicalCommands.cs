@@ -250,8 +250,8 @@ public static class TypicalCommands
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct, Func<TypicalCaseSelections, SelectionId, Task> body)
     {
         var id = Arguments(() => SelectionId.Parse(parse.GetValue(Region), parse.GetValue(Year)));
-        await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-        await body(new TypicalCaseSelections(LedgerEvents.Store(dataSource), SystemClock.Instance), id);
+        await using var ledger = await CliLedger.StartAsync(parse, ct);
+        await body(ledger.Get<TypicalCaseSelections>(), id);
         return ExitCodes.Ok;
     }
 

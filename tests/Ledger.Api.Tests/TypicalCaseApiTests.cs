@@ -98,4 +98,20 @@ public sealed class TypicalCaseApiTests : IAsyncLifetime
         (await host.Client("official-jishan").GetAsync($"{Path}/editions/1?format=pdf")).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await host.CountAsync("ledger.events")).ShouldBe(events);
     }
+
+    [Fact]
+    public async Task AKeyReusedForAnotherBodyIsRefusedNamingTheHeaderAndWritesNothing()
+    {
+        var first = await host.PostAsync("publisher-jishan", $"{Path}/nominate_case", new { case_id = Shoes }, key: "nominate-once");
+        first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
+        var events = await host.CountAsync("ledger.events");
+
+        var other = await host.PostAsync("publisher-jishan", $"{Path}/nominate_case", new { case_id = Shoes, naming = "surname_stars" }, key: "nominate-once");
+
+        other.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await other.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(other)).Field.ShouldBe("Idempotency-Key");
+        (await host.CountAsync("ledger.events")).ShouldBe(events);
+        var again = await host.PostAsync("publisher-jishan", $"{Path}/nominate_case", new { case_id = Shoes }, key: "nominate-once");
+        again.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
+    }
 }

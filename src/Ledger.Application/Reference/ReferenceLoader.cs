@@ -21,12 +21,12 @@ public sealed record ReproducedFigure(PublishedFigure Figure, TotalsFigures AsPu
 /// action — brings the penalty totals up to date, and reads every published figure through the query path of
 /// <c>ledger totals</c>. Loading again writes nothing new.
 /// </summary>
-public sealed class ReferenceLoader(LedgerEventStore store, IClock clock)
+public sealed class ReferenceLoader(LedgerEventStore store, IClock clock, CaseCommandHandler? handler = null, TypicalCaseSelections? selections = null)
 {
     /// <summary>Imports <paramref name="dataset"/>; a refused action is a defect of the generator and throws.</summary>
     public async Task<ImportReport> LoadAsync(ReferenceDataset dataset, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        var importer = new CaseImporter(store, new CaseCommandHandler(store, clock), clock);
+        var importer = new CaseImporter(store, handler ?? new CaseCommandHandler(store, clock), clock);
         var report = await importer.ImportAsync(dataset.Actions, [], ReferenceDataset.SourceName, new ImportOptions(Progress: progress), ct);
         if (report.Problems.Count > 0)
             throw new InvalidOperationException("the reference dataset was refused: " + string.Join("; ", report.Problems.Take(5)));
@@ -40,7 +40,7 @@ public sealed class ReferenceLoader(LedgerEventStore store, IClock clock)
     /// </summary>
     public async Task<IReadOnlyList<SelectionView>> LoadTypicalListsAsync(ReferenceDataset dataset, CancellationToken ct = default)
     {
-        var selections = new TypicalCaseSelections(store, clock);
+        var lists = selections ?? new TypicalCaseSelections(store, clock);
         var views = new List<SelectionView>();
         foreach (var list in dataset.TypicalLists)
         {
@@ -49,7 +49,7 @@ public sealed class ReferenceLoader(LedgerEventStore store, IClock clock)
             async Task Record(SelectionCommand command, string by, LocalDate on, int hour, string key)
             {
                 var at = on.At(new LocalTime(hour, 0)).InZoneStrictly(DecisionContext.Zone).ToInstant() + Duration.FromMinutes(step++);
-                await selections.HandleAsync(id, command, by, $"reference:typical:{id.StreamId}:{key}", at, ReferenceDataset.SourceName, ct);
+                await lists.HandleAsync(id, command, by, $"reference:typical:{id.StreamId}:{key}", at, ReferenceDataset.SourceName, ct);
             }
             string AuthorOf(int index) => index % 2 == 0 ? ReferenceDataset.TypicalAuthor : ReferenceDataset.TypicalSecondAuthor;
 
@@ -79,7 +79,7 @@ public sealed class ReferenceLoader(LedgerEventStore store, IClock clock)
                 await Record(new SelectionCommand.PublishSelection(correction.PublishedOn, ReferenceDataset.TypicalAuthor), ReferenceDataset.TypicalAuthor,
                     correction.PublishedOn, 15, "publish:2");
             }
-            views.Add(await selections.ViewAsync(id, ct: ct));
+            views.Add(await lists.ViewAsync(id, ct: ct));
         }
         return views;
     }

@@ -1,0 +1,21 @@
+using Ledger.Domain;
+using Ledger.Domain.Calendar;
+using Ledger.EventStore;
+using NodaTime;
+
+namespace Ledger.Application.Deadlines;
+
+/// <summary>
+/// Handles a reminder when it falls due: reads the case as it stands, and records an overdue notice when the step was
+/// not taken, or plans the reminder of the new date when the deadline moved later. Nothing is written to the case.
+/// </summary>
+public static class DeadlineReminderHandler
+{
+    public static async Task HandleAsync(DeadlineReminder reminder, LedgerEventStore store, IClock clock, DeadlineScheduler scheduler, CancellationToken ct)
+    {
+        var history = await CaseHistory.LoadAsync(store, reminder.CaseId, ct: ct);
+        var today = DeadlineReminders.DateAt(clock.GetCurrentInstant());
+        var finding = DeadlineReminders.Check(history.State, reminder.Deadline, WorkingDayCalendar.China, today);
+        await scheduler.RecordFindingAsync(reminder, history.State.Region, finding, ct);
+    }
+}

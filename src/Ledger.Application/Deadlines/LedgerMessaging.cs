@@ -1,0 +1,70 @@
+using JasperFx;
+using JasperFx.CodeGeneration;
+using Ledger.Domain.Serialization;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Wolverine;
+using Wolverine.Postgresql;
+using Wolverine.RDBMS;
+using Wolverine.Runtime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Ledger.Application.Deadlines;
+
+/// <summary>
+/// How the ledger uses Wolverine: durable messages kept in PostgreSQL (schema <see cref="Schema"/>, beside the ledger's),
+/// handled by the handlers listed here and nothing found by scanning. As with Marten, the schema is the migrations':
+/// Wolverine creates nothing at start-up, and a test compares what it expects with what migrations/ create.
+/// Handler code is generated ahead of time into <c>Internal/Generated</c> of this assembly and loaded statically, so no
+/// process compiles code with Roslyn when it starts (<c>ledger-tools codegen</c> writes it; a test fails when it is stale).
+/// </summary>
+public static class LedgerMessaging
+{
+    /// <summary>Wolverine's envelope, node and dead-letter tables.</summary>
+    public const string Schema = "wolverine";
+
+    /// <summary>The handlers of the ledger's messages.</summary>
+    public static readonly Type[] Handlers = [typeof(DeadlineReminderHandler)];
+
+    /// <summary>Applies the ledger's messaging options to <paramref name="options"/>, storing messages through
+    /// <paramref name="connection"/> (the application role's).</summary>
+    public static void Configure(WolverineOptions options, string connection)
+    {
+        options.ServiceName = "ledger";
+        options.ApplicationAssembly = typeof(LedgerMessaging).Assembly;
+        options.CodeGeneration.TypeLoadMode = TypeLoadMode.Static;
+        var discovery = options.Discovery.DisableConventionalDiscovery();
+        foreach (var handler in Handlers) discovery.IncludeType(handler);
+        options.PersistMessagesWithPostgresql(connection, Schema);
+        options.AutoBuildMessageStorageOnStartup = AutoCreate.None;
+        // Reminders are kept in the database from the moment they are planned until handled, on every node, so a
+        // restart loses none; whichever node polls first handles each (the notice's key makes a second one a no-op).
+        options.Policies.UseDurableLocalQueues();
+        options.UseSystemTextJsonForSerialization(json =>
+        {
+            foreach (var converter in CaseEventSerializer.Options.Converters) json.Converters.Add(converter);
+            json.PropertyNamingPolicy = CaseEventSerializer.Options.PropertyNamingPolicy;
+        });
+    }
+
+    /// <summary>The DDL Wolverine expects for the ledger's options (what a migration must create).</summary>
+    public static string SchemaScript()
+    {
+        var writer = new StringWriter();
+        var migrator = new PostgresqlMigrator();
+        foreach (var schemaObject in SchemaObjects()) schemaObject.WriteCreateStatement(migrator, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>The tables Wolverine's PostgreSQL message store uses with the ledger's options (read off a host that is
+    /// built, never started: nothing connects).</summary>
+    public static IReadOnlyList<ISchemaObject> SchemaObjects()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseWolverine(o => Configure(o, "Host=127.0.0.1;Database=unused"));
+        using var host = builder.Build();
+        var storage = (Weasel.Core.Migrations.IFeatureSchema)host.Services.GetRequiredService<IWolverineRuntime>().Storage;
+        return storage.Objects;
+    }
+}
