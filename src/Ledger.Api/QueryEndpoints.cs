@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ledger.Application;
 using Ledger.Application.Access;
 using Ledger.Application.Deadlines;
+using Ledger.Application.Referrals;
 using Ledger.Application.Totals;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
@@ -48,6 +49,11 @@ public static class QueryEndpoints
                 Problems.Guard(http, () => DeadlinesAsync(http, deadlines, reads)))
             .WithName("deadlines").WithTags("cases")
             .WithSummary("The statutory deadlines the ledger reminds of in your region, earliest due first, each with what its reminder found and the deadline_overdue notice: region, overdue, limit, purpose")
+            .RequireRoles(CaseReaders);
+
+        app.MapGet("/inbox", (HttpContext http, BureauInbox inbox, CaseReadLog reads) => Problems.Guard(http, () => InboxAsync(http, inbox, reads)))
+            .WithName("inbox").WithTags("cases")
+            .WithSummary("What other bureaus referred to your region (leads transferred, related leads, joint handling, transferred cases) and what went to the police or another organ, newest first: region, limit, purpose")
             .RequireRoles(CaseReaders);
 
         app.MapGet("/totals", (HttpContext http, TotalsReader totals, IClock clock) => Problems.Guard(http, () => TotalsAsync(http, totals, clock)))
@@ -111,6 +117,27 @@ public static class QueryEndpoints
             {
                 case_id = e.CaseId, deadline = e.Deadline, due_on = e.DueOn, region = e.Region, rule = e.Rule, reminder_fires_at = e.FiresAt,
                 reminder_fired_at = e.FiredAt, finding = e.Finding, overdue = e.Overdue, noticed_at = e.NoticedAt,
+            }),
+        }, ApiJson.Options);
+    }
+
+    private static async Task<IResult> InboxAsync(HttpContext http, BureauInbox inbox, CaseReadLog reads)
+    {
+        var request = http.Request;
+        QueryParameters.OnlyKnown(request, "region", "limit", "purpose");
+        var caller = http.Caller();
+        var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(request, "purpose"));
+        var region = Scope.Narrow(caller, QueryParameters.Text(request, "region") is { } text ? RegionCode.Parse(text.Trim(), "region") : null, "region");
+        var limit = (int)(QueryParameters.Long(request, "limit", 1, BureauInbox.MaxLimit) ?? 200);
+        var received = await inbox.ListAsync(region, limit, http.RequestAborted);
+        // A referral names the sending bureau's case: reading it is a read of that case.
+        await reads.RecordAsync(caller, [.. received.Select(r => (r.FromCaseId, r.FromRegion)).Distinct()], "GET /inbox", purpose, http.RequestAborted);
+        return Results.Json(new
+        {
+            referrals = received.Select(r => new
+            {
+                event_id = r.EventId, kind = r.Kind, from_case_id = r.FromCaseId, from_region = r.FromRegion, to_region = r.ToRegion,
+                to_agency = r.ToAgency, on = r.On, summary = r.Summary, received_at = r.ReceivedAt,
             }),
         }, ApiJson.Options);
     }

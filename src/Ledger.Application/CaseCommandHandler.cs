@@ -1,4 +1,5 @@
-using Ledger.Application.Deadlines;
+using Ledger.Application.Messaging;
+using Ledger.Application.Referrals;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.Domain.Serialization;
@@ -37,7 +38,7 @@ public sealed class CommandInSequenceRefused(int index, DomainRuleViolation viol
 /// attempt's events and returns that outcome instead of deciding again.
 /// </summary>
 public sealed class CaseCommandHandler(
-    LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5, DeadlineScheduler? deadlines = null)
+    LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5, CaseOutbox? outbox = null)
 {
     private const int MaxEventsPerCommand = 16;
 
@@ -71,12 +72,12 @@ public sealed class CaseCommandHandler(
             // The case view is Marten's inline projection, written with the events; it starts from the state decided on.
             if (events.Count > 0) CaseViewProjection.DecidedOn(events[0], state, context);
 
-            var reminders = RemindersFor(state, events);
+            var messages = MessagesOf(envelope.CaseId, state, [request]);
             try
             {
-                var result = reminders.Deadlines.Count == 0
+                var result = messages.IsEmpty
                     ? await store.AppendAsync(request, ct)
-                    : await deadlines!.WriteWithRemindersAsync(envelope.CaseId, reminders.Region, reminders.Deadlines,
+                    : await outbox!.WriteWithMessagesAsync(envelope.CaseId, messages,
                         (connection, transaction) => store.AppendAsync(request, connection, transaction, ct), r => !r.AlreadyRecorded, ct);
                 return new CommandOutcome(envelope.CaseId, result.StreamVersion - events.Count + 1, result.StreamVersion,
                     [.. events.Select(CaseEventSerializer.TypeNameOf)], result.AlreadyRecorded, result.RecordedAt ?? clock.GetCurrentInstant());
@@ -119,10 +120,10 @@ public sealed class CaseCommandHandler(
             {
                 CaseViewProjection.DecidedOn((CaseEvent)plan.Appends[0].Request.Events[0].Data, history.State, contextAt(clock.GetCurrentInstant()));
                 var requests = plan.Appends.Select(a => a.Request).ToList();
-                var reminders = deadlines is null ? [] : DeadlineReminders.Plan(history.State, plan.State, WorkingDayCalendar.China, Today());
-                var results = reminders.Count == 0
+                var messages = MessagesOf(caseId, history.State, requests);
+                var results = messages.IsEmpty
                     ? await store.AppendSequenceAsync(requests, null, null, ct)
-                    : await deadlines!.WriteWithRemindersAsync(caseId, plan.State.Region, reminders,
+                    : await outbox!.WriteWithMessagesAsync(caseId, messages,
                         (connection, transaction) => store.AppendSequenceAsync(requests, connection, transaction, ct), r => r.Any(a => !a.AlreadyRecorded), ct);
                 for (var i = 0; i < results.Count; i++) plan.Record(plan.Appends[i], results[i]);
                 return plan.Outcomes();
@@ -217,12 +218,20 @@ public sealed class CaseCommandHandler(
         await transaction.RollbackAsync(ct);
     }
 
-    /// <summary>The reminders of the deadlines <paramref name="events"/> set or move (none without a scheduler).</summary>
-    private (RegionCode? Region, IReadOnlyList<Deadline> Deadlines) RemindersFor(CaseState before, IReadOnlyList<CaseEvent> events)
+    /// <summary>What the appends of <paramref name="requests"/> send besides their events: the reminders of the deadlines
+    /// they set or move, and their referrals to other authorities (nothing without an outbox).</summary>
+    private CaseMessages MessagesOf(string caseId, CaseState before, IReadOnlyList<AppendRequest> requests)
     {
-        if (deadlines is null || events.Count == 0) return (null, []);
-        var after = events.Aggregate(before, CaseModel.Evolve);
-        return (after.Region, DeadlineReminders.Plan(before, after, WorkingDayCalendar.China, Today()));
+        if (outbox is null || requests.All(r => r.Events.Count == 0)) return CaseMessages.None;
+        var after = before;
+        var referrals = new List<BureauReferral>();
+        foreach (var added in requests.SelectMany(r => r.Events))
+        {
+            var @event = (CaseEvent)added.Data;
+            after = CaseModel.Evolve(after, @event);
+            if (BureauReferral.Of(added.EventId, @event, caseId, after.Region) is { } referral) referrals.Add(referral);
+        }
+        return new CaseMessages(after.Region, DeadlineReminders.Plan(before, after, WorkingDayCalendar.China, Today()), referrals);
     }
 
     private LocalDate Today() => DeadlineReminders.DateAt(clock.GetCurrentInstant());

@@ -1,4 +1,6 @@
 using Ledger.Application.Deadlines;
+using Ledger.Application.Messaging;
+using Ledger.Application.Referrals;
 using Ledger.Application.Typical;
 using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
@@ -12,7 +14,7 @@ namespace Ledger.Application;
 
 /// <summary>
 /// The one composition root of the ledger's write side, for the API and the CLI alike: the application role's data
-/// source, the event store, the command handlers, and Wolverine (durable reminders kept in PostgreSQL).
+/// source, the event store, the command handlers, and Wolverine (durable reminders and referrals kept in PostgreSQL).
 /// </summary>
 public static class LedgerServices
 {
@@ -24,10 +26,11 @@ public static class LedgerServices
         services.AddSingleton(_ => LedgerDatabase.CreateDataSource(connection()));
         services.AddSingleton(clock ?? SystemClock.Instance);
         services.AddSingleton(sp => LedgerEvents.Store(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IClock>()));
-        services.AddSingleton<DeadlineScheduler>();
+        services.AddSingleton<CaseOutbox>();
         services.AddSingleton<DeadlineNotices>();
+        services.AddSingleton<BureauInbox>();
         services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>(),
-            deadlines: sp.GetRequiredService<DeadlineScheduler>()));
+            outbox: sp.GetRequiredService<CaseOutbox>()));
         services.AddSingleton(sp => new TypicalCaseSelections(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>()));
         builder.UseWolverine(options => LedgerMessaging.Configure(options, connection()));
         return builder;

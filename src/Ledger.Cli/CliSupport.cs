@@ -163,3 +163,29 @@ public sealed class CliLedger : IAsyncDisposable
         _host.Dispose();
     }
 }
+
+/// <summary>Rows a listing command prints as csv or json the same way everywhere (the table is each command's own).</summary>
+public static class CliOutput
+{
+    /// <summary>Writes <paramref name="rows"/> as json (<c>{name: [...]}</c>) or csv (<paramref name="columns"/> first), or
+    /// calls <paramref name="table"/>.</summary>
+    public static void Write(string format, string name, IReadOnlyCollection<string> columns, IEnumerable<Dictionary<string, object?>> rows, Action table)
+    {
+        switch (format)
+        {
+            case "json":
+                Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { [name] = rows },
+                    new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                break;
+            case "csv":
+                Console.Out.Write(string.Join(',', columns) + "\r\n");
+                foreach (var row in rows)
+                    Console.Out.Write(string.Join(',', row.Values.Select(v =>
+                        Ledger.Application.Totals.TotalsReportFormats.Quote(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? ""))) + "\r\n");
+                break;
+            default:
+                table();
+                break;
+        }
+    }
+}

@@ -70,7 +70,7 @@ public static class DatabaseCommands
         var wolverineSchema = new Command("wolverine-schema", "Print the DDL Wolverine expects for the ledger's messaging options (for a new migration)");
         wolverineSchema.SetAction(_ =>
         {
-            Console.Write(Ledger.Application.Deadlines.LedgerMessaging.SchemaScript());
+            Console.Write(Ledger.Application.Messaging.LedgerMessaging.SchemaScript());
             return ExitCodes.Ok;
         });
         db.Subcommands.Add(start);

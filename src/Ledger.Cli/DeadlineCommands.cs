@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Ledger.Application.Deadlines;
 using Ledger.Application.Totals;
 using Ledger.Domain;
@@ -29,27 +28,16 @@ public static class DeadlineCommands
             if (most is < 1 or > DeadlineNotices.MaxLimit) throw new CliInputException($"--limit: {most} is not 1 to {DeadlineNotices.MaxLimit}");
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
             var entries = await new DeadlineNotices(dataSource).ListAsync(scope, parse.GetValue(overdue), most, ct);
-            switch (output)
+            CliOutput.Write(output, "deadlines", Row(null).Keys, entries.Select(e => Row(e)), () =>
             {
-                case "json":
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new { deadlines = entries.Select(Row) },
-                        new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-                    break;
-                case "csv":
-                    Console.Out.Write(string.Join(',', Row(null).Keys) + "\r\n");
-                    foreach (var entry in entries)
-                        Console.Out.Write(string.Join(',', Row(entry).Values.Select(v => TotalsReportFormats.Quote(Convert.ToString(v, CultureInfo.InvariantCulture) ?? ""))) + "\r\n");
-                    break;
-                default:
-                    var table = new Table().AddColumns("case", "region", "deadline", "due", "reminder", "found", "rule");
-                    foreach (var e in entries)
-                        table.AddRow(Markup.Escape(e.CaseId), e.Region ?? "", Markup.Escape(e.Deadline), Iso(e.DueOn),
-                            e.FiredAt is { } fired ? $"fired {TotalsReportFormats.ChinaTime(fired)}" : $"fires {TotalsReportFormats.ChinaTime(e.FiresAt)}",
-                            e.Overdue ? "[red]overdue[/]" : Markup.Escape(e.Finding ?? ""), Markup.Escape(e.Rule));
-                    AnsiConsole.Write(table);
-                    AnsiConsole.MarkupLine($"{entries.Count} deadlines{(parse.GetValue(overdue) ? " with an overdue notice" : "")}");
-                    break;
-            }
+                var table = new Table().AddColumns("case", "region", "deadline", "due", "reminder", "found", "rule");
+                foreach (var e in entries)
+                    table.AddRow(Markup.Escape(e.CaseId), e.Region ?? "", Markup.Escape(e.Deadline), Iso(e.DueOn),
+                        e.FiredAt is { } fired ? $"fired {TotalsReportFormats.ChinaTime(fired)}" : $"fires {TotalsReportFormats.ChinaTime(e.FiresAt)}",
+                        e.Overdue ? "[red]overdue[/]" : Markup.Escape(e.Finding ?? ""), Markup.Escape(e.Rule));
+                AnsiConsole.Write(table);
+                AnsiConsole.MarkupLine($"{entries.Count} deadlines{(parse.GetValue(overdue) ? " with an overdue notice" : "")}");
+            });
             return ExitCodes.Ok;
         }));
         return command;

@@ -11,6 +11,7 @@ root.Subcommands.Add(DatabaseCommands.Db());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(CaseCliCommands.Create());
 root.Subcommands.Add(DeadlineCommands.Create());
+root.Subcommands.Add(InboxCommands.Create());
 root.Subcommands.Add(TotalsCommands.Totals());
 root.Subcommands.Add(TypicalCommands.Create());
 root.Subcommands.Add(TotalsCommands.Projections());

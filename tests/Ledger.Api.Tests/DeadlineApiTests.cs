@@ -63,4 +63,28 @@ public sealed class DeadlineApiTests : IAsyncLifetime
         if (field is not null) (await ApiHost.ProblemAsync(response)).Field.ShouldBe(field);
         (await host.CountAsync("ledger.case_reads")).ShouldBe(reads);
     }
+
+    [Fact]
+    public async Task ARelatedLeadReferredByOneCountyReachesTheOtherCountysInboxOnly()
+    {
+        (await host.PostAsync("approver-jishan", $"/cases/{Jishan}/filing", new { on = "2025-03-05", legal_bases = new[] { "商标法第五十七条第三项" } }))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var referred = await host.PostAsync("recorder-jishan", $"/cases/{Jishan}/referrals", new { on = "2025-03-06", target_region = "140823", summary = "供货商位于闻喜县" });
+        referred.StatusCode.ShouldBe(HttpStatusCode.OK, await referred.Content.ReadAsStringAsync());
+
+        JsonArray inbox = [];
+        for (var waited = 0; waited < 300 && inbox.Count == 0; waited++)
+        {
+            await Task.Delay(100);
+            var response = await host.Client("recorder-wenxi").GetAsync("/inbox");
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            inbox = (await ApiHost.BodyAsync(response))["referrals"]!.AsArray();
+        }
+        var referral = inbox.ShouldHaveSingleItem()!;
+        ((string?)referral["kind"], (string?)referral["from_case_id"], (string?)referral["summary"]).ShouldBe(("related_lead_referred", Jishan, "供货商位于闻喜县"));
+
+        var sender = await host.Client("recorder-jishan").GetAsync("/inbox");
+        (await ApiHost.BodyAsync(sender))["referrals"]!.AsArray().ShouldBeEmpty();
+        (await host.Client("recorder-jishan").GetAsync("/inbox?region=140823")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
 }

@@ -1,11 +1,9 @@
 using Ledger.Application.Deadlines;
 using Ledger.Domain;
+using Ledger.Application.Tests.Support;
 using Ledger.EventStore.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Npgsql;
-using Wolverine;
 using static Ledger.Domain.CaseCommand;
 
 namespace Ledger.Application.Tests;
@@ -19,45 +17,28 @@ namespace Ledger.Application.Tests;
 public sealed class DeadlineReminderTests : IAsyncLifetime
 {
     private TestDatabase db = null!;
-    private readonly List<IHost> hosts = [];
+    private LedgerNodes nodes = null!;
 
     private static LocalDate D(int year, int month, int day) => new(year, month, day);
     private static RegisterLead Lead(LocalDate on) => new(on, LeadSource.Complaint, "投诉某鞋铺销售假冒注册商标的运动鞋", RegionCode.Parse("140824"),
         CaseKind.TrademarkInfringement, new Party(PartyKind.NaturalPerson, "余某某"), new ProtectedRight(RightKind.Trademark, "N", null, "某体育用品有限公司"),
         on.PlusDays(-9), [], []);
 
-    public async Task InitializeAsync() => db = await TestDatabase.CreateAsync();
+    public async Task InitializeAsync()
+    {
+        db = await TestDatabase.CreateAsync();
+        nodes = new LedgerNodes(db);
+    }
 
     public async Task DisposeAsync()
     {
-        foreach (var host in hosts)
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
+        await nodes.DisposeAsync();
         await db.DisposeAsync();
     }
 
-    /// <summary>A ledger node on the test database: the composition root every process uses, with the ledger's clock at
-    /// <paramref name="today"/> and Wolverine polling for due reminders every <paramref name="poll"/> (or not for a while).</summary>
-    private async Task<IHost> StartNodeAsync(LocalDate today, TimeSpan? poll)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddLedger(() => db.App.ConnectionString, new FakeClock(today.At(new LocalTime(10, 0)).InZoneStrictly(DecisionContext.Zone).ToInstant()));
-        builder.Services.ConfigureWolverine(o =>
-        {
-            o.Durability.ScheduledJobFirstExecution = poll ?? TimeSpan.FromHours(1);
-            o.Durability.ScheduledJobPollingTime = poll ?? TimeSpan.FromHours(1);
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        hosts.Add(host);
-        return host;
-    }
+    private Task<IHost> StartNodeAsync(LocalDate today, TimeSpan? poll) => nodes.StartAsync(today, poll);
 
-    private static Task<CommandOutcome> RecordAsync(IHost node, string caseId, CaseCommand command, string key) =>
-        node.Services.GetRequiredService<CaseCommandHandler>().HandleAsync(new CommandEnvelope(caseId, "稷山县市场监督管理局/14082401017", key), command);
+    private static Task<CommandOutcome> RecordAsync(IHost node, string caseId, CaseCommand command, string key) => LedgerNodes.RecordAsync(node, caseId, command, key);
 
     private async Task<List<(string CaseId, string Deadline, LocalDate DueOn, string? Finding, int TimesFired)>> RemindersAsync()
     {
@@ -69,21 +50,9 @@ public sealed class DeadlineReminderTests : IAsyncLifetime
         return rows;
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var command = db.Owner.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => nodes.CountAsync(sql);
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(30); waited += TimeSpan.FromMilliseconds(100))
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"waited 30 s for {what}");
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => LedgerNodes.WaitUntilAsync(condition, what);
 
     [Fact]
     public async Task ALeadPlansItsFilingReminderWithItsEventsAndWolverineHoldsItUntilTheDayAfterTheDueDate()

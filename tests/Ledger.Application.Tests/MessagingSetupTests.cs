@@ -1,6 +1,7 @@
 using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Model;
 using Ledger.Application.Deadlines;
+using Ledger.Application.Messaging;
 using Ledger.EventStore.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

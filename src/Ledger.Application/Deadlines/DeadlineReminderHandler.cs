@@ -1,3 +1,4 @@
+using Ledger.Application.Messaging;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.EventStore;
@@ -11,11 +12,11 @@ namespace Ledger.Application.Deadlines;
 /// </summary>
 public static class DeadlineReminderHandler
 {
-    public static async Task HandleAsync(DeadlineReminder reminder, LedgerEventStore store, IClock clock, DeadlineScheduler scheduler, CancellationToken ct)
+    public static async Task HandleAsync(DeadlineReminder reminder, LedgerEventStore store, IClock clock, CaseOutbox outbox, CancellationToken ct)
     {
         var history = await CaseHistory.LoadAsync(store, reminder.CaseId, ct: ct);
         var today = DeadlineReminders.DateAt(clock.GetCurrentInstant());
         var finding = DeadlineReminders.Check(history.State, reminder.Deadline, WorkingDayCalendar.China, today);
-        await scheduler.RecordFindingAsync(reminder, history.State.Region, finding, ct);
+        await outbox.RecordFindingAsync(reminder, history.State.Region, finding, ct);
     }
 }

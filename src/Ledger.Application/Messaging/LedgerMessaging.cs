@@ -1,5 +1,7 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
+using Ledger.Application.Deadlines;
+using Ledger.Application.Referrals;
 using Ledger.Domain.Serialization;
 using Weasel.Core;
 using Weasel.Postgresql;
@@ -10,7 +12,7 @@ using Wolverine.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Ledger.Application.Deadlines;
+namespace Ledger.Application.Messaging;
 
 /// <summary>
 /// How the ledger uses Wolverine: durable messages kept in PostgreSQL (schema <see cref="Schema"/>, beside the ledger's),
@@ -25,7 +27,7 @@ public static class LedgerMessaging
     public const string Schema = "wolverine";
 
     /// <summary>The handlers of the ledger's messages.</summary>
-    public static readonly Type[] Handlers = [typeof(DeadlineReminderHandler)];
+    public static readonly Type[] Handlers = [typeof(DeadlineReminderHandler), typeof(BureauReferralHandler)];
 
     /// <summary>Applies the ledger's messaging options to <paramref name="options"/>, storing messages through
     /// <paramref name="connection"/> (the application role's).</summary>
@@ -41,6 +43,10 @@ public static class LedgerMessaging
         // Reminders are kept in the database from the moment they are planned until handled, on every node, so a
         // restart loses none; whichever node polls first handles each (the notice's key makes a second one a no-op).
         options.Policies.UseDurableLocalQueues();
+        // Every message is stored as scheduled (CaseOutbox), so this is how soon a serving node delivers a referral:
+        // Wolverine's default is 5 s. One short query a second per node.
+        options.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
+        options.Durability.ScheduledJobFirstExecution = TimeSpan.FromSeconds(1);
         options.UseSystemTextJsonForSerialization(json =>
         {
             foreach (var converter in CaseEventSerializer.Options.Converters) json.Converters.Add(converter);

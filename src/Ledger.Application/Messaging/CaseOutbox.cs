@@ -6,26 +6,37 @@ using Wolverine;
 using Wolverine.RDBMS;
 using Wolverine.Runtime;
 
-namespace Ledger.Application.Deadlines;
+using Ledger.Application.Deadlines;
+using Ledger.Application.Referrals;
 
-/// <summary>The message that reminds of one deadline of a case, planned for the day after <see cref="DueOn"/>. Stored
-/// under a name of its own, so a renamed class never strands the reminders already planned.</summary>
-[Wolverine.Attributes.MessageIdentity("deadline_reminder", Version = 1)]
-public sealed record DeadlineReminder(string CaseId, string Deadline, LocalDate DueOn);
+namespace Ledger.Application.Messaging;
+
+/// <summary>What a command sends besides its events: the reminders of the deadlines it set or moved, and the referrals
+/// its events make to other authorities. Empty for most commands.</summary>
+public sealed record CaseMessages(RegionCode? Region, IReadOnlyList<Deadline> Deadlines, IReadOnlyList<BureauReferral> Referrals)
+{
+    /// <summary>Nothing to send.</summary>
+    public static CaseMessages None { get; } = new(null, [], []);
+
+    /// <summary>True when there is nothing to send.</summary>
+    public bool IsEmpty => Deadlines.Count == 0 && Referrals.Count == 0;
+}
 
 /// <summary>
-/// Plans reminders in the transaction that records what set the deadlines: the reminder rows and Wolverine's scheduled
-/// envelopes commit with the events or not at all (Wolverine's outbox, enlisted in the ledger's own transaction). A
-/// reminder already planned for a deadline and due date is not planned again.
+/// Sends a command's messages in the transaction that records its events: the reminder rows, and Wolverine's envelopes
+/// of the reminders and referrals, commit with the events or not at all (Wolverine's outbox, enlisted in the ledger's
+/// own transaction). A reminder already planned for a deadline and due date is not planned again. Every envelope is
+/// stored as scheduled (a referral for now), so whichever serving node polls next delivers it, also when the process
+/// that sent it — a CLI import — has exited.
 /// </summary>
-public sealed class DeadlineScheduler(NpgsqlDataSource dataSource, IWolverineRuntime runtime)
+public sealed class CaseOutbox(NpgsqlDataSource dataSource, IWolverineRuntime runtime)
 {
     /// <summary>
     /// Runs <paramref name="write"/> in a new transaction and, when <paramref name="commit"/> says its result is to be
-    /// kept, plans <paramref name="deadlines"/> of the case in the same transaction and commits. Otherwise (a retry that
-    /// found its first outcome: the write left the transaction aborted) rolls back and plans nothing.
+    /// kept, sends <paramref name="messages"/> of the case in the same transaction and commits. Otherwise (a retry that
+    /// found its first outcome: the write left the transaction aborted) rolls back and sends nothing.
     /// </summary>
-    public async Task<T> WriteWithRemindersAsync<T>(string caseId, RegionCode? region, IReadOnlyList<Deadline> deadlines,
+    public async Task<T> WriteWithMessagesAsync<T>(string caseId, CaseMessages messages,
         Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, Func<T, bool> commit, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -36,7 +47,9 @@ public sealed class DeadlineScheduler(NpgsqlDataSource dataSource, IWolverineRun
             await transaction.RollbackAsync(ct);
             return result;
         }
-        await PlanAsync(connection, transaction, caseId, region, deadlines, ct);
+        var context = await EnlistAsync(transaction);
+        await PlanAsync(context, connection, transaction, caseId, messages.Region, messages.Deadlines, ct);
+        foreach (var referral in messages.Referrals) await context.ScheduleAsync(referral, DateTimeOffset.UtcNow);
         await transaction.CommitAsync(ct);
         return result;
     }
@@ -73,13 +86,21 @@ public sealed class DeadlineScheduler(NpgsqlDataSource dataSource, IWolverineRun
                 }
                 break;
             case ReminderFinding.NotYetDue { Deadline: var moved }:
-                await PlanAsync(connection, transaction, reminder.CaseId, region, [moved], ct);
+                await PlanAsync(await EnlistAsync(transaction), connection, transaction, reminder.CaseId, region, [moved], ct);
                 break;
         }
         await transaction.CommitAsync(ct);
     }
 
-    private async Task PlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string caseId, RegionCode? region,
+    /// <summary>A message context whose outgoing envelopes are written in <paramref name="transaction"/>.</summary>
+    private async Task<MessageContext> EnlistAsync(NpgsqlTransaction transaction)
+    {
+        var context = new MessageContext(runtime);
+        await context.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction((IMessageDatabase)runtime.Storage, transaction));
+        return context;
+    }
+
+    private static async Task PlanAsync(MessageContext context, NpgsqlConnection connection, NpgsqlTransaction transaction, string caseId, RegionCode? region,
         IReadOnlyList<Deadline> deadlines, CancellationToken ct)
     {
         if (deadlines.Count == 0) return;
@@ -102,9 +123,6 @@ public sealed class DeadlineScheduler(NpgsqlDataSource dataSource, IWolverineRun
                 planned.Add(deadlines.First(d => d.Name == name && d.DueOn == dueOn));
             }
         }
-        if (planned.Count == 0) return;
-        var context = new MessageContext(runtime);
-        await context.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction((IMessageDatabase)runtime.Storage, transaction));
         foreach (var deadline in planned)
             await context.ScheduleAsync(new DeadlineReminder(caseId, deadline.Name, deadline.DueOn), DeadlineReminders.FiresAt(deadline.DueOn).ToDateTimeOffset());
     }
