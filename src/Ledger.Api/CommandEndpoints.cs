@@ -15,10 +15,10 @@ public static class CommandEndpoints
         foreach (var route in CaseActionRoutes.All)
         {
             var builder = route.StartsCase
-                ? app.MapPost(route.Path, (HttpContext http, CaseCommandHandler handler, CaseRegions regions) =>
-                    Problems.Guard(http, () => HandleAsync(http, route, null, handler, regions)))
-                : app.MapPost(route.Path, (HttpContext http, string id, CaseCommandHandler handler, CaseRegions regions) =>
-                    Problems.Guard(http, () => HandleAsync(http, route, id, handler, regions)));
+                ? app.MapPost(route.Path, (HttpContext http, CaseCommandHandler handler) =>
+                    Problems.Guard(http, () => HandleAsync(http, route, null, handler)))
+                : app.MapPost(route.Path, (HttpContext http, string id, CaseCommandHandler handler) =>
+                    Problems.Guard(http, () => HandleAsync(http, route, id, handler)));
             builder.WithName(route.Action)
                 .WithTags("commands")
                 .WithSummary($"{route.Action} ({CaseActionRoutes.Name(route.Role)})")
@@ -48,7 +48,7 @@ public static class CommandEndpoints
         }
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, CaseActionRoute route, string? routeCaseId, CaseCommandHandler handler, CaseRegions regions)
+    private static async Task<IResult> HandleAsync(HttpContext http, CaseActionRoute route, string? routeCaseId, CaseCommandHandler handler)
     {
         var caller = http.Caller();
         var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", CaseCommandHandler.MaxIdempotencyKeyLength);
@@ -62,19 +62,29 @@ public static class CommandEndpoints
         ActAs(route, fields, caller);
         var command = CaseCommandSerializer.FromFields(route.Action, fields);
 
-        // Region scope, before anything is decided: the case's region (or the new case's) and any region the
-        // command moves it to must lie within the caller's.
-        var region = route.StartsCase
-            ? command switch { CaseCommand.RegisterLead c => c.Region, CaseCommand.RequestDispute c => c.Region, _ => throw new InvalidOperationException(route.Action) }
-            : await regions.RegionOfAsync(caseId, http.RequestAborted)
-              ?? throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{caseId}' is recorded in this ledger");
-        Scope.Require(caller, region, "case");
+        // Region scope, before anything is decided: the new case's region, or the case's as the handler loads it (the
+        // one read of the case serves this check, a retry's replay and the decision), and any region the command moves
+        // it to must lie within the caller's.
+        if (route.StartsCase)
+            Scope.Require(caller, command switch
+            {
+                CaseCommand.RegisterLead c => c.Region,
+                CaseCommand.RequestDispute c => c.Region,
+                _ => throw new InvalidOperationException(route.Action),
+            }, "case");
         if (command is CaseCommand.CorrectCaseDetails { Region: { } moved }) Scope.Require(caller, moved, "region");
+        void InScope(CaseState state)
+        {
+            if (route.StartsCase) return;
+            if (state.Version == 0 || state.Region is not { } region)
+                throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{caseId}' is recorded in this ledger");
+            Scope.Require(caller, region, "case");
+        }
 
         CommandOutcome outcome;
         try
         {
-            outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), command, http.RequestAborted);
+            outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), command, InScope, http.RequestAborted);
         }
         catch (DomainRuleViolation violation) when (violation.Field == "idempotency_key")
         {

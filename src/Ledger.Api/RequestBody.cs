@@ -15,7 +15,9 @@ public static class RequestBody
     /// is a few kilobytes; 64 KiB leaves room and bounds what one request can make the server hold.</summary>
     public const int MaxBytes = 64 * 1024;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
+    /// <summary>A key given twice in one object has no meaning a clerk could have intended (which value counts?), so
+    /// it is refused, not resolved either way.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken ct)
     {
@@ -40,7 +42,8 @@ public static class RequestBody
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", $"is not well-formed JSON{where}");
+            var why = e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.');
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", $"is not well-formed JSON{where}: {why}");
         }
         catch (ArgumentException)
         {

@@ -47,18 +47,28 @@ public sealed class CaseCommandHandler(
     private readonly Func<Instant, DecisionContext> contextAt = contextAt ?? DecisionContext.At;
 
     /// <summary>Handles one command; throws <see cref="DomainRuleViolation"/> or <see cref="ConcurrencyException"/>, writing nothing.</summary>
-    public async Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, CaseCommand command, CancellationToken ct = default)
+    public Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, CaseCommand command, CancellationToken ct = default) =>
+        HandleAsync(envelope, command, authorize: null, ct);
+
+    /// <summary>
+    /// Handles one command, first letting <paramref name="authorize"/> refuse it on the case as loaded (the API's region
+    /// scope: one read of the case serves the check, the replay of a retry and the decision). Throws what
+    /// <paramref name="authorize"/> throws, <see cref="DomainRuleViolation"/> or <see cref="ConcurrencyException"/>,
+    /// writing nothing.
+    /// </summary>
+    public async Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, CaseCommand command, Action<CaseState>? authorize, CancellationToken ct = default)
     {
         CaseIds.Validate(envelope.CaseId);
         CheckEnvelope(envelope);
 
         var fingerprint = KeyedCommand.Fingerprint(command);
-        if (await FindEarlierOutcomeAsync(envelope, command, fingerprint, ct) is { } earlier) return earlier;
-
         for (var attempt = 1; ; attempt++)
         {
             var history = await CaseHistory.LoadAsync(store, envelope.CaseId, ct: ct);
             var state = history.State;
+            authorize?.Invoke(state);
+            // A retry finds its first attempt's events in the stream it just read.
+            if (EarlierOutcome(envelope, command, fingerprint, history.Entries.Select(e => e.Recorded).ToList()) is { } earlier) return earlier;
             if (envelope.ExpectedVersion is { } expected && expected != state.Version)
             {
                 // A duplicate in flight when we first looked may have committed since: its outcome is ours.
@@ -257,19 +267,30 @@ public sealed class CaseCommandHandler(
     private static Guid EventIdFor(CommandEnvelope envelope, int index) =>
         DeterministicId.From($"ledger/case-command/{envelope.CaseId}/{envelope.IdempotencyKey}/{index}");
 
+    /// <summary>The outcome of this command's first attempt, when it committed (after a conflict: perhaps just now, a
+    /// duplicate that was in flight), read by event id.</summary>
     private async Task<CommandOutcome?> FindEarlierOutcomeAsync(CommandEnvelope envelope, CaseCommand command, string fingerprint, CancellationToken ct)
     {
-        var first = await store.ReadEventAsync(EventIdFor(envelope, 0), ct);
-        if (first is null) return null;
+        var recorded = new List<RecordedEvent>();
+        for (var i = 0; i < MaxEventsPerCommand && await store.ReadEventAsync(EventIdFor(envelope, i), ct) is { } next; i++) recorded.Add(next);
+        return EarlierOutcome(envelope, command, fingerprint, recorded);
+    }
+
+    /// <summary>The outcome of this command's first attempt if <paramref name="recorded"/> holds its events (their ids
+    /// derive from the case and the key); refused when the key was bound to another caller, command or body.</summary>
+    private static CommandOutcome? EarlierOutcome(CommandEnvelope envelope, CaseCommand command, string fingerprint, IReadOnlyList<RecordedEvent> recorded)
+    {
+        var firstId = EventIdFor(envelope, 0);
+        var start = -1;
+        for (var i = 0; i < recorded.Count && start < 0; i++) if (recorded[i].EventId == firstId) start = i;
+        if (start < 0) return null;
+        var first = recorded[start];
         if (KeyedCommand.Of(first).RefusalOf(envelope.IdempotencyKey, $"case {envelope.CaseId}", command.Name, envelope.Actor, fingerprint) is { } refusal)
             throw new DomainRuleViolation("idempotency_key", refusal);
-        var types = new List<string> { first.Type };
-        var last = first;
-        for (var i = 1; i < MaxEventsPerCommand && await store.ReadEventAsync(EventIdFor(envelope, i), ct) is { } next; i++)
-        {
-            types.Add(next.Type);
-            last = next;
-        }
-        return new CommandOutcome(envelope.CaseId, first.Version, last.Version, types, AlreadyApplied: true, first.RecordedAt);
+        var events = new List<RecordedEvent> { first };
+        while (events.Count < MaxEventsPerCommand && start + events.Count < recorded.Count
+               && recorded[start + events.Count].EventId == EventIdFor(envelope, events.Count))
+            events.Add(recorded[start + events.Count]);
+        return new CommandOutcome(envelope.CaseId, first.Version, events[^1].Version, [.. events.Select(e => e.Type)], AlreadyApplied: true, first.RecordedAt);
     }
 }

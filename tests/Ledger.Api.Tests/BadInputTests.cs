@@ -157,4 +157,52 @@ public sealed class BadInputTests : IAsyncLifetime
         history["events"]!.AsArray().Last()!["data"]!["description"]!.GetValue<string>().ShouldBe(prose);
         (await host.CountAsync("ledger.events")).ShouldBe(events + 1);
     }
+
+    [Fact]
+    public async Task AKeyGivenTwiceInOneObjectIsRefusedNotResolvedEitherWay()
+    {
+        var response = await PostRawAsync($"/cases/{CaseId}/evidence",
+            new StringContent("""{"on": "2025-03-05", "description": "a", "description": "b"}""", Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        var (field, rule) = await ApiHost.ProblemAsync(response);
+        field.ShouldBe("body");
+        rule.ShouldContain("Duplicate property 'description'");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("complaint, report")]   // System.Text.Json's converter read this as the flags OR: transfer
+    [InlineData("Complaint")]
+    [InlineData("COMPLAINT")]
+    [InlineData("1")]
+    [InlineData(" complaint")]
+    public async Task AnEnumTakesExactlyItsDocumentedSpelling(string source)
+    {
+        var lead = ApiHost.Lead("140824-2025-0401", "140824");
+        lead["source"] = source;
+
+        var response = await host.PostAsync("recorder-jishan", "/cases", lead);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await response.Content.ReadAsStringAsync());
+        var (field, rule) = await ApiHost.ProblemAsync(response);
+        field.ShouldBe("source");
+        rule.ShouldContain("must be one of");
+        rule.ShouldContain("complaint");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task APenaltyItemKindListIsNotReadAsAnotherKind()
+    {
+        var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/advance-notice", new
+        {
+            on = "2025-03-25", proposed_items = new[] { new { kind = "fine, confiscation_of_gains", amount = "5000.00" } },
+            legal_bases = new[] { "商标法第六十条第二款" },
+        });
+
+        ((int)response.StatusCode).ShouldBe(422, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("proposed_items[0].kind");
+        await NothingWrittenAndStillServingAsync();
+    }
 }

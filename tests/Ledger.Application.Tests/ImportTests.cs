@@ -125,6 +125,32 @@ public sealed class ImportTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("\"source\": \"complaint\"", "\"source\": \"complaint, report\"", "source", "must be one of")]
+    [InlineData("\"source\": \"complaint\"", "\"source\": \"Complaint\"", "source", "must be one of")]
+    [InlineData("\"source\": \"complaint\"", "\"source\": \"complaint\", \"source\": \"report\"", "row", "not valid JSON")]
+    public async Task AnEnumSpelledOtherwiseOrAKeyGivenTwiceIsRefusedNamingTheFieldAndWritesNothing(string from, string to, string field, string rule)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ledger-import-{Guid.NewGuid():N}.jsonl");
+        var lines = await File.ReadAllLinesAsync(Example("shoe-shop.jsonl"));
+        lines[0].ShouldContain(from);
+        lines[0] = lines[0].Replace(from, to, StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(path, lines);
+        try
+        {
+            var (actions, problems) = await ImportFile.ReadAsync(path);
+            var report = await importer.ImportAsync(actions, problems, "test-import", new ImportOptions());
+
+            report.Refused.ShouldBeTrue();
+            // The case's later rows are refused too (the lead they follow is not there): the first problem is the one.
+            var problem = report.Problems[0];
+            (problem.Line, problem.Field).ShouldBe((1, field));
+            problem.Rule.ShouldContain(rule);
+            (await db.CountEventsAsync()).ShouldBe(0);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
     [InlineData(1, "2025-03-04T10:00:00+08:00", "2025-03-02T10:00:00+08:00", "earlier than the case's previous action")]
     [InlineData(2, "2025-03-04T10:05:00+08:00", "2099-03-04T10:05:00+08:00", "is in the future")]
     public async Task ARowRecordedInTheFutureOrOutOfOrderIsRefusedNamingRecordedAt(int index, string recorded, string changed, string rule)

@@ -142,7 +142,7 @@ public static class ImportFile
             ImportProblem? problem = null;
             try
             {
-                row = JsonNode.Parse(line) as JsonObject;
+                row = JsonNode.Parse(line, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
                 if (row is null) problem = new ImportProblem(file, lineNumber, null, "row", "each line is one JSON object");
             }
             catch (JsonException e)

@@ -54,7 +54,7 @@ public static class CaseEventSerializer
         options.Converters.Add(new InstantJsonConverter());
         options.Converters.Add(new MoneyJsonConverter());
         options.Converters.Add(new RegionCodeJsonConverter());
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new ExactEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
