@@ -26,21 +26,42 @@ public readonly record struct Money : IComparable<Money>
     /// </summary>
     public static Money FromYuan(decimal yuan, string field = "amount")
     {
+        // Checked before scaling to fen, which would overflow decimal for the largest values.
+        if (yuan > long.MaxValue / 100m)
+            throw new DomainRuleViolation(field, $"the amount is too large (got {yuan.ToString(CultureInfo.InvariantCulture)})");
         var fen = yuan * 100m;
         if (fen != decimal.Truncate(fen))
             throw new DomainRuleViolation(field, $"an amount is kept exactly in fen; {yuan.ToString(CultureInfo.InvariantCulture)} has more than two decimals");
         if (fen < 0)
             throw new DomainRuleViolation(field, $"an amount may not be negative (got {yuan.ToString(CultureInfo.InvariantCulture)})");
-        if (fen > long.MaxValue)
-            throw new DomainRuleViolation(field, "the amount is too large");
         return new Money((long)fen);
     }
 
-    /// <summary>Parses yuan written as digits with at most two decimals ("1159300", "281300.00").</summary>
+    /// <summary>
+    /// The largest amount the ledger takes as input: 一万亿元 (10^12 yuan). Far above any fine or case value, and low
+    /// enough that a case's amounts and any region's totals of them stay exact in fen (a long) and in the database's
+    /// numeric(18, 2). Totals read back from the database are sums and may be larger.
+    /// </summary>
+    public static Money Max { get; } = new(100_000_000_000_000L);
+
+    /// <summary>
+    /// Parses yuan written as digits with at most two decimals ("1159300", "281300.00", "0.5"), nothing else: no sign,
+    /// no bare point (".5", "5."), no exponent, no white space, nothing finer than a fen (never rounded), at most
+    /// <see cref="Max"/>.
+    /// </summary>
     public static Money ParseYuan(string text, string field = "amount")
     {
-        if (!decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan))
-            throw new DomainRuleViolation(field, $"'{text}' is not an amount in yuan (digits with at most two decimals)");
+        if (text.StartsWith('-')) throw new DomainRuleViolation(field, $"an amount may not be negative (got '{text}')");
+        var point = text.IndexOf('.');
+        var whole = point < 0 ? text : text[..point];
+        var fraction = point < 0 ? "" : text[(point + 1)..];
+        if (whole.Length is 0 or > 13 || !whole.All(char.IsAsciiDigit) || (point >= 0 && fraction.Length == 0) || !fraction.All(char.IsAsciiDigit))
+            throw new DomainRuleViolation(field, $"'{text}' is not an amount in yuan (digits, and at most two decimals after a point, such as \"5000.00\")");
+        if (fraction.Length > 2)
+            throw new DomainRuleViolation(field, $"an amount is kept exactly in fen; '{text}' has more than two decimals");
+        var yuan = decimal.Parse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        if (yuan > Max.Yuan)
+            throw new DomainRuleViolation(field, $"an amount is at most {Max} yuan (一万亿元; got '{text}')");
         return FromYuan(yuan, field);
     }
 

@@ -205,4 +205,21 @@ public sealed class BadInputTests : IAsyncLifetime
         (await ApiHost.ProblemAsync(response)).Field.ShouldBe("proposed_items[0].kind");
         await NothingWrittenAndStillServingAsync();
     }
+
+    [Theory]
+    [InlineData("1000000000000000000000000000")]       // was a 500 (overflow)
+    [InlineData("92233720368547758.07")]               // passed validation, then overflowed the column
+    [InlineData("5000.0000000000000000000000000001")]  // was rounded to 5000.00
+    [InlineData("+5000")]
+    [InlineData(".5")]
+    [InlineData("5.")]
+    public async Task AnAmountOutsideTheMoneyGrammarIsRefusedNamingItsPath(string amount)
+    {
+        var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/assessment",
+            new Dictionary<string, object> { ["on"] = "2025-03-10", ["goods_value"] = new { amount, method = "按标价计算" } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("goods_value.amount");
+        await NothingWrittenAndStillServingAsync();
+    }
 }

@@ -8,6 +8,8 @@ public sealed class ValueTypeTests
     [InlineData("1159300", 115_930_000)]
     [InlineData("281300.00", 28_130_000)]
     [InlineData("0.01", 1)]
+    [InlineData("0.5", 50)]
+    [InlineData("1000000000000.00", 100_000_000_000_000)]
     public void YuanAreKeptExactlyInFen(string yuan, long fen) => Money.ParseYuan(yuan).Fen.ShouldBe(fen);
 
     [Theory]
@@ -15,6 +17,18 @@ public sealed class ValueTypeTests
     [InlineData("1.005", "more than two decimals")]
     [InlineData("1e3", "is not an amount")]
     [InlineData("", "is not an amount")]
+    // Issue 24: each of these was accepted, silently rounded, or overflowed into a 500.
+    [InlineData("5000.0000000000000000000000000001", "more than two decimals")]
+    [InlineData("1000000000000000000000000000", "is not an amount")]
+    [InlineData("92233720368547758.07", "is not an amount")]
+    [InlineData("1000000000000.01", "at most 1000000000000.00 yuan")]
+    [InlineData("+5000", "is not an amount")]
+    [InlineData(".5", "is not an amount")]
+    [InlineData("5.", "is not an amount")]
+    [InlineData(" 5000", "is not an amount")]
+    [InlineData("5000 ", "is not an amount")]
+    [InlineData("5,000", "is not an amount")]
+    [InlineData("５０００", "is not an amount")]
     public void BadAmountsAreRefusedNamingTheField(string yuan, string rule)
     {
         var refusal = Should.Throw<DomainRuleViolation>(() => Money.ParseYuan(yuan, "fine"));
