@@ -158,9 +158,11 @@ public static class QueryEndpoints
             throw new ApiProblem(StatusCodes.Status404NotFound, "version", $"case {id} is at version {history.State.Version}; there is no version {v}");
         if (history.Entries.Count == 0)
             throw new ApiProblem(StatusCodes.Status404NotFound, "asOf", $"case {id} had no events recorded at {asOf}");
+        // Everything the answer holds is worked out before the read is recorded: a read that fails records nothing.
+        var today = (asOf ?? clock.GetCurrentInstant()).InZone(DecisionContext.Zone).Date;
+        var deadlines = CaseDeadlines.Compute(history.State, WorkingDayCalendar.China, today);
         await RecordReadAsync(http, reads, id, region, "GET /cases/{id}", purpose);
 
-        var today = (asOf ?? clock.GetCurrentInstant()).InZone(DecisionContext.Zone).Date;
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
         return Results.Json(new
         {
@@ -169,7 +171,7 @@ public static class QueryEndpoints
             as_of = asOf,
             deadlines_as_of = today,
             state = history.State,
-            deadlines = CaseDeadlines.Compute(history.State, WorkingDayCalendar.China, today),
+            deadlines,
         }, ApiJson.Options);
     }
 

@@ -55,7 +55,15 @@ public static class RequestBody
         }
         if (node is not JsonObject fields)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "is a JSON object of the action's fields");
-        CheckText(fields, "");
+        try
+        {
+            CheckText(fields, "");
+        }
+        catch (InvalidOperationException)
+        {
+            // A key that is not valid text (read when the object is first walked).
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "holds a key that is not valid text: a lone surrogate or bytes that are not UTF-8");
+        }
         return fields;
     }
 
@@ -74,7 +82,17 @@ public static class RequestBody
                 for (var i = 0; i < array.Count; i++) CheckText(array[i], $"{path}[{i}]");
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                var text = value.GetValue<string>();
+                string text;
+                try
+                {
+                    text = value.GetValue<string>();
+                }
+                catch (InvalidOperationException)
+                {
+                    // System.Text.Json decodes a string only when it is read: a lone surrogate escape ("\ud800") or bytes
+                    // that are not UTF-8 surface here.
+                    throw new ApiProblem(StatusCodes.Status400BadRequest, path, "is not valid text: a lone surrogate (\\ud800–\\udfff) or bytes that are not UTF-8");
+                }
                 if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
                     throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain control characters");
                 if (HasMarkup(text))

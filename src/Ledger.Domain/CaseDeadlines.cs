@@ -128,8 +128,9 @@ public static class CaseDeadlines
         var end = settledOn < asOf ? settledOn : asOf;
         var daysLate = Period.Between(due, end, PeriodUnits.Days).Days;
         if (daysLate <= 0) return Money.Zero;
-        var surchargeFen = unpaidFine.Fen * 3L * daysLate / 100L;
-        return Money.Min(fines, Money.FromFen(surchargeFen));
+        // In decimal: fen × 3 × days overflows a long for a large fine read far in the future (an as-of date in 2999).
+        var surchargeFen = decimal.Truncate(unpaidFine.Fen * 3m * daysLate / 100m);
+        return surchargeFen >= fines.Fen ? fines : Money.FromFen((long)surchargeFen);
     }
 
     private static Money PaidBeforeInstalments(CaseState state) => Money.SaturatingSubtract(state.AmountImposed, Money.Sum(state.Instalments.Select(i => i.Amount)));

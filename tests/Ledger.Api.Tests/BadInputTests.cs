@@ -222,4 +222,32 @@ public sealed class BadInputTests : IAsyncLifetime
         (await ApiHost.ProblemAsync(response)).Field.ShouldBe("goods_value.amount");
         await NothingWrittenAndStillServingAsync();
     }
+
+    [Theory]
+    [InlineData("""{"on": "2025-03-05", "description": "笔录\ud800"}""")]           // a lone high surrogate, escaped
+    [InlineData("""{"on": "2025-03-05", "description": "\udc00笔录"}""")]           // a lone low surrogate
+    public async Task ALoneSurrogateInAStringIsRefusedNotA500(string body)
+    {
+        var response = await PostRawAsync($"/cases/{CaseId}/evidence", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("description");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task InvalidUtf8InsideAStringIsRefusedNotA500()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"on": "2025-03-05", "description": "笔录XX"}""");
+        var at = Array.IndexOf(bytes, (byte)'X');
+        bytes[at] = 0xC3; bytes[at + 1] = 0x28; // a two-byte sequence cut short
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await PostRawAsync($"/cases/{CaseId}/evidence", content);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("description");
+        await NothingWrittenAndStillServingAsync();
+    }
 }

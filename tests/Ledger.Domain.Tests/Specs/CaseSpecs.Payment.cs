@@ -36,6 +36,12 @@ public sealed partial class CaseSpecs
         CaseDeadlines.LateSurcharge(CaseModel.Replay(DecidedAndServed()), Calendar, D(2026, 5, 1)).ShouldBe(Yuan(20_000));
 
     [Fact]
+    public void GivenTheLargestFineUnpaid_WhenSurchargeComputedAsOf9999_ThenItIsTheFineNotAnOverflow() =>
+        // 10^14 fen × 3 % × some 2.9 million days overflowed a long (issue 24: a 500 on a far as-of read).
+        CaseDeadlines.LateSurcharge(CaseModel.Replay(DecidedAndServed(fine: 1_000_000_000_000m)), Calendar, D(9999, 12, 31))
+            .ShouldBe(Yuan(1_000_000_000_000m));
+
+    [Fact]
     public void GivenOverdueFine_WhenPrincipalAndSurchargePaid_ThenAccepted() =>
         Given(DecidedAndServed()).When(new RecordPayment(D(2025, 5, 10), Yuan(22_400), "x")).ThenAccepted().AmountOutstanding.ShouldBe(Money.Zero);
 
