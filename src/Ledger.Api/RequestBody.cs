@@ -49,6 +49,13 @@ public static class RequestBody
         {
             throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "is not valid UTF-8 JSON");
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals while the body arrives: over its MaxRequestBodySize (413, a chunked body has no
+            // Content-Length to refuse it earlier), a body shorter than its Content-Length, a malformed chunk (400).
+            throw new ApiProblem(e.StatusCode, "body", e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"is at most {MaxBytes} bytes" : $"did not arrive whole ({e.Message.TrimEnd('.')})");
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -95,6 +102,10 @@ public static class RequestBody
                 }
                 if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
                     throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain control characters");
+                // A right-to-left override (U+202E) or zero-width character makes a document or the audit log read
+                // otherwise than it is stored: no case file needs one.
+                if (text.Any(c => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain invisible format characters such as U+202E (right-to-left override) or U+200B (zero-width space)");
                 if (HasMarkup(text))
                     throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain HTML markup such as '<script' (write 《》 for titles)");
                 if (SqlStatement.IsMatch(text))
@@ -105,9 +116,10 @@ public static class RequestBody
 
     // Every value is bound as a parameter, so SQL in free text could run nowhere; it is still refused, as a probe has
     // no place in a case file and refusing it says so to whoever sent it. Only a quote or semicolon followed by an
-    // SQL keyword or a comment counts: an apostrophe in a name (O'Brien) or a semicolon in prose does not.
+    // SQL statement keyword, a comment, or a tautology (' OR '1'='1) counts: an apostrophe in a name (O'Brien), a
+    // semicolon in prose, or quoted marks joined by "and" (销售标有'Levi' and 'Wrangler'商标的牛仔裤) do not.
     private static readonly System.Text.RegularExpressions.Regex SqlStatement = new(
-        @"['"";]\s*(--|/\*|;|\b(drop|delete|insert|update|select|union|alter|truncate|create|grant|exec|or|and)\b\s*[\w'(*])",
+        @"['"";]\s*(--|/\*|;|\b(drop|delete|insert|update|select|union|alter|truncate|create|grant|exec)\b\s*[\w'(*]|\b(or|and)\b\s*'?\w+'?\s*=)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>A '&lt;' that opens a tag, comment or declaration ("&lt;b", "&lt;/", "&lt;!"), the way browsers read it.</summary>

@@ -26,6 +26,8 @@ public static class ImportCommands
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var path = parse.GetValue(file)!;
+            var cases = parse.GetValue(parallel);
+            if (cases is < 1 or > 64) throw new CliInputException($"--parallel: {cases} is not 1 to 64 (cases written at once)");
             if (!File.Exists(path)) throw new CliInputException($"file: {path} does not exist");
             var watch = Stopwatch.StartNew();
             var (actions, problems) = await ImportFile.ReadAsync(path, ct);
@@ -33,7 +35,7 @@ public static class ImportCommands
             await using var ledger = await CliLedger.StartAsync(parse, ct);
             var importer = new CaseImporter(ledger.Get<LedgerEventStore>(), ledger.Get<CaseCommandHandler>(), ledger.Get<IClock>());
             var report = await importer.ImportAsync(actions, problems, parse.GetValue(source) ?? $"import:{Path.GetFileName(path)}",
-                new ImportOptions(parse.GetValue(skipInvalid), Math.Clamp(parse.GetValue(parallel), 1, 64), ProgressLine()), ct);
+                new ImportOptions(parse.GetValue(skipInvalid), cases, ProgressLine()), ct);
             return Report(report, watch.Elapsed);
         }));
         return command;

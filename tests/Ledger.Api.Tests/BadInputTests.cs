@@ -148,6 +148,8 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("O'Brien's shop; goods seized")]
     [InlineData("当事人称：货源不明；已责令停止销售")]
     [InlineData("Levi's 501 jeans, 'original' label")]
+    [InlineData("销售标有'Levi' and 'Wrangler'商标的牛仔裤")]
+    [InlineData("货架上的'N' or 'NB'字样")]
     public async Task ProseWithApostrophesAndSemicolonsIsKeptVerbatim(string prose)
     {
         // Every value is bound as a parameter; prose is stored exactly as sent.
@@ -248,6 +250,47 @@ public sealed class BadInputTests : IAsyncLifetime
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
         (await ApiHost.ProblemAsync(response)).Field.ShouldBe("description");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Theory]
+    [InlineData("罚款\u202E元00005")]   // right-to-left override: reads as another amount
+    [InlineData("现场\u200B检查")]     // zero-width space
+    [InlineData("\uFEFF笔录")]         // a byte-order mark inside the text
+    public async Task InvisibleFormatCharactersInFreeTextAreRefused(string text)
+    {
+        var response = await host.PostAsync("recorder-jishan", $"/cases/{CaseId}/evidence", new { on = "2025-03-05", description = text });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await response.Content.ReadAsStringAsync());
+        var (field, rule) = await ApiHost.ProblemAsync(response);
+        (field, rule.Contains("format characters")).ShouldBe(("description", true));
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task APurposeWithARightToLeftOverrideIsRefusedAndNothingIsRead()
+    {
+        var response = await host.Client("auditor-jishan").GetAsync($"/cases/{CaseId}?purpose={Uri.EscapeDataString("复查\u202E")}");
+
+        ((int)response.StatusCode).ShouldBeInRange(400, 422, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("purpose");
+        await NothingWrittenAndStillServingAsync();
+    }
+
+    [Fact]
+    public async Task AChunkedBodyOverTheLimitIs413NotA500()
+    {
+        var body = "{\"on\": \"2025-03-05\", \"description\": \"" + new string('证', 40_000) + "\"}";
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/cases/{CaseId}/evidence") { Content = content };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await host.Client("recorder-jishan").SendAsync(request);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge, await response.Content.ReadAsStringAsync());
+        (await ApiHost.ProblemAsync(response)).Field.ShouldBe("body");
         await NothingWrittenAndStillServingAsync();
     }
 }

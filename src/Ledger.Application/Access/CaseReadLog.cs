@@ -25,8 +25,10 @@ public sealed class CaseReadLog(NpgsqlDataSource dataSource)
     {
         if (string.IsNullOrWhiteSpace(purpose)) return null;
         purpose = purpose.Trim();
-        if (purpose.Length > MaxPurposeLength || purpose.Any(char.IsControl))
-            throw new DomainRuleViolation("purpose", $"a stated purpose is at most {MaxPurposeLength} characters without control characters");
+        // Format characters (U+202E right-to-left override, zero-width spaces) would make the audit log read otherwise
+        // than it is stored.
+        if (purpose.Length > MaxPurposeLength || purpose.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+            throw new DomainRuleViolation("purpose", $"a stated purpose is at most {MaxPurposeLength} characters without control or invisible format characters (such as U+202E)");
         return purpose;
     }
 
