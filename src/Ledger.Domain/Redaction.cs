@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -91,40 +92,46 @@ public static partial class Redaction
     /// </summary>
     public static IReadOnlyList<PersonalDataFinding> FindPersonalData(string text, IEnumerable<Party> parties, PersonNaming naming = PersonNaming.Masked)
     {
+        // Matched on a normalised view — every decimal digit as ASCII, full-width letters and signs folded to ASCII,
+        // invisible format characters (zero-width spaces, direction marks) dropped, every dash and dot as '-' — and
+        // reported as the original spans:
+        // "１３９‐１２３４\u200B５６７８" is the phone number it looks like.
+        var view = NormalisedText.Of(text);
         var found = new List<PersonalDataFinding>();
-        foreach (Match m in IdentityNumberPattern().Matches(text))
-            found.Add(new(m.Index, m.Length, m.Value, "an identity-card number", MaskIdentityNumber(m.Value)));
-        foreach (Match m in MobilePattern().Matches(text))
-            found.Add(new(m.Index, m.Length, m.Value, "a phone number", MaskPhone(m.Value)));
-        foreach (Match m in LandlinePattern().Matches(text))
-            found.Add(new(m.Index, m.Length, m.Value, "a phone number", MaskPhone(m.Value)));
-        foreach (Match m in StreetAddressPattern().Matches(text))
-            found.Add(new(m.Index, m.Length, m.Value, "a house number (addresses are published to the county only)", ""));
+        foreach (Match m in IdentityNumberPattern().Matches(view.Text))
+            found.Add(view.Finding(m.Index, m.Length, "an identity-card number", MaskIdentityNumber(Digits(m.Value))));
+        foreach (Match m in MobilePattern().Matches(view.Text))
+            found.Add(view.Finding(m.Index, m.Length, "a phone number", MaskPhone(m.Value)));
+        foreach (Match m in LandlinePattern().Matches(view.Text))
+            found.Add(view.Finding(m.Index, m.Length, "a phone number", MaskPhone(m.Value)));
+        foreach (Match m in StreetAddressPattern().Matches(view.Text))
+            found.Add(view.Finding(m.Index, m.Length, "a house number (addresses are published to the county only)", ""));
 
         foreach (var party in parties.Distinct())
         {
-            if (party.IdentityNumber is { Length: > 0 } id) AddAll(found, text, id, "the party's identity number", MaskIdentityNumber(id));
-            if (party.Phone is { Length: > 0 } phone) AddAll(found, text, phone, "the party's phone number", MaskPhone(phone));
+            // The party's own numbers are also found digit for digit, whatever separates the digits.
+            if (party.IdentityNumber is { Length: > 0 } id) AddDigits(found, view, id, "the party's identity number", MaskIdentityNumber(id));
+            if (party.Phone is { Length: > 0 } phone) AddDigits(found, view, phone, "the party's phone number", MaskPhone(phone));
             if (party.Address is { Length: > 0 } address)
             {
                 var county = CutToCounty(address);
                 if (county.Length < address.Length)
                 {
-                    AddAll(found, text, address, "the party's address (published to the county only)", county);
+                    AddAll(found, view, address, "the party's address (published to the county only)", county);
                     var detail = address[county.Length..];
-                    if (detail.Length >= 2) AddAll(found, text, detail, "the party's address below the county", "");
+                    if (detail.Length >= 2) AddAll(found, view, detail, "the party's address below the county", "");
                 }
             }
             if (party.Kind == PartyKind.NaturalPerson && !IsPseudonym(party.Name) && party.Name.Trim().Length >= 2)
             {
                 var name = party.Name.Trim();
                 var published = PublishedName(party, naming);
-                AddAll(found, text, name, "the name of a natural person who is a party", published);
+                AddAll(found, view, name, "the name of a natural person who is a party", published);
                 var given = name[Surname(name).Length..];
-                if (given.Length >= 2) AddAll(found, text, given, "the given name of a natural person who is a party", published);
+                if (given.Length >= 2) AddAll(found, view, given, "the given name of a natural person who is a party", published);
             }
             if (party is { Kind: PartyKind.Organisation, Confidential: true } && party.Name.Trim().Length >= 2)
-                AddAll(found, text, party.Name.Trim(), "the name of an organisation marked confidential", ConfidentialOrganisation);
+                AddAll(found, view, party.Name.Trim(), "the name of an organisation marked confidential", ConfidentialOrganisation);
         }
 
         var kept = new List<PersonalDataFinding>();
@@ -151,10 +158,87 @@ public static partial class Redaction
         return result.Append(text, at, text.Length - at).ToString();
     }
 
-    private static void AddAll(List<PersonalDataFinding> found, string text, string value, string what, string replacement)
+    private static void AddAll(List<PersonalDataFinding> found, NormalisedText view, string value, string what, string replacement)
     {
-        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
-            found.Add(new(at, value.Length, value, what, replacement));
+        var sought = NormalisedText.Of(value).Text;
+        if (sought.Length == 0) return;
+        for (var at = view.Text.IndexOf(sought, StringComparison.Ordinal); at >= 0; at = view.Text.IndexOf(sought, at + sought.Length, StringComparison.Ordinal))
+            found.Add(view.Finding(at, sought.Length, what, replacement));
+    }
+
+    /// <summary>Every run of the view's digits (and letters X) that spells <paramref name="number"/>'s digits, whatever
+    /// separates them: spaces, dashes, dots.</summary>
+    private static void AddDigits(List<PersonalDataFinding> found, NormalisedText view, string number, string what, string replacement)
+    {
+        var sought = Digits(NormalisedText.Of(number).Text);
+        if (sought.Length < 7) { AddAll(found, view, number, what, replacement); return; }
+        var digits = new StringBuilder();
+        var at = new List<int>();
+        for (var i = 0; i < view.Text.Length; i++)
+        {
+            var c = view.Text[i];
+            if (char.IsAsciiDigit(c) || c is 'X' or 'x') { digits.Append(char.ToUpperInvariant(c)); at.Add(i); }
+            // Only separators join digits into one number; any other character ends the run.
+            else if (c is not (' ' or '-')) { digits.Append('|'); at.Add(i); }
+        }
+        var all = digits.ToString();
+        for (var k = all.IndexOf(sought, StringComparison.Ordinal); k >= 0; k = all.IndexOf(sought, k + 1, StringComparison.Ordinal))
+            found.Add(view.Finding(at[k], at[k + sought.Length - 1] - at[k] + 1, what, replacement));
+    }
+
+    private static string Digits(string text) => new([.. text.Where(c => char.IsAsciiDigit(c) || c is 'X' or 'x').Select(char.ToUpperInvariant)]);
+
+    /// <summary>A text as redaction compares it, each of its characters knowing the original span it came from.</summary>
+    private sealed class NormalisedText
+    {
+        private readonly string _original;
+        private readonly int[] _from, _to;
+
+        private NormalisedText(string original, string text, int[] from, int[] to) => (_original, Text, _from, _to) = (original, text, from, to);
+
+        public string Text { get; }
+
+        public static NormalisedText Of(string original)
+        {
+            var text = new StringBuilder(original.Length);
+            var from = new List<int>(original.Length);
+            var to = new List<int>(original.Length);
+            for (var i = 0; i < original.Length;)
+            {
+                var length = char.IsSurrogatePair(original, i) ? 2 : 1;
+                var category = CharUnicodeInfo.GetUnicodeCategory(original, i);
+                if (category != UnicodeCategory.Format)
+                {
+                    var c = category == UnicodeCategory.DecimalDigitNumber ? (char)('0' + CharUnicodeInfo.GetDecimalDigitValue(original, i)) : Fold(original[i]);
+                    text.Append(IsSeparator(c) ? '-' : c);
+                    from.Add(i);
+                    to.Add(i + length);
+                }
+                i += length;
+            }
+            return new NormalisedText(original, text.ToString(), [.. from], [.. to]);
+        }
+
+        // Full-width forms (U+FF01–FF5E) and the ideographic space as their ASCII counterparts. Done by hand: the
+        // ledger runs with invariant globalization, which has no Unicode normalisation (NFKC) data.
+        private static char Fold(char c) => c switch
+        {
+            >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+            '\u3000' => ' ',
+            _ => c,
+        };
+
+        // Dashes of every width (U+2010–2015, minus, small and full-width hyphens) and dots, as writers separate digits.
+        private static bool IsSeparator(char c) => c is '.' or '·' or '\u2212' or '\uFE63' or '-' || c is >= '\u2010' and <= '\u2015';
+
+        /// <summary>The finding for the view's span [<paramref name="start"/>, +<paramref name="length"/>), reported as
+        /// the original text it came from.</summary>
+        public PersonalDataFinding Finding(int start, int length, string what, string replacement)
+        {
+            var begin = _from[start];
+            var end = _to[start + length - 1];
+            return new(begin, end - begin, _original[begin..end], what, replacement);
+        }
     }
 
     private static readonly string[] CompoundSurnames =
@@ -164,7 +248,7 @@ public static partial class Redaction
     ];
 
     // GB 11643: 17 digits and a check character (18) or the old 15 digits; not part of a longer run of digits.
-    [GeneratedRegex(@"(?<![0-9A-Za-z])(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")]
+    [GeneratedRegex(@"(?<![0-9A-Za-z])(?:[1-9]\d{5}[- ]?(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[- ]?\d{3}[\dXx]|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")]
     private static partial Regex IdentityNumberPattern();
 
     [GeneratedRegex(@"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")]

@@ -108,6 +108,9 @@ public static class TypicalSelectionModel
         {
             if (given is null) return fallback;
             RequireText(given, field, max);
+            // The Markdown edition renders the publisher's text as written: a script link would run in a reader's browser.
+            if (given.Contains("javascript:", StringComparison.OrdinalIgnoreCase) || given.Contains("vbscript:", StringComparison.OrdinalIgnoreCase))
+                throw Refuse(field, "published text may not carry a javascript: or vbscript: link");
             RequireNoPersonalData(given.Trim(), field, file, state.Naming);
             written.Add(field);
             return given.Trim();
@@ -179,6 +182,16 @@ public static class TypicalSelectionModel
             if (context.Case(entry.CaseId, "selection").State.Version != entry.Text!.CaseVersion)
                 throw Refuse("selection", $"case {entry.CaseId} changed after it was approved; draft and approve it again");
         var documents = TypicalCasesDocument.Render(state, approval.Edition, c.On);
+        // What is hashed and published is checked once more as rendered, in every format: a datum that slipped past
+        // the checks of each text (or arose in rendering) stops the publication, not only the draft.
+        var parties = state.Entries.SelectMany(x => context.Case(x.CaseId, "selection").Parties).ToList();
+        foreach (var (format, _) in RenderedDocuments.Formats)
+        {
+            var findings = Redaction.FindPersonalData(documents.Of(format), parties, state.Naming);
+            if (findings.Count > 0)
+                throw Refuse("selection", $"the {format} of edition {approval.Edition} would publish “{findings[0].Text}”, {findings[0].What}; " +
+                                          "published text must not carry personal data (《个人信息保护法》第二十八条) — redraft the case that carries it");
+        }
         return
         [
             new SelectionPublished(approval.Edition, c.On, c.By, documents.Describe(),

@@ -55,6 +55,30 @@ public class RedactionTests
         findings[0].Position.ShouldBe("characters 9–26");
     }
 
+    [Theory]
+    // Issue 24: each of these passed the publisher check and one reached a published edition.
+    [InlineData("手机１５８０３５９１２３４联系", "１５８０３５９１２３４")]                 // full-width digits
+    [InlineData("手机158\u200B0359\u200B1234联系", "158\u200B0359\u200B1234")]      // zero-width spaces
+    [InlineData("手机158.0359.1234联系", "158.0359.1234")]                          // dots
+    [InlineData("手机158\u20100359\u20101234联系", "158\u20100359\u20101234")]      // U+2010 hyphens
+    [InlineData("手机158－0359－1234联系", "158－0359－1234")]                        // full-width dashes
+    [InlineData("身份证130427 19940215 1234号", "130427 19940215 1234")]           // grouped identity number
+    [InlineData("身份证１３０４２７１９９４０２１５１２３４号", "１３０４２７１９９４０２１５１２３４")]
+    public void A_number_in_disguise_is_still_found_and_reported_as_written(string text, string written)
+    {
+        var finding = Redaction.FindPersonalData(text, []).ShouldHaveSingleItem();
+        finding.Text.ShouldBe(written);
+        Redaction.Redact(text, []).ShouldNotContain(written);
+    }
+
+    [Fact]
+    public void A_partys_own_phone_number_is_found_whatever_separates_its_digits()
+    {
+        var party = new Party(PartyKind.NaturalPerson, "王某某", Phone: "13935900000");
+        Redaction.FindPersonalData("电话 1 3 9 3 5 9 0 0 0 0 0 已核实", [party]).ShouldHaveSingleItem().What.ShouldContain("phone");
+        Redaction.FindPersonalData("案值13935元，900000件", [party]).ShouldBeEmpty();
+    }
+
     [Fact]
     public void Names_already_written_as_pseudonyms_are_not_personal_data() =>
         Redaction.FindPersonalData("当事人王某某、余**销售假冒商品", [new Party(PartyKind.NaturalPerson, "王某某")]).ShouldBeEmpty();

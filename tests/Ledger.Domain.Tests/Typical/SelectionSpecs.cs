@@ -140,6 +140,23 @@ public class SelectionSpecs
     }
 
     [Fact]
+    public void A_script_link_in_the_publishers_text_is_refused() =>
+        TenDrafted()
+            .When(new DraftCase("140824-2025-0001", null, null, null, "详见[处罚决定书](JavaScript:alert(1))。", Publisher))
+            .ThenFails("significance", "javascript: or vbscript: link");
+
+    [Fact]
+    public void An_edition_whose_rendering_carries_a_personal_datum_is_not_published()
+    {
+        // A draft recorded before the check saw through full-width digits (issue 24): the rendered edition is checked again.
+        var spec = TenDrafted().Given(
+            new CaseDrafted("140824-2025-0003", 12, "稷山县市场监督管理局查处案件140824-2025-0003案", "当事人手机１５８０３５９１２３４。", "处理结果。", "典型意义。", ["facts"], Publisher),
+            new SelectionApproved(1, D(2026, 4, 20), Approver, "同意", [], null));
+
+        spec.When(new PublishSelection(D(2026, 4, 26), Publisher)).ThenFails("selection", "would publish “１５８０３５９１２３４”", "a phone number");
+    }
+
+    [Fact]
     public void Publication_records_the_hash_of_every_artefact_exactly_as_rendered()
     {
         var spec = TenDrafted().Given(new SelectionApproved(1, D(2026, 4, 20), Approver, "同意", [], null));
