@@ -1,5 +1,6 @@
 using Ledger.Application.Messaging;
 using Ledger.Application.Referrals;
+using Ledger.Application.Typical;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.Domain.Serialization;
@@ -38,7 +39,7 @@ public sealed class CommandInSequenceRefused(int index, DomainRuleViolation viol
 /// attempt's events and returns that outcome instead of deciding again.
 /// </summary>
 public sealed class CaseCommandHandler(
-    LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5, CaseOutbox? outbox = null)
+    LedgerEventStore store, IClock clock, Func<Instant, DecisionContext>? contextAt = null, int maxAttempts = 5, CaseOutbox? outbox = null, TypicalCaseSelections? selections = null)
 {
     private const int MaxEventsPerCommand = 16;
 
@@ -82,7 +83,7 @@ public sealed class CaseCommandHandler(
             // The case view is Marten's inline projection, written with the events; it starts from the state decided on.
             if (events.Count > 0) CaseViewProjection.DecidedOn(events[0], state, context);
 
-            var messages = MessagesOf(envelope.CaseId, state, [request]);
+            var messages = await MessagesOfAsync(envelope.CaseId, history, [request], ct);
             try
             {
                 var result = messages.IsEmpty
@@ -130,7 +131,7 @@ public sealed class CaseCommandHandler(
             {
                 CaseViewProjection.DecidedOn((CaseEvent)plan.Appends[0].Request.Events[0].Data, history.State, contextAt(clock.GetCurrentInstant()));
                 var requests = plan.Appends.Select(a => a.Request).ToList();
-                var messages = MessagesOf(caseId, history.State, requests);
+                var messages = await MessagesOfAsync(caseId, history, requests, ct);
                 var results = messages.IsEmpty
                     ? await store.AppendSequenceAsync(requests, null, null, ct)
                     : await outbox!.WriteWithMessagesAsync(caseId, messages,
@@ -228,20 +229,27 @@ public sealed class CaseCommandHandler(
         await transaction.RollbackAsync(ct);
     }
 
-    /// <summary>What the appends of <paramref name="requests"/> send besides their events: the reminders of the deadlines
-    /// they set or move, and their referrals to other authorities (nothing without an outbox).</summary>
-    private CaseMessages MessagesOf(string caseId, CaseState before, IReadOnlyList<AppendRequest> requests)
+    /// <summary>What the appends of <paramref name="requests"/> to the case of <paramref name="history"/> send besides
+    /// their events: the reminders of the deadlines they set or move (a published typical case's withdrawal among them),
+    /// and their referrals to other authorities (nothing without an outbox).</summary>
+    private async Task<CaseMessages> MessagesOfAsync(string caseId, CaseHistory history, IReadOnlyList<AppendRequest> requests, CancellationToken ct)
     {
         if (outbox is null || requests.All(r => r.Events.Count == 0)) return CaseMessages.None;
+        var before = history.State;
         var after = before;
         var referrals = new List<BureauReferral>();
-        foreach (var added in requests.SelectMany(r => r.Events))
+        var added = new List<CaseEvent>();
+        foreach (var newEvent in requests.SelectMany(r => r.Events))
         {
-            var @event = (CaseEvent)added.Data;
+            var @event = (CaseEvent)newEvent.Data;
+            added.Add(@event);
             after = CaseModel.Evolve(after, @event);
-            if (BureauReferral.Of(added.EventId, @event, caseId, after.Region) is { } referral) referrals.Add(referral);
+            if (BureauReferral.Of(newEvent.EventId, @event, caseId, after.Region) is { } referral) referrals.Add(referral);
         }
-        return new CaseMessages(after.Region, DeadlineReminders.Plan(before, after, WorkingDayCalendar.China, Today()), referrals);
+        var deadlines = DeadlineReminders.Plan(before, after, WorkingDayCalendar.China, Today());
+        if (selections is not null)
+            deadlines = [.. deadlines, .. await selections.WithdrawalsCalledForAsync(caseId, [.. history.Entries.Select(e => e.Event)], before, added, ct)];
+        return new CaseMessages(after.Region, deadlines, referrals);
     }
 
     private LocalDate Today() => DeadlineReminders.DateAt(clock.GetCurrentInstant());

@@ -29,9 +29,9 @@ public static class LedgerServices
         services.AddSingleton<CaseOutbox>();
         services.AddSingleton<DeadlineNotices>();
         services.AddSingleton<BureauInbox>();
-        services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>(),
-            outbox: sp.GetRequiredService<CaseOutbox>()));
         services.AddSingleton(sp => new TypicalCaseSelections(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>()));
+        services.AddSingleton(sp => new CaseCommandHandler(sp.GetRequiredService<LedgerEventStore>(), sp.GetRequiredService<IClock>(),
+            outbox: sp.GetRequiredService<CaseOutbox>(), selections: sp.GetRequiredService<TypicalCaseSelections>()));
         builder.UseWolverine(options => LedgerMessaging.Configure(options, connection()));
         return builder;
     }

@@ -28,7 +28,8 @@ public sealed class MessagingSetupTests
 
     /// <summary>
     /// Fails when a handler or the messaging options changed and the committed code is stale. To regenerate, run the
-    /// tests once with LEDGER_APPROVE=1 (it rewrites src/Ledger.Application/Internal/Generated) and commit the diff.
+    /// tests once with LEDGER_APPROVE=1 (it rewrites src/Ledger.Application/Internal/Generated) and commit the diff. When a
+    /// handler's parameters changed, the stale code no longer compiles: delete that folder, build, then run this test.
     /// </summary>
     [Fact]
     public void TheCommittedHandlerCodeIsWhatWolverineGeneratesForTheLedgersHandlers()

@@ -1,4 +1,5 @@
 using Ledger.Application.Messaging;
+using Ledger.Application.Typical;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.EventStore;
@@ -12,11 +13,14 @@ namespace Ledger.Application.Deadlines;
 /// </summary>
 public static class DeadlineReminderHandler
 {
-    public static async Task HandleAsync(DeadlineReminder reminder, LedgerEventStore store, IClock clock, CaseOutbox outbox, CancellationToken ct)
+    public static async Task HandleAsync(DeadlineReminder reminder, LedgerEventStore store, IClock clock, CaseOutbox outbox,
+        TypicalCaseSelections selections, CancellationToken ct)
     {
         var history = await CaseHistory.LoadAsync(store, reminder.CaseId, ct: ct);
         var today = DeadlineReminders.DateAt(clock.GetCurrentInstant());
-        var finding = DeadlineReminders.Check(history.State, reminder.Deadline, WorkingDayCalendar.China, today);
+        // A published typical case's withdrawal is the selection's step, not the case's: its list says whether it was taken.
+        var finding = await selections.CheckWithdrawalAsync(reminder.CaseId, reminder.Deadline, today, ct)
+                      ?? DeadlineReminders.Check(history.State, reminder.Deadline, WorkingDayCalendar.China, today);
         await outbox.RecordFindingAsync(reminder, history.State.Region, finding, ct);
     }
 }

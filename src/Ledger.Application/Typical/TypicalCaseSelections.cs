@@ -18,6 +18,11 @@ public sealed record SelectionId(RegionCode Region, int Year)
     /// <summary>The stream id; the '/' keeps it apart from every case id (which may not hold one).</summary>
     public string StreamId => $"typical-cases/{Region.Value}/{Year.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>The selection a stream id (<c>typical-cases/150000/2020</c>) names.</summary>
+    public static SelectionId FromStreamId(string streamId) =>
+        streamId.Split('/') is ["typical-cases", var region, var year] ? Parse(region, year)
+            : throw new DomainRuleViolation("selection", $"'{streamId}' is not a typical-case selection's stream id");
+
     /// <summary>Parses the region (a GB/T 2260 code) and year (2000–2100) a caller gives, naming the field at fault.</summary>
     public static SelectionId Parse(string? region, string? year)
     {
@@ -67,6 +72,52 @@ public sealed class TypicalCaseSelections(LedgerEventStore store, IClock clock, 
         var recorded = await store.ReadStreamAsync(id.StreamId, 1, toVersion ?? long.MaxValue, null, ct);
         var history = recorded.Select(r => new SelectionHistoryEntry(r, SelectionEventSerializer.Deserialize(r.Type, r.Data))).ToList();
         return (history, TypicalSelectionModel.Replay(history.Select(h => h.Event)));
+    }
+
+    /// <summary>The name a withdrawal's reminder goes by (<c>typical_withdrawal:typical-cases/140000/2025</c>).</summary>
+    public static string WithdrawalDeadlineName(SelectionId id) => $"{WithdrawalDeadlinePrefix}{id.StreamId}";
+
+    private const string WithdrawalDeadlinePrefix = "typical_withdrawal:";
+
+    private const string WithdrawalRule = "《十大典型案例》发布规则: withdraw a published case within 3 working days of the change of its decision";
+
+    /// <summary>
+    /// The withdrawals that <paramref name="added"/>, about to be recorded on a case whose events so far are
+    /// <paramref name="recorded"/>, will call for: one per published list of typical cases that holds the case (its
+    /// county's, city's or province's, of the year it closed), due 3 working days after the change. Read only when the
+    /// events change a decision of a closed case.
+    /// </summary>
+    public async Task<IReadOnlyList<Deadline>> WithdrawalsCalledForAsync(string caseId, IReadOnlyList<CaseEvent> recorded, CaseState before,
+        IReadOnlyList<CaseEvent> added, CancellationToken ct)
+    {
+        if (before.ClosedOn is not { } closed || before.Region is not { } region || !added.Any(TypicalSelectionModel.ChangesDecision)) return [];
+        var file = new CaseFile(caseId, [.. recorded, .. added], added.Aggregate(before, CaseModel.Evolve));
+        var calendar = DecisionContext.At(clock.GetCurrentInstant()).Calendar;
+        var today = clock.GetCurrentInstant().InZone(DecisionContext.Zone).Date;
+        var due = new List<Deadline>();
+        foreach (var level in new[] { region, region.City, region.Province }.Distinct())
+        {
+            var id = new SelectionId(level, closed.Year);
+            var (_, state) = await LoadAsync(id, ct: ct);
+            if (!state.Editions.Any(e => e.Entries.Any(x => x.CaseId == caseId))) continue;
+            foreach (var withdrawal in TypicalSelectionModel.WithdrawalsDue(state, new Dictionary<string, CaseFile> { [caseId] = file }, calendar, today))
+                if (withdrawal.CaseId == caseId && withdrawal.WithdrawnOn is null)
+                    due.Add(new Deadline(WithdrawalDeadlineName(id), WithdrawalRule, withdrawal.DueOn, null, DeadlineStatus.Pending, []));
+        }
+        return [.. due.DistinctBy(d => (d.Name, d.DueOn))];
+    }
+
+    /// <summary>What the reminder of a withdrawal finds on <paramref name="today"/>, or null when
+    /// <paramref name="deadline"/> is no withdrawal's.</summary>
+    public async Task<ReminderFinding?> CheckWithdrawalAsync(string caseId, string deadline, LocalDate today, CancellationToken ct)
+    {
+        if (!deadline.StartsWith(WithdrawalDeadlinePrefix, StringComparison.Ordinal)) return null;
+        var id = SelectionId.FromStreamId(deadline[WithdrawalDeadlinePrefix.Length..]);
+        var open = (await ViewAsync(id, today, ct)).WithdrawalsDue.Where(w => w.CaseId == caseId && w.WithdrawnOn is null).MinBy(w => w.DueOn);
+        if (open is null) return new ReminderFinding.Kept();
+        var status = open.Overdue ? DeadlineStatus.Overdue : DeadlineStatus.Pending;
+        var found = new Deadline(deadline, WithdrawalRule, open.DueOn, null, status, []);
+        return open.Overdue ? new ReminderFinding.Overdue(found) : new ReminderFinding.NotYetDue(found);
     }
 
     /// <summary>The selection with its cases as they stand and the withdrawals its published cases call for on <paramref name="today"/>.</summary>

@@ -241,7 +241,8 @@ public static class TypicalSelectionModel
         return due;
     }
 
-    private static bool ChangesDecision(CaseEvent e) => e switch
+    /// <summary>True when <paramref name="e"/> changes a case's decision: a published case then has to be withdrawn.</summary>
+    public static bool ChangesDecision(CaseEvent e) => e switch
     {
         CaseEvent.ReviewConcluded { Outcome: not ReviewOutcome.Upheld } => true,
         CaseEvent.PenaltyDecided or CaseEvent.NoPenaltyDecided or CaseEvent.CaseTransferred => true,
