@@ -1,3 +1,5 @@
+using Ledger.Application.Deadlines;
+using Ledger.Application.Referrals;
 using Ledger.Domain;
 using NodaTime;
 using Npgsql;
@@ -5,9 +7,6 @@ using NpgsqlTypes;
 using Wolverine;
 using Wolverine.RDBMS;
 using Wolverine.Runtime;
-
-using Ledger.Application.Deadlines;
-using Ledger.Application.Referrals;
 
 namespace Ledger.Application.Messaging;
 

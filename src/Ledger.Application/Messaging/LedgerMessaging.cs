@@ -19,7 +19,7 @@ namespace Ledger.Application.Messaging;
 /// handled by the handlers listed here and nothing found by scanning. As with Marten, the schema is the migrations':
 /// Wolverine creates nothing at start-up, and a test compares what it expects with what migrations/ create.
 /// Handler code is generated ahead of time into <c>Internal/Generated</c> of this assembly and loaded statically, so no
-/// process compiles code with Roslyn when it starts (<c>ledger-tools codegen</c> writes it; a test fails when it is stale).
+/// process compiles code with Roslyn when it starts (MessagingSetupTests writes it under LEDGER_APPROVE=1, and fails when it is stale).
 /// </summary>
 public static class LedgerMessaging
 {
