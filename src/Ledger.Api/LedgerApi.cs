@@ -45,6 +45,10 @@ public static class LedgerApi
         services.AddSingleton(sp => LedgerApiSettings.From(sp.GetRequiredService<IConfiguration>()));
         // The event store, the command handlers and Wolverine, as every process of the ledger composes them.
         builder.AddLedger(() => LedgerApiSettings.From(builder.Configuration).Connection);
+        // Wolverine tells of its agents, listeners and node assignments at Information; the request log is what an
+        // operator reads at that level, so Wolverine speaks up only for warnings and errors.
+        builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
+        builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
         services.AddSingleton<TotalsReader>();
         services.AddSingleton<MerkleLog>();
         services.AddSingleton<DossierExporter>();
