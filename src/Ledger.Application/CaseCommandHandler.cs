@@ -248,7 +248,7 @@ public sealed class CaseCommandHandler(
         }
         var deadlines = DeadlineReminders.Plan(before, after, WorkingDayCalendar.China, Today());
         if (selections is not null)
-            deadlines = [.. deadlines, .. await selections.WithdrawalsCalledForAsync(caseId, [.. history.Entries.Select(e => e.Event)], before, added, ct)];
+            deadlines = [.. deadlines, .. await selections.WithdrawalsCalledForAsync(caseId, history.Entries.Select(e => e.Event), before, added, ct)];
         return new CaseMessages(after.Region, deadlines, referrals);
     }
 

@@ -167,6 +167,16 @@ public sealed class CliLedger : IAsyncDisposable
 /// <summary>Rows a listing command prints as csv or json the same way everywhere (the table is each command's own).</summary>
 public static class CliOutput
 {
+    /// <summary>A listing's <c>--region</c> (a GB/T 2260 code, or none) and <c>--limit</c> (1 to <paramref name="max"/>),
+    /// refused naming the option.</summary>
+    public static (Ledger.Domain.RegionCode? Region, int Limit) RegionAndLimit(ParseResult parse, Option<string?> region, Option<int> limit, int max)
+    {
+        var scope = TotalsCommands.Arguments(() => parse.GetValue(region) is { } text ? Ledger.Domain.RegionCode.Parse(text.Trim(), "region") : null);
+        var most = parse.GetValue(limit);
+        if (most < 1 || most > max) throw new CliInputException($"--limit: {most} is not 1 to {max}");
+        return (scope, most);
+    }
+
     /// <summary>Writes <paramref name="rows"/> as json (<c>{name: [...]}</c>) or csv (<paramref name="columns"/> first), or
     /// calls <paramref name="table"/>.</summary>
     public static void Write(string format, string name, IReadOnlyCollection<string> columns, IEnumerable<Dictionary<string, object?>> rows, Action table)

@@ -23,9 +23,7 @@ public static class DeadlineCommands
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var output = TotalsCommands.Format(parse.GetValue(format));
-            var scope = TotalsCommands.Arguments(() => parse.GetValue(region) is { } text ? RegionCode.Parse(text.Trim(), "region") : null);
-            var most = parse.GetValue(limit);
-            if (most is < 1 or > DeadlineNotices.MaxLimit) throw new CliInputException($"--limit: {most} is not 1 to {DeadlineNotices.MaxLimit}");
+            var (scope, most) = CliOutput.RegionAndLimit(parse, region, limit, DeadlineNotices.MaxLimit);
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
             var entries = await new DeadlineNotices(dataSource).ListAsync(scope, parse.GetValue(overdue), most, ct);
             CliOutput.Write(output, "deadlines", Row(null).Keys, entries.Select(e => Row(e)), () =>

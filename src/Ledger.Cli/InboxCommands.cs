@@ -19,9 +19,7 @@ public static class InboxCommands
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var output = TotalsCommands.Format(parse.GetValue(format));
-            var scope = TotalsCommands.Arguments(() => parse.GetValue(region) is { } text ? RegionCode.Parse(text.Trim(), "region") : null);
-            var most = parse.GetValue(limit);
-            if (most is < 1 or > BureauInbox.MaxLimit) throw new CliInputException($"--limit: {most} is not 1 to {BureauInbox.MaxLimit}");
+            var (scope, most) = CliOutput.RegionAndLimit(parse, region, limit, BureauInbox.MaxLimit);
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
             var received = await new BureauInbox(dataSource).ListAsync(scope, most, ct);
             CliOutput.Write(output, "referrals", Row(null).Keys, received.Select(e => Row(e)), () =>

@@ -13,8 +13,7 @@ namespace Ledger.Application.Tests;
 /// </summary>
 public sealed class BureauReferralTests : IAsyncLifetime
 {
-    private TestDatabase db = null!;
-    private LedgerNodes nodes = null!;
+    private readonly LedgerNodes nodes = new();
     private static readonly RegionCode Jishan = RegionCode.Parse("140824"), Yongchuan = RegionCode.Parse("500118"), Wenxi = RegionCode.Parse("140823");
 
     private static LocalDate D(int month, int day) => new(2025, month, day);
@@ -23,17 +22,9 @@ public sealed class BureauReferralTests : IAsyncLifetime
         D(2, 10), [], []);
     private static FileCase Filing => new(D(2, 25), "局长", ["商标法第五十七条第三项"]);
 
-    public async Task InitializeAsync()
-    {
-        db = await TestDatabase.CreateAsync();
-        nodes = new LedgerNodes(db);
-    }
+    public Task InitializeAsync() => nodes.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await nodes.DisposeAsync();
-        await db.DisposeAsync();
-    }
+    public Task DisposeAsync() => nodes.DisposeAsync();
 
     private Task<long> InboxAsync() => nodes.CountAsync("select count(*) from ledger.bureau_inbox");
 

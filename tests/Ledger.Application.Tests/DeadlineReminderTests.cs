@@ -16,25 +16,16 @@ namespace Ledger.Application.Tests;
 /// </summary>
 public sealed class DeadlineReminderTests : IAsyncLifetime
 {
-    private TestDatabase db = null!;
-    private LedgerNodes nodes = null!;
+    private readonly LedgerNodes nodes = new();
 
     private static LocalDate D(int year, int month, int day) => new(year, month, day);
     private static RegisterLead Lead(LocalDate on) => new(on, LeadSource.Complaint, "投诉某鞋铺销售假冒注册商标的运动鞋", RegionCode.Parse("140824"),
         CaseKind.TrademarkInfringement, new Party(PartyKind.NaturalPerson, "余某某"), new ProtectedRight(RightKind.Trademark, "N", null, "某体育用品有限公司"),
         on.PlusDays(-9), [], []);
 
-    public async Task InitializeAsync()
-    {
-        db = await TestDatabase.CreateAsync();
-        nodes = new LedgerNodes(db);
-    }
+    public Task InitializeAsync() => nodes.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await nodes.DisposeAsync();
-        await db.DisposeAsync();
-    }
+    public Task DisposeAsync() => nodes.DisposeAsync();
 
     private Task<IHost> StartNodeAsync(LocalDate today, TimeSpan? poll) => nodes.StartAsync(today, poll);
 
@@ -42,7 +33,7 @@ public sealed class DeadlineReminderTests : IAsyncLifetime
 
     private async Task<List<(string CaseId, string Deadline, LocalDate DueOn, string? Finding, int TimesFired)>> RemindersAsync()
     {
-        await using var command = db.Owner.CreateCommand("select case_id, deadline, due_on, finding, times_fired from ledger.deadline_reminders order by case_id, due_on");
+        await using var command = nodes.Db.Owner.CreateCommand("select case_id, deadline, due_on, finding, times_fired from ledger.deadline_reminders order by case_id, due_on");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<(string, string, LocalDate, string?, int)>();
         while (await reader.ReadAsync())
@@ -63,7 +54,7 @@ public sealed class DeadlineReminderTests : IAsyncLifetime
 
         var reminder = (await RemindersAsync()).ShouldHaveSingleItem();
         (reminder.Deadline, reminder.Finding).ShouldBe(("filing", null));
-        await using var envelope = db.Owner.CreateCommand("select status, execution_time from wolverine.wolverine_incoming_envelopes");
+        await using var envelope = nodes.Db.Owner.CreateCommand("select status, execution_time from wolverine.wolverine_incoming_envelopes");
         await using var reader = await envelope.ExecuteReaderAsync();
         (await reader.ReadAsync()).ShouldBeTrue();
         reader.GetString(0).ShouldBe("Scheduled");
@@ -108,14 +99,14 @@ public sealed class DeadlineReminderTests : IAsyncLifetime
     {
         var node = await StartNodeAsync(D(2025, 4, 1), poll: TimeSpan.FromMilliseconds(100));
         await RecordAsync(node, "140824-2025-0004", Lead(D(2025, 2, 19)), "lead");
-        var events = await db.CountEventsAsync();
+        var events = await nodes.Db.CountEventsAsync();
 
         await WaitUntilAsync(async () => await CountAsync("select count(*) from ledger.deadline_notices") == 1, "the overdue notice");
         var notices = await node.Services.GetRequiredService<DeadlineNotices>().ListAsync(RegionCode.Parse("140800"), overdueOnly: true);
         var notice = notices.ShouldHaveSingleItem();
         (notice.CaseId, notice.Deadline, notice.DueOn, notice.Finding, notice.Region).ShouldBe(("140824-2025-0004", "filing", D(2025, 3, 12), "overdue", "140824"));
         notice.Rule.ShouldContain("15 working days");
-        (await db.CountEventsAsync()).ShouldBe(events);
+        (await nodes.Db.CountEventsAsync()).ShouldBe(events);
         (await node.Services.GetRequiredService<DeadlineNotices>().ListAsync(RegionCode.Parse("150000"), overdueOnly: false)).ShouldBeEmpty();
 
         // A step taken late is still accepted.

@@ -79,7 +79,9 @@ public sealed class MessagingSetupTests
         await using var db = await TestDatabase.CreateAsync();
         await using var connection = await db.Owner.OpenConnectionAsync();
 
-        var migration = await SchemaMigration.DetermineAsync(connection, default, [.. LedgerMessaging.SchemaObjects()]);
+        var expected = LedgerMessaging.SchemaObjects();
+        expected.Select(o => o.Identifier.QualifiedName).ShouldContain("wolverine.wolverine_incoming_envelopes");
+        var migration = await SchemaMigration.DetermineAsync(connection, default, [.. expected]);
 
         migration.Deltas.Where(d => d.Difference != SchemaPatchDifference.None).Select(d => d.SchemaObject.Identifier.QualifiedName).ShouldBeEmpty();
     }

@@ -20,20 +20,11 @@ public sealed class TypicalWithdrawalReminderTests : IAsyncLifetime
 {
     private const string Shoes = "140824-2025-0012";
     private static readonly SelectionId Shanxi2025 = new(RegionCode.Parse("140000"), 2025);
-    private TestDatabase db = null!;
-    private LedgerNodes nodes = null!;
+    private readonly LedgerNodes nodes = new();
 
-    public async Task InitializeAsync()
-    {
-        db = await TestDatabase.CreateAsync();
-        nodes = new LedgerNodes(db);
-    }
+    public Task InitializeAsync() => nodes.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await nodes.DisposeAsync();
-        await db.DisposeAsync();
-    }
+    public Task DisposeAsync() => nodes.DisposeAsync();
 
     private static async Task PublishShoesAsync(IHost node)
     {

@@ -87,7 +87,7 @@ public sealed class TypicalCaseSelections(LedgerEventStore store, IClock clock, 
     /// county's, city's or province's, of the year it closed), due 3 working days after the change. Read only when the
     /// events change a decision of a closed case.
     /// </summary>
-    public async Task<IReadOnlyList<Deadline>> WithdrawalsCalledForAsync(string caseId, IReadOnlyList<CaseEvent> recorded, CaseState before,
+    public async Task<IReadOnlyList<Deadline>> WithdrawalsCalledForAsync(string caseId, IEnumerable<CaseEvent> recorded, CaseState before,
         IReadOnlyList<CaseEvent> added, CancellationToken ct)
     {
         if (before.ClosedOn is not { } closed || before.Region is not { } region || !added.Any(TypicalSelectionModel.ChangesDecision)) return [];

@@ -11,11 +11,17 @@ namespace Ledger.Application.Tests.Support;
 /// Ledger nodes on one test database, each composed as every process of the ledger is (<see cref="LedgerServices"/>),
 /// with the ledger's clock fake and Wolverine polling for due messages every <c>poll</c> (or, without one, not for an
 /// hour: a node that only records, like a CLI process). Wolverine's clock is the wall clock, so a message due in 2025
-/// is delivered as soon as a polling node looks, and one due in 2027 waits.
+/// is delivered as soon as a polling node looks, and one due in 2027 waits. A fresh database per test, like ApiHost.
 /// </summary>
-public sealed class LedgerNodes(TestDatabase db) : IAsyncDisposable
+public sealed class LedgerNodes : IAsyncLifetime
 {
     private readonly List<IHost> hosts = [];
+    private TestDatabase db = null!;
+
+    /// <summary>The test's database.</summary>
+    public TestDatabase Db => db;
+
+    public async Task InitializeAsync() => db = await TestDatabase.CreateAsync();
 
     public const string Actor = "稷山县市场监督管理局/14082401017";
 
@@ -54,12 +60,13 @@ public sealed class LedgerNodes(TestDatabase db) : IAsyncDisposable
         Assert.Fail($"waited 30 s for {what}");
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
         foreach (var host in hosts)
         {
             await host.StopAsync();
             host.Dispose();
         }
+        await db.DisposeAsync();
     }
 }
