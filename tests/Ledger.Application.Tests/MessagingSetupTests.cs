@@ -15,6 +15,7 @@ namespace Ledger.Application.Tests;
 /// What Wolverine would generate and create, held against what is committed: the handler code (loaded statically, never
 /// compiled at start-up) and the message tables (created by migrations/, never by Wolverine).
 /// </summary>
+[Collection(CodeGenerationCollection.Name)]
 public sealed class MessagingSetupTests
 {
     private static string GeneratedCodeDirectory => Path.Combine(RepositoryRoot(), "src", "Ledger.Application", "Internal", "Generated");
@@ -85,4 +86,15 @@ public sealed class MessagingSetupTests
 
         migration.Deltas.Where(d => d.Difference != SchemaPatchDifference.None).Select(d => d.SchemaObject.Identifier.QualifiedName).ShouldBeEmpty();
     }
+}
+
+/// <summary>
+/// Generating code sets JasperFx's process-wide <c>DynamicCodeBuilder.WithinCodegenCommand</c> while it runs, and every
+/// Wolverine host that starts meanwhile takes itself for a code-generation tool and starts in MediatorOnly mode (it then
+/// refuses to schedule a message). So the generating test runs alone, never beside a test that starts a node.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CodeGenerationCollection
+{
+    public const string Name = "Code generation (runs alone)";
 }
