@@ -59,32 +59,31 @@ public static class CommandEndpoints
         CaseIds.Validate(caseId);
         if (route.StartsCase && expectedVersion is not null)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "If-Match", "a case that is being started has no version to match; leave If-Match out");
-        ActAs(route, fields, caller);
-        var command = CaseCommandSerializer.FromFields(route.Action, fields);
+        // A new case's region, before the rest of its body is judged: a region outside the caller's is refused as such.
+        if (route.StartsCase && fields["region"] is JsonValue given && given.TryGetValue<string>(out var text) && RegionCode.TryParse(text, out var asked))
+            Scope.Require(caller, asked, "region");
 
-        // Region scope, before anything is decided: the new case's region, or the case's as the handler loads it (the
-        // one read of the case serves this check, a retry's replay and the decision), and any region the command moves
-        // it to must lie within the caller's.
-        if (route.StartsCase)
-            Scope.Require(caller, command switch
-            {
-                CaseCommand.RegisterLead c => c.Region,
-                CaseCommand.RequestDispute c => c.Region,
-                _ => throw new InvalidOperationException(route.Action),
-            }, "case");
-        if (command is CaseCommand.CorrectCaseDetails { Region: { } moved }) Scope.Require(caller, moved, "region");
+        // The command is read from the body only once the case as loaded is the caller's to act on (the one read of the
+        // case serves this check, a retry's replay and the decision): a case outside the caller's region answers as a
+        // missing one does, whatever the body holds. Any region the command moves the case to must lie within theirs.
+        CaseCommand ReadCommand()
+        {
+            ActAs(route, fields, caller);
+            var command = CaseCommandSerializer.FromFields(route.Action, fields);
+            if (command is CaseCommand.RegisterLead { Region: var leadRegion }) Scope.Require(caller, leadRegion, "region");
+            if (command is CaseCommand.RequestDispute { Region: var disputeRegion }) Scope.Require(caller, disputeRegion, "region");
+            if (command is CaseCommand.CorrectCaseDetails { Region: { } moved }) Scope.Require(caller, moved, "region");
+            return command;
+        }
         void InScope(CaseState state)
         {
-            if (route.StartsCase) return;
-            if (state.Version == 0 || state.Region is not { } region)
-                throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{caseId}' is recorded in this ledger");
-            Scope.Require(caller, region, "case");
+            if (!route.StartsCase) Scope.RequireCase(caller, caseId, state.Version == 0 ? null : state.Region);
         }
 
         CommandOutcome outcome;
         try
         {
-            outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), command, InScope, http.RequestAborted);
+            outcome = await handler.HandleAsync(new CommandEnvelope(caseId, caller.Name, key, expectedVersion), ReadCommand, InScope, http.RequestAborted);
         }
         catch (DomainRuleViolation violation) when (violation.Field == "idempotency_key")
         {

@@ -1,4 +1,5 @@
 using Ledger.Application.Access;
+using Ledger.Application.Typical;
 using Ledger.Integrity;
 using Ledger.Integrity.Signing;
 using NodaTime;
@@ -72,9 +73,14 @@ public static class IntegrityEndpoints
         var position = QueryParameters.Long(http.Request, "position", 1)
             ?? throw new ApiProblem(StatusCodes.Status400BadRequest, "position", "is required: the event's position (see /cases/{id}/history)");
         var treeSize = await TreeSizeAsync(http, log, "tree_size");
-        var leaf = (await log.LeavesOfPositionsAsync([position], http.RequestAborted)).FirstOrDefault()
-            ?? throw new ApiProblem(StatusCodes.Status404NotFound, "position", $"no event at position {position} is in the log yet");
-        if (await regions.RegionOfAsync(leaf.StreamId, http.RequestAborted) is { } region) Scope.Require(http.Caller(), region, "position");
+        // An event of a stream outside the caller's region answers as a missing one: the answer names the stream and
+        // its version, which a county auditor has no business learning of another region's cases.
+        var leaf = (await log.LeavesOfPositionsAsync([position], http.RequestAborted)).FirstOrDefault();
+        var region = leaf is null ? null
+            : leaf.StreamId.StartsWith("typical-cases/", StringComparison.Ordinal) ? SelectionId.FromStreamId(leaf.StreamId).Region
+            : await regions.RegionOfAsync(leaf.StreamId, http.RequestAborted);
+        if (leaf is null || region is null || !http.Caller().Covers(region))
+            throw new ApiProblem(StatusCodes.Status404NotFound, "position", $"no event at position {position} within your scope is in the log yet");
         if (leaf.LeafIndex >= treeSize)
             throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "tree_size", $"the event is leaf {leaf.LeafIndex}, not within a tree of {treeSize} leaves");
         var proof = (await log.InclusionProofsAsync([leaf.LeafIndex], treeSize, http.RequestAborted))[0];

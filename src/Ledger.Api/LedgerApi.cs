@@ -59,6 +59,9 @@ public static class LedgerApi
         services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
 
         services.AddSingleton<WebSessions>();
+        services.AddSingleton(sp => FailedAuthentications.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
+        services.AddExceptionHandler<DatabaseUnavailable>();
 
         // A request with an Authorization header (or without the pages' cookie) is a bearer-token client; otherwise the
         // session cookie of the web pages authenticates it. Either way the same user, role and region.
@@ -69,8 +72,8 @@ public static class LedgerApi
                     : BearerTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenAuthentication>(BearerTokenAuthentication.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, SessionCookieAuthentication>(SessionCookieAuthentication.SchemeName, null);
-        // Every endpoint, including health, readiness and the OpenAPI document, needs a valid token or session; only the
-        // sign-in page and the pages' assets say otherwise (WebPages).
+        // Every endpoint, including readiness and the OpenAPI document, needs a valid token or session; only liveness
+        // (/health), the sign-in page and the pages' assets say otherwise (WebPages).
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         services.AddProblemDetails();
         services.AddOpenApi();
@@ -81,6 +84,7 @@ public static class LedgerApi
         app.UseStatusCodePages();
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api.Requests");
         app.Use((http, next) => LogRequestAsync(requests, http, next));
+        app.Use(app.Services.GetRequiredService<FailedAuthentications>().GuardAsync);
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -90,8 +94,10 @@ public static class LedgerApi
         TypicalEndpoints.Map(app);
         WebPages.Map(app);
         app.MapOpenApi();
+        // Liveness: answers without a token and without the database, so a probe restarts the process only when the
+        // process itself is stuck (readiness says whether the database serves).
         app.MapGet("/health", () => Results.Json(new { status = "ok" })).WithName("health").WithTags("operations")
-            .WithSummary("The process is up");
+            .WithSummary("The process is up (no token needed; the database is not asked)").AllowAnonymous();
         app.MapGet("/ready", ReadyAsync).WithName("ready").WithTags("operations")
             .WithSummary("The database answers and is migrated; how far the log is");
         return app;

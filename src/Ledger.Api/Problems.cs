@@ -68,6 +68,8 @@ public static class Problems
             StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status413PayloadTooLarge => "The request body is too large",
             StatusCodes.Status415UnsupportedMediaType => "The request body is not JSON",
+            StatusCodes.Status429TooManyRequests => "Too many failed authentications",
+            StatusCodes.Status503ServiceUnavailable => "The database is unavailable",
             _ => "The request breaks a rule",
         },
         Detail = $"{field}: {rule}",

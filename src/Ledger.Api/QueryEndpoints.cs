@@ -295,16 +295,15 @@ public static class QueryEndpoints
         }) }, ApiJson.Options);
     }
 
-    /// <summary>The region of a case the caller may read: 404 when there is no such case, 403 when it lies outside their
-    /// region. Scope is judged on the case as it stands now (the case view), whatever version is asked for: a case moved
-    /// out of a region by a correction is no longer that region's to read.</summary>
+    /// <summary>The region of a case the caller may read: 404 when there is no such case or it lies outside their region
+    /// (the same answer: <see cref="Scope.RequireCase"/>). Scope is judged on the case as it stands now (the case view),
+    /// whatever version is asked for: a case moved out of a region by a correction is no longer that region's to read.</summary>
     internal static async Task<RegionCode> RequireInScopeAsync(HttpContext http, string id, CaseRegions regions)
     {
         CaseIds.Validate(id);
-        var region = await regions.RegionOfAsync(id, http.RequestAborted)
-            ?? throw new ApiProblem(StatusCodes.Status404NotFound, "id", $"no case '{id}' is recorded in this ledger");
-        Scope.Require(http.Caller(), region, "id");
-        return region;
+        var region = await regions.RegionOfAsync(id, http.RequestAborted);
+        Scope.RequireCase(http.Caller(), id, region);
+        return region!;
     }
 
     private static async Task<(CaseHistory History, RegionCode Region)> LoadInScopeAsync(

@@ -18,6 +18,19 @@ public static class Scope
                 $"region {region.Value} is outside your scope {caller.ScopeLabel} (you act on your region and the regions within it)");
     }
 
+    /// <summary>
+    /// Refuses a case outside the caller's scope exactly as a case that does not exist is refused, so that a county user
+    /// cannot learn by trying which case numbers another region holds.
+    /// </summary>
+    public static void RequireCase(ApiUser caller, string caseId, RegionCode? region)
+    {
+        if (region is null || !caller.Covers(region)) throw NoSuchCase(caseId);
+    }
+
+    /// <summary>The answer to a case that does not exist, or is not the caller's to see.</summary>
+    public static ApiProblem NoSuchCase(string caseId) =>
+        new(StatusCodes.Status404NotFound, "id", $"no case '{caseId}' is recorded in this ledger within your scope");
+
     /// <summary>The region a read asks for: the caller's own when none is given, else one within it.</summary>
     public static RegionCode? Narrow(ApiUser caller, RegionCode? asked, string field)
     {

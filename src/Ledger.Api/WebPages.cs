@@ -87,7 +87,11 @@ public static class WebPages
         var token = form["token"].Count == 1 ? form["token"][0]?.Trim() ?? "" : "";
         if (token.Length == 0) return SignInPage(http, "请填写令牌（token）：由 ledger users add 发放，以 ldg_ 开头。", StatusCodes.Status400BadRequest);
         var session = await sessions.SignInAsync(token, lifetime, http.RequestAborted);
-        if (session is null) return SignInPage(http, "令牌无效或已被撤销（token: unknown or revoked）。", StatusCodes.Status401Unauthorized);
+        if (session is null)
+        {
+            http.RequestServices.GetRequiredService<FailedAuthentications>().Count(http);
+            return SignInPage(http, "令牌无效或已被撤销（token: unknown or revoked）。", StatusCodes.Status401Unauthorized);
+        }
         http.Response.Cookies.Append(SessionCookieAuthentication.CookieName, session.Secret, new CookieOptions
         {
             HttpOnly = true,

@@ -57,17 +57,32 @@ public sealed class CaseCommandHandler(
     /// <paramref name="authorize"/> throws, <see cref="DomainRuleViolation"/> or <see cref="ConcurrencyException"/>,
     /// writing nothing.
     /// </summary>
-    public async Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, CaseCommand command, Action<CaseState>? authorize, CancellationToken ct = default)
+    public Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, CaseCommand command, Action<CaseState>? authorize, CancellationToken ct = default) =>
+        HandleAsync(envelope, () => command, authorize, ct);
+
+    /// <summary>
+    /// As above, with the command read only once <paramref name="authorize"/> has let the caller act on the case: so a
+    /// caller outside the case's scope learns nothing from how their body would have been refused (the API answers them
+    /// as if the case did not exist, whatever they sent).
+    /// </summary>
+    public async Task<CommandOutcome> HandleAsync(CommandEnvelope envelope, Func<CaseCommand> readCommand, Action<CaseState>? authorize, CancellationToken ct = default)
     {
         CaseIds.Validate(envelope.CaseId);
         CheckEnvelope(envelope);
 
-        var fingerprint = KeyedCommand.Fingerprint(command);
+        (CaseCommand Command, string Fingerprint)? read = null;
         for (var attempt = 1; ; attempt++)
         {
             var history = await CaseHistory.LoadAsync(store, envelope.CaseId, ct: ct);
             var state = history.State;
             authorize?.Invoke(state);
+            if (read is null)
+            {
+                var readOnce = readCommand();
+                CaseIds.RequireRegionPrefix(envelope.CaseId, readOnce);
+                read = (readOnce, KeyedCommand.Fingerprint(readOnce));
+            }
+            var (command, fingerprint) = read.Value;
             // A retry finds its first attempt's events in the stream it just read.
             if (EarlierOutcome(envelope, command, fingerprint, history.Entries.Select(e => e.Recorded).ToList()) is { } earlier) return earlier;
             if (envelope.ExpectedVersion is { } expected && expected != state.Version)
@@ -190,6 +205,7 @@ public sealed class CaseCommandHandler(
                     continue;
                 }
                 CheckEnvelope(envelope);
+                CaseIds.RequireRegionPrefix(caseId, item.Command);
                 var events = CaseModel.Decide(item.Command, plan.State, contextAt(item.RecordedInSource ?? clock.GetCurrentInstant()));
                 var request = AppendRequestFor(envelope, item.Command, fingerprint, events, plan.State, source, item.RecordedInSource);
                 plan.State = events.Aggregate(plan.State, CaseModel.Evolve);

@@ -65,4 +65,21 @@ public static class CaseIds
             || !char.IsAsciiLetterOrDigit(caseId[0]) || !caseId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))
             throw new DomainRuleViolation("case_id", $"a case id is 1 to 128 ASCII letters, digits, '.', '_', ':' or '-', starting with a letter or digit (got '{caseId}')");
     }
+
+    /// <summary>
+    /// Refuses a command that starts a case under a number that does not begin with the code of the region it is
+    /// recorded in (140824-2025-012 in 稷山县, 140824): so a number names one case across the country, and a bureau can
+    /// only start cases under its own numbers (a county user learns nothing of another county's numbers by trying them).
+    /// </summary>
+    public static void RequireRegionPrefix(string caseId, CaseCommand command)
+    {
+        var region = command switch
+        {
+            CaseCommand.RegisterLead lead => lead.Region,
+            CaseCommand.RequestDispute dispute => dispute.Region,
+            _ => null,
+        };
+        if (region is not null && !caseId.StartsWith(region.Value + "-", StringComparison.Ordinal))
+            throw new DomainRuleViolation("case_id", $"a case's number begins with the code of its region and a hyphen ({region.Value}-…, such as {region.Value}-2025-012), got '{caseId}'");
+    }
 }

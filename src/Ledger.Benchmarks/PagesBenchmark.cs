@@ -67,7 +67,9 @@ internal static class PagesBenchmark
             await new ReferenceLoader(store, SystemClock.Instance).LoadAsync(ReferenceDataset.Generate());
             await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).CatchUpAsync();
             Console.WriteLine($"bench pages: reference dataset loaded into {database} in {watch.Elapsed.TotalSeconds:0.0} s; {loads} loads of each of {Views.Length} cockpit views");
-            var token = (await new ApiUsers(dataSource, SystemClock.Instance).AddAsync("bench-official", Role.Official, null, null, "bench")).Token;
+            string token;
+            await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
+                token = (await new ApiUsers(ownerSource, SystemClock.Instance).AddAsync("bench-official", Role.Official, null, null, "bench")).Token;
 
             var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(Ledger.Api.LedgerApi).Assembly.GetName().Name });
             builder.Configuration["Ledger:Connection"] = application;

@@ -89,7 +89,7 @@ public static class ApiCommands
         {
             var parsedRole = ApiUsers.ParseRole(parse.GetValue(role));
             var scope = ApiUsers.ParseScope(parse.GetValue(region));
-            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            await using var dataSource = await Cli.OpenAsOwnerAsync(parse, ct);
             var issued = await new ApiUsers(dataSource, SystemClock.Instance).AddAsync(
                 parse.GetValue(name)!, parsedRole, scope, parse.GetValue(certificate), $"cli:{Environment.UserName}", ct);
             Console.Out.WriteLine($"user    {issued.User.Name} ({SnakeCase.Of(issued.User.Role)}, {issued.User.ScopeLabel}{(issued.User.CertificateNumber is { } c ? $", certificate {c}" : "")})");
@@ -103,7 +103,7 @@ public static class ApiCommands
         var revoke = new Command("revoke", "Revoke a user: their token stops working at once") { revokeName };
         revoke.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
-            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            await using var dataSource = await Cli.OpenAsOwnerAsync(parse, ct);
             var user = await new ApiUsers(dataSource, SystemClock.Instance).RevokeAsync(parse.GetValue(revokeName)!, $"cli:{Environment.UserName}", ct);
             Console.Out.WriteLine($"revoked {user.Name} ({SnakeCase.Of(user.Role)}, {user.ScopeLabel}) at {user.RevokedAt}");
             return ExitCodes.Ok;
@@ -113,7 +113,7 @@ public static class ApiCommands
         var list = new Command("list", "Every user, active and revoked");
         list.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
-            await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
+            await using var dataSource = await Cli.OpenAsOwnerAsync(parse, ct);
             var table = new Table().AddColumns("name", "role", "scope", "certificate", "created", "revoked");
             foreach (var user in await new ApiUsers(dataSource, SystemClock.Instance).ListAsync(ct))
                 table.AddRow(Markup.Escape(user.Name), SnakeCase.Of(user.Role), user.ScopeLabel, Markup.Escape(user.CertificateNumber ?? ""),

@@ -56,6 +56,11 @@ public static class Cli
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.Failure;
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            Console.Error.WriteLine($"error: --connection: its role may not do this ({e.MessageText}); users are issued and revoked, and migrations applied, by the schema's owner. Nothing was written.");
+            return ExitCodes.BadInput;
+        }
         catch (NpgsqlException e)
         {
             Console.Error.WriteLine($"error: database: {e.Message}");
@@ -86,11 +91,37 @@ public static class Cli
         return $"thread-pool spin limit {AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString() ?? "70"}";
     }
 
+    /// <summary>
+    /// Applies pending migrations with the owner's connection. Given only the application role's connection (as a
+    /// production server is), an up-to-date database passes and one with migrations pending is refused, saying who
+    /// applies them: the application role may not change the schema.
+    /// </summary>
     public static async Task MigrateAsync(DatabaseConnections connections, bool quiet, CancellationToken ct)
     {
         await using var owner = LedgerDatabase.CreateDataSource(connections.Owner);
-        var applied = await new Migrator(owner, MigrationsDirectory).ApplyAsync(name => { if (!quiet) Info($"applying {name}"); }, ct);
+        IReadOnlyList<string> applied;
+        try
+        {
+            applied = await new Migrator(owner, MigrationsDirectory).ApplyAsync(name => { if (!quiet) Info($"applying {name}"); }, ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new CliInputException(
+                $"--connection: the database has migrations pending and its role ({new NpgsqlConnectionStringBuilder(connections.Owner).Username}) may not apply them ({e.MessageText}); " +
+                "apply them as the schema's owner first (ledger migrate --connection \"<the owner's connection>\"), then connect as the application role");
+        }
         if (!quiet || applied.Count > 0) Info(applied.Count == 0 ? "migrations: up to date" : $"migrations: applied {applied.Count}");
+    }
+
+    /// <summary>
+    /// The owner's data source, for what the application role may not do (issuing and revoking users: a compromised
+    /// API process must not mint itself a national approver). Refuses, naming --connection, a role that may not.
+    /// </summary>
+    public static async Task<NpgsqlDataSource> OpenAsOwnerAsync(ParseResult parse, CancellationToken ct)
+    {
+        var connections = await ConnectAsync(parse, ct);
+        await MigrateAsync(connections, quiet: true, ct);
+        return LedgerDatabase.CreateDataSource(connections.Owner);
     }
 }
 

@@ -47,7 +47,8 @@ internal static class HttpBenchmark
                 await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
-            var accounts = new ApiUsers(dataSource, SystemClock.Instance);
+            await using var issuer = LedgerDatabase.CreateDataSource(owner);
+            var accounts = new ApiUsers(issuer, SystemClock.Instance);
             var recorder = (await accounts.AddAsync("bench-recorder", Role.Recorder, RegionCode.Parse("140824"), "14082409999", "bench", ct)).Token;
             var official = (await accounts.AddAsync("bench-official", Role.Official, RegionCode.Parse("140800"), null, "bench", ct)).Token;
             var approver = (await accounts.AddAsync("bench-approver", Role.Approver, RegionCode.Parse("140824"), "14082400001", "bench", ct)).Token;

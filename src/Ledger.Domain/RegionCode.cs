@@ -12,14 +12,20 @@ public sealed record RegionCode
     public string Value { get; }
 
     /// <summary>Validates a code, naming <paramref name="field"/> when it is not six digits with a real province prefix.</summary>
-    public static RegionCode Parse(string? value, string field = "region")
+    public static RegionCode Parse(string? value, string field = "region") =>
+        ProblemOf(value) is { } rule ? throw new DomainRuleViolation(field, rule) : new RegionCode(value!);
+
+    /// <summary>The code <paramref name="value"/> stands for, when it is one.</summary>
+    public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegionCode? code)
     {
-        if (value is null || value.Length != 6 || !value.All(char.IsAsciiDigit))
-            throw new DomainRuleViolation(field, $"a region is a six-digit GB/T 2260 code such as 140824 (got '{value}')");
-        if (!ProvinceNames.ContainsKey(value[..2] + "0000"))
-            throw new DomainRuleViolation(field, $"'{value}' does not start with a GB/T 2260 province code (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82)");
-        return new RegionCode(value);
+        code = ProblemOf(value) is null ? new RegionCode(value!) : null;
+        return code is not null;
     }
+
+    private static string? ProblemOf(string? value) =>
+        value is null || value.Length != 6 || !value.All(char.IsAsciiDigit) ? $"a region is a six-digit GB/T 2260 code such as 140824 (got '{value}')"
+        : !ProvinceNames.ContainsKey(value[..2] + "0000") ? $"'{value}' does not start with a GB/T 2260 province code (11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82)"
+        : null;
 
     /// <summary>The 34 province-level divisions of GB/T 2260.</summary>
     public static IReadOnlyDictionary<string, string> ProvinceNames { get; } = new Dictionary<string, string>

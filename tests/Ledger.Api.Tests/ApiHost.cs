@@ -20,6 +20,9 @@ namespace Ledger.Api.Tests;
 /// </summary>
 public sealed class ApiHost : IAsyncLifetime
 {
+    /// <summary>Configuration the test sets beside the host's own (key, value).</summary>
+    public (string Key, string Value)[] Settings { get; init; } = [];
+
     public TestDatabase Db { get; private set; } = null!;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     private readonly Dictionary<string, IssuedUser> users = [];
@@ -36,6 +39,7 @@ public sealed class ApiHost : IAsyncLifetime
         ("approver-wenxi", Role.Approver, "140823", "14082300001"),
         ("auditor-shanxi", Role.Auditor, "140000", null),
         ("auditor-jishan", Role.Auditor, "140824", null),
+        ("auditor-wenxi", Role.Auditor, "140823", null),
         ("auditor-national", Role.Auditor, "national", null),
         ("official-jishan", Role.Official, "140824", null),
         ("official-yuncheng", Role.Official, "140800", null),
@@ -45,13 +49,15 @@ public sealed class ApiHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        var accounts = new ApiUsers(Db.App, SystemClock.Instance);
+        // Users are issued by the owner (`ledger users`): the API's role may only read them.
+        var accounts = new ApiUsers(Db.Owner, SystemClock.Instance);
         foreach (var (name, role, scope, certificate) in People)
             users[name] = await accounts.AddAsync(name, role, ApiUsers.ParseScope(scope), certificate, "test");
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Ledger:Connection", Db.App.ConnectionString);
             web.UseSetting("Ledger:BackgroundSeconds", "0");
+            foreach (var (key, value) in Settings) web.UseSetting(key, value);
             web.ConfigureTestServices(services => services.AddSingleton(Db.App));
         });
     }

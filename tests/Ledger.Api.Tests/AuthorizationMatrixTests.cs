@@ -5,12 +5,13 @@ namespace Ledger.Api.Tests;
 
 /// <summary>
 /// Given one user of each role, when each calls every endpoint, then exactly the roles the matrix below allows get
-/// past authorization (anything but 403), everyone else gets 403, nobody without a valid token gets anything but 401,
-/// and nothing is written by any of it. The matrix is written out here, apart from the code it checks.
+/// past authorization (anything but 403), everyone else gets 403 naming the roles the endpoint is for, nobody without a
+/// valid token gets anything but 401 (liveness alone answers everyone), and nothing is written by any of it. The matrix is written out here, apart from the code it checks.
 /// </summary>
 public sealed class AuthorizationMatrixTests : IAsyncLifetime
 {
-    private readonly ApiHost host = new();
+    // These tests send hundreds of bad tokens on purpose: the allowance of failed authentications is not what they test.
+    private readonly ApiHost host = new() { Settings = [("Ledger:AuthFailureAllowance", "100000")] };
     private const string CaseId = "140824-2025-0100";
 
     public async Task InitializeAsync()
@@ -76,6 +77,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                 var allowed = response.StatusCode != HttpStatusCode.Forbidden;
                 if (allowed != (role == expected)) failures.Add($"{role} {route.Action}: {(int)response.StatusCode}");
                 if (allowed) response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, $"{role} {route.Action}");
+                else (await ApiHost.ProblemAsync(response)).ShouldBe(("role", $"this is for the role {expected}; yours is {role}"));
             }
         }
         failures.ShouldBeEmpty();
@@ -110,9 +112,11 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             () => WithHeader("Basic " + Convert.ToBase64String("auditor:secret"u8.ToArray())),
             () => WithHeader("Bearer"),
         };
-        var paths = Reads.Select(r => r.Path).Concat(["/nowhere"]).ToList();
+        var paths = Reads.Select(r => r.Path).Where(p => p != "/health").Concat(["/nowhere"]).ToList();
         foreach (var client in badHeaders.Select(make => make()))
         {
+            // Liveness asks for nothing and asks the database nothing.
+            (await client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK);
             foreach (var path in paths)
                 (await client.GetAsync(path)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, path);
             foreach (var route in CaseActionRoutes.All)
@@ -139,9 +143,9 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     public async Task ARevokedTokenStopsWorkingAtOnce()
     {
         var client = host.Client("official-yuncheng");
-        (await client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        await new Ledger.Application.Access.ApiUsers(host.App, NodaTime.SystemClock.Instance).RevokeAsync("official-yuncheng", "test");
-        (await client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await client.GetAsync("/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await new Ledger.Application.Access.ApiUsers(host.Db.Owner, NodaTime.SystemClock.Instance).RevokeAsync("official-yuncheng", "test");
+        (await client.GetAsync("/ready")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         (await client.GetAsync("/totals?from=2025-01-01&to=2025-12-31")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
@@ -164,5 +168,26 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         await using var find = host.Db.Owner.CreateCommand("select name from ledger.api_users where token_hash = $1");
         find.Parameters.AddWithValue(stored);
         (await find.ExecuteScalarAsync()).ShouldBe("auditor-jishan");
+    }
+
+    [Fact]
+    public async Task ARoleAnEndpointIsNotForIsToldWhichRolesItIsFor()
+    {
+        var response = await host.Client("publisher-jishan").GetAsync("/totals?from=2025-01-01&to=2025-12-31");
+        response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await ApiHost.ProblemAsync(response)).ShouldBe(("role", "this is for the role official or auditor; yours is publisher"));
+    }
+
+    [Fact]
+    public async Task TheApisRoleMayReadUsersButNeverIssueOrRevokeThem()
+    {
+        var api = new Ledger.Application.Access.ApiUsers(host.App, NodaTime.SystemClock.Instance);
+        (await api.ListAsync()).Count.ShouldBe(ApiHost.People.Length);
+        var issue = await Should.ThrowAsync<Npgsql.PostgresException>(() =>
+            api.AddAsync("national-approver", Ledger.Application.Access.Role.Approver, null, "00000000001", "compromised"));
+        issue.SqlState.ShouldBe(Npgsql.PostgresErrorCodes.InsufficientPrivilege);
+        var revoke = await Should.ThrowAsync<Npgsql.PostgresException>(() => api.RevokeAsync("auditor-national", "compromised"));
+        revoke.SqlState.ShouldBe(Npgsql.PostgresErrorCodes.InsufficientPrivilege);
+        (await api.ListAsync()).Count.ShouldBe(ApiHost.People.Length);
     }
 }

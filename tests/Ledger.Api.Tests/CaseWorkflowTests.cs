@@ -137,7 +137,14 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
             var dossierText = await auditor.GetStringAsync($"/cases/{CaseId}/dossier?purpose=年度执法检查");
             DossierVerifier.Verify(Dossier.FromJson(dossierText), [signer.PublicKey]).Ok.ShouldBeTrue();
 
-            (await auditor.GetAsync("/proofs/inclusion?position=999")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            var missing = await auditor.GetAsync("/proofs/inclusion?position=999");
+            missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await ApiHost.ProblemAsync(missing)).ShouldBe(("position", "no event at position 999 within your scope is in the log yet"));
+            // Another county's auditor learns neither the stream nor its version: the event answers as a missing one.
+            var elsewhere = await host.Client("auditor-wenxi").GetAsync($"/proofs/inclusion?position={position}");
+            elsewhere.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await ApiHost.ProblemAsync(elsewhere)).ShouldBe(("position", $"no event at position {position} within your scope is in the log yet"));
+            (await elsewhere.Content.ReadAsStringAsync()).ShouldNotContain(CaseId);
             var outOfRange = await auditor.GetAsync("/proofs/consistency?from=5&to=99");
             outOfRange.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
             (await ApiHost.ProblemAsync(outOfRange)).Field.ShouldBe("toSize");

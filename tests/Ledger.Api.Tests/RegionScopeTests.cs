@@ -4,7 +4,8 @@ namespace Ledger.Api.Tests;
 
 /// <summary>
 /// Region scope both ways: a user reaches their region and what lies within it (a city's recorder reaches its
-/// counties), never a region beside theirs or above it; a refusal writes nothing and reads nothing.
+/// counties), never a region beside theirs or above it; a refusal writes nothing and reads nothing. A case outside the
+/// caller's scope answers exactly as a missing one does, so nobody learns by trying which numbers another region holds.
 /// </summary>
 public sealed class RegionScopeTests : IAsyncLifetime
 {
@@ -42,12 +43,52 @@ public sealed class RegionScopeTests : IAsyncLifetime
         }
         else
         {
-            response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
-            var (field, rule) = await ApiHost.ProblemAsync(response);
-            field.ShouldBe("case");
-            rule.ShouldContain("outside your scope");
+            var missing = await host.PostAsync(recorder, $"/cases/{caseId[..12]}9999/evidence", Evidence);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            missing.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+            (await ApiHost.ProblemAsync(response)).ShouldBe(("id", $"no case '{caseId}' is recorded in this ledger within your scope"));
+            (await ApiHost.ProblemAsync(missing)).ShouldBe(("id", $"no case '{caseId[..12]}9999' is recorded in this ledger within your scope"));
             (await host.CountAsync("ledger.events")).ShouldBe(events);
         }
+    }
+
+    [Fact]
+    public async Task ACaseOutsideTheScopeIsRefusedBeforeItsBodyIsJudged()
+    {
+        var events = await host.CountAsync("ledger.events");
+        // A body that breaks rules (a date that is no date, a field nobody knows) draws the same 404 as a valid one.
+        foreach (var body in new object[] { Evidence, new { on = "yesterday", description = "" }, new { colour = "blue" } })
+        {
+            var beside = await host.PostAsync("recorder-jishan", $"/cases/{Wenxi}/evidence", body);
+            beside.StatusCode.ShouldBe(HttpStatusCode.NotFound, await beside.Content.ReadAsStringAsync());
+            (await ApiHost.ProblemAsync(beside)).Field.ShouldBe("id");
+        }
+        // In scope, the same bad body is judged.
+        var own = await host.PostAsync("recorder-jishan", $"/cases/{Jishan}/evidence", new { on = "yesterday", description = "现场检查笔录" });
+        own.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await ApiHost.ProblemAsync(own)).Field.ShouldBe("on");
+        // A new case in another region is refused for its region before anything else in it is judged.
+        var elsewhere = await host.PostAsync("recorder-jishan", "/cases", new { case_id = "140823-2025-0301", region = "140823", on = "no date" });
+        elsewhere.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await ApiHost.ProblemAsync(elsewhere)).Field.ShouldBe("region");
+        (await host.CountAsync("ledger.events")).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task ACaseIsStartedOnlyUnderANumberThatBeginsWithItsRegion()
+    {
+        var events = await host.CountAsync("ledger.events");
+        // 稷山县's recorder cannot use another county's number (and so cannot learn that 闻喜县 holds it).
+        var othersNumber = await host.PostAsync("recorder-jishan", "/cases", ApiHost.Lead(Wenxi, "140824"));
+        othersNumber.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var (field, rule) = await ApiHost.ProblemAsync(othersNumber);
+        field.ShouldBe("case_id");
+        rule.ShouldContain("begins with the code of its region");
+        rule.ShouldNotContain("already");
+        (await host.PostAsync("recorder-jishan", "/cases", ApiHost.Lead("2025-0301", "140824"))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await host.PostAsync("recorder-jishan", "/cases", ApiHost.Lead("1408240-2025-0301", "140824"))).StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await host.CountAsync("ledger.events")).ShouldBe(events);
+        (await host.PostAsync("recorder-jishan", "/cases", ApiHost.Lead("140824-2025-0301", "140824"))).StatusCode.ShouldBe(HttpStatusCode.Created);
     }
 
     [Theory]
@@ -63,7 +104,15 @@ public sealed class RegionScopeTests : IAsyncLifetime
     {
         var reads = await host.CountAsync("ledger.case_reads");
         var response = await host.Client(reader).GetAsync($"/cases/{caseId}");
-        response.StatusCode.ShouldBe(allowed ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
+        response.StatusCode.ShouldBe(allowed ? HttpStatusCode.OK : HttpStatusCode.NotFound);
+        if (!allowed)
+        {
+            (await ApiHost.ProblemAsync(response)).ShouldBe(("id", $"no case '{caseId}' is recorded in this ledger within your scope"));
+            // An auditor's role reaches every read of a case: each answers the same 404 outside their region.
+            if (reader.StartsWith("auditor", StringComparison.Ordinal))
+                foreach (var path in new[] { "history", "redacted", "dossier" })
+                    (await host.Client(reader).GetAsync($"/cases/{caseId}/{path}")).StatusCode.ShouldBe(HttpStatusCode.NotFound, path);
+        }
         (await host.CountAsync("ledger.case_reads")).ShouldBe(reads + (allowed ? 1 : 0));
     }
 
@@ -103,6 +152,6 @@ public sealed class RegionScopeTests : IAsyncLifetime
         // Within the region it may be corrected: a city's recorder moves a case between two of its counties.
         var within = await host.PostAsync("recorder-yuncheng", $"/cases/{Jishan}/correction", new { on = "2025-03-06", reason = "管辖更正", region = "140823" });
         within.StatusCode.ShouldBe(HttpStatusCode.OK, await within.Content.ReadAsStringAsync());
-        (await host.Client("official-jishan").GetAsync($"/cases/{Jishan}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await host.Client("official-jishan").GetAsync($"/cases/{Jishan}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 }

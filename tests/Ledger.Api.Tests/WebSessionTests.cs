@@ -161,7 +161,7 @@ public sealed class WebSessionTests(ApiHost host) : IClassFixture<ApiHost>
         response.Headers.GetValues("Set-Cookie").Single().ShouldContain("expires=Thu, 01 Jan 1970", Case.Insensitive);
         (await SessionStatusAsync(Pair(first!))).ShouldBe(HttpStatusCode.Unauthorized);
 
-        var users = new ApiUsers(host.App, NodaTime.SystemClock.Instance);
+        var users = new ApiUsers(host.Db.Owner, NodaTime.SystemClock.Instance);
         var issued = await users.AddAsync("auditor-to-revoke", Role.Auditor, null, null, "test");
         var (_, second) = await SignInAsync(issued.Token);
         (await SessionStatusAsync(Pair(second!))).ShouldBe(HttpStatusCode.OK);

@@ -37,6 +37,22 @@ public sealed class MigratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheApplicationRoleFindsAnUpToDateSchemaUpToDateAndMayApplyNothing()
+    {
+        // A server connected as the application role (production's least privilege) checks the schema before it serves.
+        var asApplication = new Migrator(_db.App, _directory);
+        (await Should.ThrowAsync<Npgsql.PostgresException>(() => asApplication.ApplyAsync())).SqlState.ShouldBe(Npgsql.PostgresErrorCodes.InsufficientPrivilege);
+
+        await new Migrator(_db.Owner, _directory).ApplyAsync();
+        (await asApplication.ApplyAsync()).ShouldBeEmpty();
+        (await asApplication.StatusAsync()).ShouldAllBe(s => s.IsApplied);
+
+        await File.WriteAllTextAsync(Path.Combine(_directory, "9002_more.sql"), "create table public.more (id int);\n");
+        (await Should.ThrowAsync<Npgsql.PostgresException>(() => asApplication.ApplyAsync())).SqlState.ShouldBe(Npgsql.PostgresErrorCodes.InsufficientPrivilege);
+        (await new Migrator(_db.Owner, _directory).StatusAsync()).Single(s => s.Name == "9002_more.sql").IsApplied.ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task AnEditedAppliedMigrationIsRefusedNamingTheFileAndNothingIsApplied()
     {
         var migrator = new Migrator(_db.Owner, _directory);

@@ -77,7 +77,7 @@ public sealed class LedgerSite : IAsyncLifetime
         await log.EnsureCreatedAsync(LogOrigin, signer.Suite);
         (await log.CheckpointAsync(signer, LogOrigin)).ShouldNotBeNull();
 
-        var users = new ApiUsers(Db.App, SystemClock.Instance);
+        var users = new ApiUsers(Db.Owner, SystemClock.Instance);
         foreach (var (name, role, scope) in People)
             tokens[name] = (await users.AddAsync(name, role, ApiUsers.ParseScope(scope), null, "test")).Token;
 

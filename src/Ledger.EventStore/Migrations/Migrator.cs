@@ -114,10 +114,16 @@ public sealed partial class Migrator(NpgsqlDataSource ownerDataSource, string mi
     private static async Task<Dictionary<string, (string Sha256, NodaTime.Instant AppliedAt)>> ReadAppliedAsync(
         NpgsqlConnection connection, CancellationToken ct)
     {
-        await using (var create = new NpgsqlCommand(
-            "create table if not exists public.ledger_schema_migrations (" +
-            "name text primary key, sha256 text not null, applied_at timestamptz not null default clock_timestamp())", connection))
-            await create.ExecuteNonQueryAsync(ct);
+        // Created only when missing: CREATE … IF NOT EXISTS still needs the right to create in the schema, and the
+        // application role (which may read this table, migration 0018) has none, so it checks an up-to-date database too.
+        await using (var exists = new NpgsqlCommand("select to_regclass('public.ledger_schema_migrations') is not null", connection))
+            if (await exists.ExecuteScalarAsync(ct) is not true)
+            {
+                await using var create = new NpgsqlCommand(
+                    "create table if not exists public.ledger_schema_migrations (" +
+                    "name text primary key, sha256 text not null, applied_at timestamptz not null default clock_timestamp())", connection);
+                await create.ExecuteNonQueryAsync(ct);
+            }
         var applied = new Dictionary<string, (string, NodaTime.Instant)>();
         await using var select = new NpgsqlCommand("select name, sha256, applied_at from public.ledger_schema_migrations", connection);
         await using var reader = await select.ExecuteReaderAsync(ct);
