@@ -78,8 +78,10 @@ public static class LedgerApi
         services.AddProblemDetails();
         services.AddOpenApi();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+        Listening.ConfigureForwardedHeaders(services, builder.Configuration);
 
         var app = builder.Build();
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api.Requests");
@@ -139,8 +141,11 @@ public static class LedgerApi
         finally
         {
             var user = http.Items[typeof(ApiUser)] as ApiUser;
+            // A client that went away before its answer is logged as nginx logs it, 499 (client closed request): not the
+            // 200 the response never carried, and no error of ours.
+            var status = http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted ? 499 : http.Response.StatusCode;
             logger.LogInformation("{Method} {Path} {Status} {ElapsedMs:0.0} ms user={User} role={Role} trace={TraceId}",
-                http.Request.Method, http.Request.Path.Value, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                http.Request.Method, http.Request.Path.Value, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 user?.Name ?? "-", user is null ? "-" : CaseActionRoutes.Name(user.Role), http.TraceIdentifier);
         }
     }

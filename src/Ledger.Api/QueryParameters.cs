@@ -9,7 +9,13 @@ public static class QueryParameters
     {
         var values = request.Query[name];
         if (values.Count > 1) throw new ApiProblem(StatusCodes.Status400BadRequest, name, "is given once");
-        return values.Count == 0 || string.IsNullOrWhiteSpace(values[0]) ? null : values[0];
+        var text = values.Count == 0 || string.IsNullOrWhiteSpace(values[0]) ? null : values[0];
+        // No value a query takes holds a control character (PostgreSQL refuses U+0000 in text outright) or an invisible
+        // format character such as U+202E, which would make the read log say otherwise than was asked.
+        var hidden = text?.Where(c => char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format).Select(c => (char?)c).FirstOrDefault();
+        if (hidden is { } character)
+            throw new ApiProblem(StatusCodes.Status400BadRequest, name, $"may not contain control or invisible format characters (found U+{(int)character:X4})");
+        return text;
     }
 
     public static long? Long(HttpRequest request, string name, long min, long max = long.MaxValue)

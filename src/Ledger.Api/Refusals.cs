@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using Ledger.EventStore.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -107,20 +107,13 @@ public sealed class DatabaseUnavailable : IExceptionHandler
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
-        if (!IsUnreachable(exception)) return false;
+        if (!DatabaseErrors.IsUnreachable(exception)) return false;
+        // After a restart of the server every idle pooled connection is dead and would fail its next request in turn:
+        // dropping them now lets the next requests open fresh ones.
+        http.RequestServices.GetService<NpgsqlDataSource>()?.Clear();
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = "5";
         await Problems.Of(StatusCodes.Status503ServiceUnavailable, "database", "the ledger's database cannot be reached just now; nothing was written, try again shortly").ExecuteAsync(http);
         return true;
     }
-
-    private static bool IsUnreachable(Exception exception) => exception switch
-    {
-        NpgsqlException { IsTransient: true } => true,
-        // 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up or shutting down).
-        PostgresException { SqlState: "57P01" or "57P02" or "57P03" } => true,
-        NpgsqlException { InnerException: SocketException or IOException } => true,
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => true,
-        _ => exception.InnerException is { } inner && IsUnreachable(inner),
-    };
 }

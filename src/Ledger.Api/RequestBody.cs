@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ledger.Domain.Serialization;
 
 namespace Ledger.Api;
 
@@ -62,75 +63,9 @@ public static class RequestBody
         }
         if (node is not JsonObject fields)
             throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "is a JSON object of the action's fields");
-        try
-        {
-            CheckText(fields, "");
-        }
-        catch (InvalidOperationException)
-        {
-            // A key that is not valid text (read when the object is first walked).
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "body", "holds a key that is not valid text: a lone surrogate or bytes that are not UTF-8");
-        }
+        if (FieldText.FirstProblem(fields) is { } problem)
+            throw new ApiProblem(problem.NotText ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity, problem.Path, problem.Rule);
         return fields;
-    }
-
-    /// <summary>
-    /// Free text is prose for the case file and, later, for publication: HTML markup and control characters have no
-    /// place in it, and refusing them here means no page that ever shows this text can be made to run a script.
-    /// </summary>
-    private static void CheckText(JsonNode? node, string path)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (name, value) in obj) CheckText(value, path.Length == 0 ? name : $"{path}.{name}");
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++) CheckText(array[i], $"{path}[{i}]");
-                break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                string text;
-                try
-                {
-                    text = value.GetValue<string>();
-                }
-                catch (InvalidOperationException)
-                {
-                    // System.Text.Json decodes a string only when it is read: a lone surrogate escape ("\ud800") or bytes
-                    // that are not UTF-8 surface here.
-                    throw new ApiProblem(StatusCodes.Status400BadRequest, path, "is not valid text: a lone surrogate (\\ud800–\\udfff) or bytes that are not UTF-8");
-                }
-                if (text.Any(c => char.IsControl(c) && c is not '\n' and not '\t' and not '\r'))
-                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain control characters");
-                // A right-to-left override (U+202E) or zero-width character makes a document or the audit log read
-                // otherwise than it is stored: no case file needs one.
-                if (text.Any(c => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
-                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain invisible format characters such as U+202E (right-to-left override) or U+200B (zero-width space)");
-                if (HasMarkup(text))
-                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not contain HTML markup such as '<script' (write 《》 for titles)");
-                if (SqlStatement.IsMatch(text))
-                    throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, path, "free text may not carry an SQL statement such as \"'; DROP TABLE\" (a quote or semicolon followed by SQL)");
-                break;
-        }
-    }
-
-    // Every value is bound as a parameter, so SQL in free text could run nowhere; it is still refused, as a probe has
-    // no place in a case file and refusing it says so to whoever sent it. Only a quote or semicolon followed by an
-    // SQL statement keyword, a comment, or a tautology (' OR '1'='1) counts: an apostrophe in a name (O'Brien), a
-    // semicolon in prose, or quoted marks joined by "and" (销售标有'Levi' and 'Wrangler'商标的牛仔裤) do not.
-    private static readonly System.Text.RegularExpressions.Regex SqlStatement = new(
-        @"['"";]\s*(--|/\*|;|\b(drop|delete|insert|update|select|union|alter|truncate|create|grant|exec)\b\s*[\w'(*]|\b(or|and)\b\s*'?\w+'?\s*=)",
-        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-
-    /// <summary>A '&lt;' that opens a tag, comment or declaration ("&lt;b", "&lt;/", "&lt;!"), the way browsers read it.</summary>
-    public static bool HasMarkup(string text)
-    {
-        for (var i = text.IndexOf('<'); i >= 0 && i < text.Length - 1; i = text.IndexOf('<', i + 1))
-        {
-            var next = text[i + 1];
-            if (char.IsAsciiLetter(next) || next is '/' or '!' or '?') return true;
-        }
-        return false;
     }
 
     /// <summary>Reads a required header as text of 1 to <paramref name="maxLength"/> visible ASCII characters.</summary>

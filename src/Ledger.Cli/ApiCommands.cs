@@ -24,9 +24,14 @@ public static class ApiCommands
         var host = new Option<string>("--host") { Description = "Address to listen on (default 127.0.0.1: this machine only)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = $"Port to listen on (default {DefaultPort}; 0 picks a free one)", DefaultValueFactory = _ => DefaultPort };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Seconds between signed checkpoints (default 60)", DefaultValueFactory = _ => 60 };
+        var certificate = new Option<string?>("--certificate")
+        {
+            Description = "Serve HTTPS with this server certificate: a PEM file (with its key, or give --certificate-key), or a .pfx/.p12 file (password in LEDGER_CERTIFICATE_PASSWORD)",
+        };
+        var certificateKey = new Option<string?>("--certificate-key") { Description = "The PEM private key of --certificate, when not in the same file" };
         var command = new Command("serve", "Serve the HTTP API (and keep totals, the verifiable log and checkpoints up to date) until Ctrl+C")
         {
-            host, port, checkpointEvery, IntegrityCommands.SigningKeyOption,
+            host, port, checkpointEvery, IntegrityCommands.SigningKeyOption, certificate, certificateKey,
         };
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
@@ -34,6 +39,11 @@ public static class ApiCommands
             if (parse.GetValue(checkpointEvery) < 1) throw new CliInputException("--checkpoint-every: must be at least 1 second");
             if (!System.Net.IPAddress.TryParse(parse.GetValue(host), out var address))
                 throw new CliInputException($"--host: an IP address such as 127.0.0.1 (got '{parse.GetValue(host)}')");
+            if (parse.GetValue(certificateKey) is not null && parse.GetValue(certificate) is null)
+                throw new CliInputException("--certificate-key: goes with --certificate");
+            var serverCertificate = parse.GetValue(certificate) is { } certificatePath
+                ? LoadCertificate(certificatePath, parse.GetValue(certificateKey))
+                : null;
             var connections = await Cli.ConnectAsync(parse, ct);
             await Cli.MigrateAsync(connections, quiet: true, ct);
             var keyPath = IntegrityCommands.SigningKeyPath(parse);
@@ -55,7 +65,7 @@ public static class ApiCommands
             // Nothing here uses data protection (no cookies); its note about unencrypted key storage is noise.
             builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
             var endpoint = new System.Net.IPEndPoint(address, parse.GetValue(port));
-            builder.WebHost.UseUrls($"http://{endpoint}");
+            Listening.Listen(builder, endpoint, serverCertificate);
             await using var app = LedgerApi.Build(builder);
             try
             {
@@ -71,6 +81,18 @@ public static class ApiCommands
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string path, string? keyPath)
+    {
+        try
+        {
+            return Listening.LoadCertificate(path, keyPath, Environment.GetEnvironmentVariable("LEDGER_CERTIFICATE_PASSWORD"));
+        }
+        catch (ServerCertificateException e)
+        {
+            throw new CliInputException(e.Message);
+        }
     }
 
     public static Command Users()

@@ -211,6 +211,7 @@ public static partial class CaseModel
         if (c.Kind == CaseKind.PatentInfringementDispute)
             throw Refuse("kind", "a patent infringement dispute starts with request_dispute (专利法第六十五条), not with a lead");
         if (c.Region is null) throw Refuse("region", "is required");
+        if (c.Region.NotInForceOn(c.On) is { } replaced) throw Refuse("region", replaced);
         if (c.ViolationOn is { } v && v > c.On)
             throw Refuse("violation_on", $"the violation ({v:yyyy-MM-dd}) cannot come after the lead that reports it ({c.On:yyyy-MM-dd})");
         return new CaseEvent.LeadRegistered(c.On, c.Source, Text(c.Summary, "summary"), c.Region, c.Kind, ValidParty(c.Party, "party"),
@@ -220,6 +221,7 @@ public static partial class CaseModel
     private static CaseEvent.DisputeRequested RequestDisputeEvent(RequestDispute c)
     {
         if (c.Region is null) throw Refuse("region", "is required");
+        if (c.Region.NotInForceOn(c.On) is { } replaced) throw Refuse("region", replaced);
         var patent = ValidRight(c.Patent, "patent") ?? throw Refuse("patent", "is required");
         if (patent.Kind is not (RightKind.InventionPatent or RightKind.UtilityModelPatent or RightKind.DesignPatent))
             throw Refuse("patent.kind", "a patent infringement dispute concerns an invention, utility model or design patent");

@@ -23,6 +23,9 @@ public sealed class ApiHost : IAsyncLifetime
     /// <summary>Configuration the test sets beside the host's own (key, value).</summary>
     public (string Key, string Value)[] Settings { get; init; } = [];
 
+    /// <summary>A superuser connection to the server to create the database on, when not the test server.</summary>
+    public string? AdminConnection { get; init; }
+
     public TestDatabase Db { get; private set; } = null!;
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     private readonly Dictionary<string, IssuedUser> users = [];
@@ -48,7 +51,7 @@ public sealed class ApiHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Db = await TestDatabase.CreateAsync();
+        Db = await TestDatabase.CreateAsync(admin: AdminConnection);
         // Users are issued by the owner (`ledger users`): the API's role may only read them.
         var accounts = new ApiUsers(Db.Owner, SystemClock.Instance);
         foreach (var (name, role, scope, certificate) in People)

@@ -1,4 +1,5 @@
 using Ledger.Domain.Law;
+using NodaTime;
 
 namespace Ledger.Domain.Tests;
 
@@ -45,8 +46,47 @@ public sealed class ValueTypeTests
     [InlineData("14o824")]
     [InlineData("000000")]
     [InlineData("990000")]
-    public void RegionCodesMustBeSixDigitsWithAProvince(string code) =>
+    [InlineData("150999")]
+    [InlineData("140899")]
+    [InlineData("110200")]
+    public void RegionCodesAreDivisionsOfTheShippedTable(string code) =>
         Should.Throw<DomainRuleViolation>(() => RegionCode.Parse(code)).Field.ShouldBe("region");
+
+    [Fact]
+    public void AnUnknownCodeIsRefusedSayingItIsNoDivision() =>
+        Should.Throw<DomainRuleViolation>(() => RegionCode.Parse("150999", "target_region")).ShouldSatisfyAllConditions(
+            e => e.Field.ShouldBe("target_region"),
+            e => e.Rule.ShouldContain("'150999' is no administrative division of GB/T 2260"));
+
+    [Theory]
+    [InlineData("140824", "稷山县", "稷山县市场监督管理局")]
+    [InlineData("150203", "昆都仑区", "包头市昆都仑区市场监督管理局")]
+    [InlineData("110101", "东城区", "北京市东城区市场监督管理局")]
+    [InlineData("110100", "北京市", "北京市市场监督管理局")]
+    [InlineData("652301", "昌吉市", "昌吉市市场监督管理局")]
+    [InlineData("441900", "东莞市", "东莞市市场监督管理局")]
+    [InlineData("540000", "西藏自治区", "西藏自治区市场监督管理局")]
+    public void EveryDivisionOfTheTableHasItsNameAndBureau(string code, string name, string bureau)
+    {
+        var region = RegionCode.Parse(code);
+        region.Name.ShouldBe(name);
+        region.BureauName.ShouldBe(bureau);
+    }
+
+    [Fact]
+    public void TheTableHoldsTheProvincesCitiesAndCountiesOfTheCountry()
+    {
+        RegionCode.ProvinceNames.Count.ShouldBe(34);
+        RegionCode.Parse("441900").Level.ShouldBe(RegionLevel.City);
+        // A county made a district keeps its old code for the cases recorded under it.
+        var miyunCounty = RegionCode.Parse("110228");
+        miyunCounty.Name.ShouldBe("密云县");
+        miyunCounty.ReplacedBy!.Value.ShouldBe("110118");
+        miyunCounty.City.ShouldBe(RegionCode.Parse("110000"));
+        miyunCounty.NotInForceOn(new LocalDate(2015, 12, 31)).ShouldBeNull();
+        miyunCounty.NotInForceOn(new LocalDate(2016, 1, 4))!.ShouldContain("replaced by 110118 密云区 in 2015");
+        RegionCode.Parse("110118").NotInForceOn(new LocalDate(2026, 1, 1)).ShouldBeNull();
+    }
 
     [Fact]
     public void RegionCodesRollUpCountyToCityToProvince()

@@ -25,6 +25,21 @@ public static class TestServer
     public static string MigrationsDirectory => Path.Combine(AppContext.BaseDirectory, "migrations");
 }
 
+/// <summary>A private cluster of a test's own (the tests that stop, start or reconfigure a server), under
+/// .ledger/clusters; <see cref="RemoveAsync"/> stops it and deletes its files.</summary>
+public static class PrivateCluster
+{
+    public static EmbeddedPostgres New() =>
+        EmbeddedPostgres.For(Path.Combine(LedgerDatabase.Home(), "clusters", Guid.NewGuid().ToString("N")[..12]), Console.Error.WriteLine);
+
+    public static async Task RemoveAsync(EmbeddedPostgres cluster)
+    {
+        await cluster.StopAsync(immediate: true);
+        foreach (var path in new[] { cluster.PasswordFile, cluster.DataDirectory + ".lock" }) File.Delete(path);
+        Directory.Delete(cluster.DataDirectory, recursive: true);
+    }
+}
+
 /// <summary>A fresh, migrated database for one test class, dropped afterwards. <see cref="Owner"/> connects as
 /// the table owner; <see cref="App"/> as the application role, which may only read and append.</summary>
 public sealed class TestDatabase : IAsyncDisposable
@@ -43,9 +58,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public NpgsqlDataSource Owner { get; }
     public NpgsqlDataSource App { get; }
 
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    /// <summary>Creates the database on the test server, or on the server of <paramref name="admin"/> (a superuser
+    /// connection) when given.</summary>
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true, string? admin = null)
     {
-        var admin = await TestServer.AdminConnectionAsync();
+        admin ??= await TestServer.AdminConnectionAsync();
         var name = $"ledger_test_{Guid.NewGuid():N}";
         var ownerConnection = await LedgerDatabase.EnsureDatabaseAsync(admin, name);
         var owner = LedgerDatabase.CreateDataSource(ownerConnection);

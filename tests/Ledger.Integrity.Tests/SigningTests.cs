@@ -75,4 +75,26 @@ public sealed class SigningTests : IDisposable
         report.Notices.ShouldHaveSingleItem().ShouldContain("stream imported-case version 1");
         report.Notices[0].ShouldContain("imported from old-case-system.csv");
     }
+
+    [Fact]
+    public async Task Verify_says_nothing_of_an_event_the_ledger_recorded_while_a_checkpoint_was_signed()
+    {
+        await using var ledger = await LedgerWithLog.CreateAsync();
+        await ledger.AppendAsync(streams: 1, events: 1);
+        // Written (and stamped) before the checkpoint, committed after it: the next checkpoint holds it, as it should.
+        await using (var connection = await ledger.Db.App.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await ledger.Store.AppendAsync(new AppendRequest("late-case", "case", ExpectedVersion.NoStream,
+                [new NewEvent(Guid.NewGuid(), new LedgerWithLog.FineRecorded(1, 100_000))],
+                new EventMetadata("recorder", Guid.NewGuid()).ToJson()), connection, transaction);
+            (await ledger.CheckpointAsync()).ShouldNotBeNull();
+            await transaction.CommitAsync();
+        }
+        await ledger.CheckpointAsync();
+        var report = await ledger.Verifier().VerifyAsync();
+        report.Ok.ShouldBeTrue();
+        report.Events.ShouldBe(2);
+        report.Notices.ShouldBeEmpty();
+    }
 }

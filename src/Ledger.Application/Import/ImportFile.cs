@@ -38,13 +38,47 @@ public static class ImportFile
     public static async Task<(IReadOnlyList<ImportAction> Actions, IReadOnlyList<ImportProblem> Problems)> ReadAsync(string path, CancellationToken ct = default)
     {
         var name = Path.GetFileName(path);
-        var text = await File.ReadAllTextAsync(path, Encoding.UTF8, ct);
+        var bytes = await File.ReadAllBytesAsync(path, ct);
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Decoding leniently would put U+FFFD where the source had something else: a silently changed value.
+            return ([], NotUtf8Lines(name, bytes));
+        }
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".csv" => Read(name, CsvRows(name, text)),
             ".jsonl" or ".ndjson" => Read(name, JsonRows(name, text)),
             var other => throw new DomainRuleViolation("file", $"an import file is .csv or .jsonl; got '{other}' ({name})"),
         };
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The lines of a file that are not UTF-8, each a problem (the file is refused whole).</summary>
+    private static List<ImportProblem> NotUtf8Lines(string file, byte[] bytes)
+    {
+        var problems = new List<ImportProblem>();
+        var (start, line) = (0, 1);
+        while (start <= bytes.Length)
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n', start);
+            if (end < 0) end = bytes.Length;
+            try
+            {
+                StrictUtf8.GetString(bytes, start, end - start);
+            }
+            catch (DecoderFallbackException e)
+            {
+                problems.Add(new ImportProblem(file, line, null, "row", $"is not UTF-8 text (byte {e.Index + 1} of the line); save the file as UTF-8"));
+            }
+            (start, line) = (end + 1, line + 1);
+        }
+        return problems;
     }
 
     /// <summary>Reads rows already split into lines and objects (what both formats come to).</summary>
@@ -56,7 +90,12 @@ public static class ImportFile
         foreach (var (line, row, problem) in rows)
         {
             if (problem is not null) { problems.Add(problem); continue; }
-            var caseId = Text(row!, "case_id");
+            if (FieldText.FirstProblem(row) is { } text)
+            {
+                problems.Add(new ImportProblem(file, line, null, text.Path, text.Rule));
+                continue;
+            }
+            var caseId = row!["case_id"] is JsonValue value && value.TryGetValue<string>(out var id) ? id : null;
             try
             {
                 actions.Add(ToAction(file, line, row!, occurrences));

@@ -3,9 +3,11 @@ using JasperFx.CodeGeneration;
 using Ledger.Application.Deadlines;
 using Ledger.Application.Referrals;
 using Ledger.Domain.Serialization;
+using Ledger.EventStore.Hosting;
 using Weasel.Core;
 using Weasel.Postgresql;
 using Wolverine;
+using Wolverine.ErrorHandling;
 using Wolverine.Postgresql;
 using Wolverine.RDBMS;
 using Wolverine.Runtime;
@@ -47,6 +49,11 @@ public static class LedgerMessaging
         // Wolverine's default is 5 s. One short query a second per node.
         options.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
         options.Durability.ScheduledJobFirstExecution = TimeSpan.FromSeconds(1);
+        // A reminder or referral handled while the database cannot be reached is tried again until it can, never moved to
+        // the dead letters: a reminder dead-lettered by a restart of PostgreSQL would never record its overdue notice.
+        options.Policies.OnException(DatabaseErrors.IsUnreachable)
+            .RetryWithCooldown(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))
+            .Then.ScheduleRetryIndefinitely(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(60));
         options.UseSystemTextJsonForSerialization(json =>
         {
             foreach (var converter in CaseEventSerializer.Options.Converters) json.Converters.Add(converter);

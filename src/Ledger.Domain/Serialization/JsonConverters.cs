@@ -14,8 +14,14 @@ public sealed class LocalDateJsonConverter : JsonConverter<LocalDate>
     {
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw new JsonException("a date is a string such as \"2025-02-19\"");
         var parsed = LocalDatePattern.Iso.Parse(text);
-        return parsed.Success ? parsed.Value : throw new JsonException($"'{text}' is not a date (YYYY-MM-DD)");
+        if (!parsed.Success) throw new JsonException($"'{text}' is not a date (YYYY-MM-DD)");
+        // ISO dates run back to year -9998; a date no record of the administration can carry is a typing error.
+        return parsed.Value >= Earliest ? parsed.Value
+            : throw new JsonException($"'{text}' is before 1949-10-01, earlier than any record of a People's Republic bureau");
     }
+
+    /// <summary>The founding of the People's Republic: no legal date in the ledger comes before it.</summary>
+    public static readonly LocalDate Earliest = new(1949, 10, 1);
 
     /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>

@@ -13,10 +13,14 @@ public sealed class EmbeddedPostgresException(string message) : Exception(messag
 
 /// <summary>
 /// A private PostgreSQL cluster in a data directory of ours, used when no connection string is given:
-/// initdb on first use, pg_ctl start on 127.0.0.1 and a free port, reused while it runs, and stopped only
-/// through its own postmaster.pid (<c>pg_ctl stop</c>). The server refuses to run as root, so when we are
-/// root it runs as the unprivileged <c>postgres</c> account (created by Debian's package).
-/// Trust authentication on loopback: this is a developer's and a test run's cluster, not a production one.
+/// initdb on first use, pg_ctl start on 127.0.0.1, reused while it runs, and stopped only through its own
+/// postmaster.pid (<c>pg_ctl stop</c>). The server refuses to run as root, so when we are root it runs as the
+/// unprivileged <c>postgres</c> account (created by Debian's package).
+/// <para>The port is chosen once, when the cluster is created, and kept in its postgresql.conf: a stopped and
+/// started cluster answers where it did, so a running <c>ledger serve</c> reconnects by itself. Every role signs in
+/// with SCRAM-SHA-256 and a generated password kept in a pgpass file beside the data directory (mode 0600, the
+/// invoking user's): another local account cannot connect without reading it. Connection strings name the file
+/// (<c>Passfile</c>), never the password, so printing one gives nothing away.</para>
 /// </summary>
 public sealed class EmbeddedPostgres
 {
@@ -35,6 +39,10 @@ public sealed class EmbeddedPostgres
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The pgpass file (<c>host:port:database:user:password</c> lines) holding the superuser's and the
+    /// application role's passwords; psql reads it as <c>PGPASSFILE</c>.</summary>
+    public string PasswordFile => DataDirectory + ".pgpass";
 
     /// <summary>Prepares (but does not start) the cluster for <paramref name="dataDirectory"/>.</summary>
     public static EmbeddedPostgres For(string dataDirectory, Action<string>? log = null)
@@ -65,26 +73,33 @@ public sealed class EmbeddedPostgres
         var port = RunningPort();
         if (port is null)
         {
-            port = FreePort();
+            port = await KeptPortAsync(ct);
+            if (!IsFree(port.Value))
+                throw new EmbeddedPostgresException(
+                    $"port {port} of the cluster in {DataDirectory} is taken by another process; stop that process, or give the " +
+                    $"cluster another port in {Path.Combine(DataDirectory, "postgresql.conf")} (port = N)");
             _log($"starting PostgreSQL in {DataDirectory} on 127.0.0.1:{port}");
             var (code, output) = await RunAsync("pg_ctl", ct,
-                "start", "-D", DataDirectory, "-w", "-t", "120", "-l", Path.Combine(DataDirectory, "server.log"),
-                "-o", $"-p {port}");
+                "start", "-D", DataDirectory, "-w", "-t", "120", "-l", Path.Combine(DataDirectory, "server.log"));
             if (code != 0)
                 throw new EmbeddedPostgresException(
                     $"pg_ctl start failed (exit {code}) for {DataDirectory}: {output.Trim()}\nSee {Path.Combine(DataDirectory, "server.log")}.");
             port = RunningPort() ?? port;
         }
+        if (!ReadPasswordFile().ContainsKey(ApplicationRole)) await RequirePasswordsAsync(port.Value, ct);
         return ConnectionString(port.Value);
     }
 
-    public static string ConnectionString(int port, string database = "postgres", string user = SuperUser) =>
+    /// <summary>A connection string to <paramref name="database"/> on this cluster as <paramref name="user"/>, its password
+    /// read from <see cref="PasswordFile"/>.</summary>
+    public string ConnectionString(int port, string database = "postgres", string user = SuperUser) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = port,
             Username = user,
             Database = database,
+            Passfile = PasswordFile,
             // Racing-writer tests and the 8-client benchmark need more than the default pool of 100 at times.
             MaxPoolSize = 200,
         }.ConnectionString;
@@ -101,11 +116,12 @@ public sealed class EmbeddedPostgres
         return lines.Length >= 4 && int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
     }
 
-    /// <summary>Stops the server whose pid is in this data directory's postmaster.pid; nothing else.</summary>
-    public async Task<bool> StopAsync(CancellationToken ct = default)
+    /// <summary>Stops the server whose pid is in this data directory's postmaster.pid; nothing else. Immediate: without
+    /// a shutdown checkpoint, as a crash would (committed transactions survive in the WAL).</summary>
+    public async Task<bool> StopAsync(CancellationToken ct = default, bool immediate = false)
     {
         if (RunningPort() is null) return false;
-        var (code, output) = await RunAsync("pg_ctl", ct, "stop", "-D", DataDirectory, "-m", "fast", "-w");
+        var (code, output) = await RunAsync("pg_ctl", ct, "stop", "-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w");
         if (code != 0) throw new EmbeddedPostgresException($"pg_ctl stop failed (exit {code}): {output.Trim()}");
         return true;
     }
@@ -119,9 +135,26 @@ public sealed class EmbeddedPostgres
         Directory.CreateDirectory(DataDirectory);
         if (_runAs is not null) await ExecAsync("chown", ct, _runAs, DataDirectory);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var (code, output) = await RunAsync("initdb", ct,
-            "-D", DataDirectory, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync");
+        var superUserPassword = NewPassword();
+        // initdb reads the superuser's password from a file the server account can read; it lives only as long as initdb runs.
+        var initialPassword = DataDirectory + ".initial-password";
+        await using (var file = new StreamWriter(new FileStream(initialPassword, PrivateFile()))) await file.WriteAsync(superUserPassword);
+        if (_runAs is not null) await ExecAsync("chown", ct, _runAs, initialPassword);
+        int code;
+        string output;
+        try
+        {
+            (code, output) = await RunAsync("initdb", ct,
+                "-D", DataDirectory, "-U", SuperUser, "--auth=scram-sha-256", "--pwfile", initialPassword,
+                "--encoding=UTF8", "--no-locale", "--no-sync");
+        }
+        finally
+        {
+            File.Delete(initialPassword);
+        }
         if (code != 0) throw new EmbeddedPostgresException($"initdb failed (exit {code}): {output.Trim()}");
+        // The application role's password is set when the cluster first starts (RequirePasswordsAsync).
+        WritePasswordFile(superUserPassword, applicationPassword: null);
         // Loopback only, no Unix socket (its default folder belongs to the system's own cluster). The server
         // time zone is Asia/Shanghai on purpose: any code that confuses local and UTC time fails our tests
         // by 8 hours, as Marten's 'now() at time zone utc' did.
@@ -138,8 +171,87 @@ public sealed class EmbeddedPostgres
             // analyses its tables, the cached plan of every foreign-key check still reads mt_streams from end to end
             // (statistics say empty). Looking every 2 s instead of every minute ends that after a few seconds.
             "autovacuum_naptime = 2s",
+            // Chosen once: the cluster comes back where clients expect it after a stop and a start.
+            $"port = {FreePort()}",
             "");
         await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), settings, ct);
+    }
+
+    /// <summary>The port in the cluster's postgresql.conf (the last <c>port =</c> line). A cluster created before ports were
+    /// kept has none: it is given a free one now, kept from then on.</summary>
+    private async Task<int> KeptPortAsync(CancellationToken ct)
+    {
+        var configuration = Path.Combine(DataDirectory, "postgresql.conf");
+        var kept = (await File.ReadAllLinesAsync(configuration, ct))
+            .Select(line => line.Split('#')[0].Trim())
+            .Where(line => line.StartsWith("port", StringComparison.Ordinal) && line.Contains('='))
+            .Select(line => int.TryParse(line[(line.IndexOf('=') + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : (int?)null)
+            .LastOrDefault(p => p is not null);
+        if (kept is { } port) return port;
+        port = FreePort();
+        await File.AppendAllTextAsync(configuration, $"\n# Chosen once: the cluster comes back where clients expect it.\nport = {port}\n", ct);
+        return port;
+    }
+
+    /// <summary>
+    /// Gives the application role its password, and turns a cluster created with trust authentication into one that
+    /// asks every role for its password: the passwords are set while trust still admits us, then pg_hba.conf asks for
+    /// SCRAM and the server reloads it. Runs once, when the password file lacks the application role.
+    /// </summary>
+    private async Task RequirePasswordsAsync(int port, CancellationToken ct)
+    {
+        var superUserPassword = ReadPasswordFile().GetValueOrDefault(SuperUser);
+        var upgrading = superUserPassword is null;
+        superUserPassword ??= NewPassword();
+        var applicationPassword = NewPassword();
+        // Written first, so the connection below can read the superuser's password; trust ignores it while upgrading.
+        WritePasswordFile(superUserPassword, applicationPassword);
+        // Not pooled: a pooled connection would outlive a restart of the server and fail its next user.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString))
+        {
+            await connection.OpenAsync(ct);
+            // The application role is created here with its password when the cluster is new; migration 0001 finds it.
+            var sql = $"""
+                do $$ begin
+                    if not exists (select from pg_roles where rolname = '{ApplicationRole}') then
+                        create role {ApplicationRole} login password '{applicationPassword}';
+                    else
+                        alter role {ApplicationRole} password '{applicationPassword}';
+                    end if;
+                end $$;
+                alter role {SuperUser} password '{superUserPassword}';
+                """;
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        if (!upgrading) return;
+        _log($"{DataDirectory} trusted every local connection; from now on every role signs in with its password ({PasswordFile})");
+        var hba = Path.Combine(DataDirectory, "pg_hba.conf");
+        var lines = (await File.ReadAllLinesAsync(hba, ct)).Select(line =>
+            line.TrimStart().StartsWith('#') ? line : System.Text.RegularExpressions.Regex.Replace(line, @"\btrust\s*$", "scram-sha-256"));
+        await File.WriteAllLinesAsync(hba, lines, ct);
+        var (code, output) = await RunAsync("pg_ctl", ct, "reload", "-D", DataDirectory);
+        if (code != 0) throw new EmbeddedPostgresException($"pg_ctl reload failed (exit {code}): {output.Trim()}");
+    }
+
+    /// <summary>The role the API and every recording process connect as (migration 0001 grants it what it may do).</summary>
+    private const string ApplicationRole = "ledger_app";
+
+    private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    private Dictionary<string, string> ReadPasswordFile() =>
+        !File.Exists(PasswordFile) ? []
+        : File.ReadAllLines(PasswordFile).Select(line => line.Split(':'))
+            .Where(fields => fields.Length == 5)
+            .ToDictionary(fields => fields[3], fields => fields[4]);
+
+    private void WritePasswordFile(string superUserPassword, string? applicationPassword)
+    {
+        var lines = $"127.0.0.1:*:*:{SuperUser}:{superUserPassword}\n"
+                    + (applicationPassword is null ? "" : $"127.0.0.1:*:*:{ApplicationRole}:{applicationPassword}\n");
+        var temporary = PasswordFile + ".new";
+        using (var file = new StreamWriter(new FileStream(temporary, PrivateFile()))) file.Write(lines);
+        File.Move(temporary, PasswordFile, overwrite: true);
     }
 
     private static string FindServerBinaries()
@@ -175,6 +287,28 @@ public sealed class EmbeddedPostgres
 
     private static bool AccessibleTo(string account, string directory) =>
         Exec("runuser", "-u", account, "--", "test", "-x", directory) == 0;
+
+    /// <summary>Created for its owner's eyes only (0600).</summary>
+    private static FileStreamOptions PrivateFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     private static int FreePort()
     {

@@ -46,4 +46,14 @@ public sealed partial class CaseSpecs
     [Fact]
     public void GivenNothing_WhenPartyHasNoName_ThenRefused() =>
         Given().When(RegisterShoeShopLead() with { Party = ShopOwner with { Name = "" } }).ThenFails("party.name", "may not be blank");
+
+    [Fact]
+    public void GivenNothing_WhenLeadNamesACountyCodeReplacedBeforeItsYear_ThenRefusedNamingTheNewCode() =>
+        Given().When(RegisterShoeShopLead() with { Region = RegionCode.Parse("310230") })
+            .ThenFails("region", "replaced by 310151 崇明区 in 2016");
+
+    [Fact]
+    public void GivenNothing_WhenAnOldLeadNamesTheCodeThenInForce_ThenAccepted() =>
+        Given().When(RegisterShoeShopLead() with { On = D(2016, 3, 1), ViolationOn = D(2016, 2, 20), Region = RegionCode.Parse("310230") })
+            .ThenAccepted().Region.ShouldBe(RegionCode.Parse("310230"));
 }
