@@ -55,6 +55,7 @@ public static class CaseActionRoutes
         new("complete_legal_review", "/cases/{id}/legal-review", Role.Reviewer, ActingPerson.ReviewerId),
         new("serve_advance_notice", "/cases/{id}/advance-notice", Role.Recorder),
         new("record_statement_of_defence", "/cases/{id}/defence", Role.Recorder),
+        new("waive_defence_rights", "/cases/{id}/defence-waiver", Role.Recorder),
         new("request_hearing", "/cases/{id}/hearing-request", Role.Recorder),
         new("withdraw_hearing_request", "/cases/{id}/hearing-request-withdrawal", Role.Recorder),
         new("hold_hearing", "/cases/{id}/hearing", Role.Recorder),

@@ -29,6 +29,7 @@ public static class CaseDescriptions
         LegalReviewCompleted x => $"legal review by {x.ReviewerId}: {(x.Approved ? "approved" : "returned")} — {x.Opinion}",
         AdvanceNoticeServed x => $"advance notice: {Items(x.ProposedItems)}; defence by {x.StatementDueOn:yyyy-MM-dd}{(x.HearingRightGranted ? $", hearing may be requested by {x.HearingRequestDueOn:yyyy-MM-dd}" : "")}",
         StatementOfDefenceReceived x => $"defence stated: {x.Summary}",
+        DefenceRightsWaived x => $"defence and hearing rights waived in writing: {x.Summary}",
         HearingRequested => "hearing requested",
         HearingRequestWithdrawn => "hearing request withdrawn",
         HearingHeld x => $"hearing held, presided by {x.PresidedBy}: {x.Summary}",

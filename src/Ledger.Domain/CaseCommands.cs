@@ -56,6 +56,8 @@ public abstract record CaseCommand
     public sealed record ServeAdvanceNotice(LocalDate On, IReadOnlyList<PenaltyItem> ProposedItems, IReadOnlyList<string> LegalBases) : CaseCommand;
     /// <summary>Records the party's statement of defence.</summary>
     public sealed record RecordStatementOfDefence(LocalDate On, string Summary) : CaseCommand;
+    /// <summary>Records that the party waived in writing its rights to state a defence and to a hearing.</summary>
+    public sealed record WaiveDefenceRights(LocalDate On, string Summary) : CaseCommand;
     /// <summary>Records the party's request for a hearing.</summary>
     public sealed record RequestHearing(LocalDate On) : CaseCommand;
     /// <summary>Records that the party withdrew its hearing request.</summary>

@@ -137,6 +137,14 @@ public abstract record CaseEvent
     [EventType("statement_of_defence_received.v1")]
     public sealed record StatementOfDefenceReceived(LocalDate On, string Summary) : CaseEvent;
 
+    /// <summary>
+    /// 放弃陈述、申辩和听证权利: the party waived in writing its rights to state a defence and to request a hearing on the
+    /// advance notice in force, so a decision need not wait for the end of its period (行政处罚法第四十五条、第六十二条、第六十四条).
+    /// <see cref="Summary"/> says what the written waiver holds.
+    /// </summary>
+    [EventType("defence_rights_waived.v1")]
+    public sealed record DefenceRightsWaived(LocalDate On, string Summary) : CaseEvent;
+
     /// <summary>要求听证: the party requested a hearing; no decision may be taken until it is held or withdrawn.</summary>
     [EventType("hearing_requested.v1")]
     public sealed record HearingRequested(LocalDate On) : CaseEvent;

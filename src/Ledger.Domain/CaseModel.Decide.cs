@@ -51,6 +51,7 @@ public static partial class CaseModel
             RecordStatementOfDefence c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => state.Notice is null
                 ? throw Refuse("case", "a statement of defence answers an advance notice, and none has been served (行政处罚法第四十四条、第四十五条)")
                 : new CaseEvent.StatementOfDefenceReceived(c.On, Text(c.Summary, "summary"))),
+            WaiveDefenceRights c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => WaiveEvent(state, c)),
             RequestHearing c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => RequestHearingEvent(state, c)),
             WithdrawHearingRequest c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => state.HearingPendingSince is null
                 ? throw Refuse("case", "no hearing request is pending")
@@ -94,6 +95,30 @@ public static partial class CaseModel
         };
     }
 
+    /// <summary>
+    /// The step <paramref name="command"/> follows, by its legal date. Officers, assessments, the legal review, the notice,
+    /// suspension and transfer come after the filing (立案, 行政处罚法第五十四条); the party's answers to a notice after the
+    /// notice; a decision after the filing, the notice, the legal review and the hearing; service, payment, closing and
+    /// review after the decision. What verification may do before filing is the exception: inspection and evidence
+    /// (第五十四条、第五十五条), 先行登记保存 (第五十六条) and 查封、扣押 (行政强制法第二十二条) need only the lead.
+    /// </summary>
+    private static (LocalDate On, string What)? Follows(CaseCommand command, CaseState state) => command switch
+    {
+        AssignOfficers or AssessAmounts or CompleteLegalReview or ServeAdvanceNotice or SuspendCase or ExtendDecisionPeriod
+            or EstablishInnocentSeller or TransferCase or WithdrawFiling when state.FiledOn is { } filed => (filed, "the filing"),
+        RecordStatementOfDefence or RequestHearing or WaiveDefenceRights when state.Notice is { } notice => (notice.On, "the advance notice"),
+        HoldHearing or WithdrawHearingRequest when state.HearingPendingSince is { } requested => (requested, "the hearing request"),
+        DecidePenalty or DecideNoPenalty => Latest(
+            (state.FiledOn, "the filing"), (state.Notice?.On, "the advance notice"), (state.LegalReview?.On, "the legal review"),
+            (state.HearingHeldOn, "the hearing")),
+        ServeDecision or DeferPayment or GrantInstalments or RecordPayment or CloseCase or ApplyForReview
+            when state.Decision is { } decision => (decision.On, "the decision"),
+        _ => null,
+    };
+
+    private static (LocalDate On, string What)? Latest(params (LocalDate? On, string What)[] steps) =>
+        steps.Where(s => s.On is not null).Select(s => (s.On!.Value, s.What)).OrderByDescending(s => s.Value).Cast<(LocalDate, string)?>().FirstOrDefault();
+
     private static void CheckCommon(CaseCommand command, CaseState state, DecisionContext context)
     {
         var today = context.Today;
@@ -106,6 +131,8 @@ public static partial class CaseModel
             throw Refuse("case", $"a case is already recorded under this id (version {state.Version})");
         if (state.LeadOn is { } lead && command.On < lead)
             throw Refuse("on", $"an effective date may not be before the lead was registered ({lead:yyyy-MM-dd}); got {command.On:yyyy-MM-dd}");
+        if (Follows(command, state) is { } before && command.On < before.On)
+            throw Refuse("on", $"{command.Name} on {command.On:yyyy-MM-dd} cannot precede {before.What} of {before.On:yyyy-MM-dd}, which it follows; a step's date is the day it was taken");
         if (state.Status == CaseStatus.Closed && command is not (ApplyForReview or ConcludeReview))
             throw Refuse("case", $"the case was closed on {state.ClosedOn:yyyy-MM-dd}; after closing only a reconsideration or lawsuit and its outcome may be recorded, not {command.Name}");
         if (state.Status == CaseStatus.None) return;
@@ -286,6 +313,16 @@ public static partial class CaseModel
         return new CaseEvent.AdvanceNoticeServed(c.On, items, Bases(c.LegalBases, "legal_bases"), statementDue, hearing, hearing ? statementDue : null);
     }
 
+    private static CaseEvent WaiveEvent(CaseState state, WaiveDefenceRights c)
+    {
+        if (state.Notice is null)
+            throw Refuse("case", "the rights to state a defence and to a hearing follow an advance notice, and none has been served (行政处罚法第四十四条)");
+        if (state.HearingPendingSince is { } since)
+            throw Refuse("case", $"a hearing was requested on {since:yyyy-MM-dd}: the party withdraws the request (withdraw_hearing_request) rather than waiving a right it is using");
+        if (state.Notice.WaivedOn is { } waived) throw Refuse("case", $"the party already waived these rights on {waived:yyyy-MM-dd}");
+        return new CaseEvent.DefenceRightsWaived(c.On, Text(c.Summary, "summary"));
+    }
+
     private static CaseEvent RequestHearingEvent(CaseState state, RequestHearing c)
     {
         if (state.Notice is null)
@@ -328,6 +365,11 @@ public static partial class CaseModel
             "no penalty without an advance notice stating the facts, the basis and the proposed penalty (行政处罚法第四十四条)");
         if (notice.HearingRightGranted && state.LegalReview is not { Approved: true })
             throw Refuse("case", "the proposed penalty reaches the hearing threshold, so the case needs an approving legal review (法制审核) before decision (行政处罚法第五十八条)");
+        if (!notice.PartyHeardBy(c.On))
+            throw Refuse("on", $"the party may state a defence{(notice.HearingRightGranted ? " and request a hearing" : "")} until {notice.StatementDueOn:yyyy-MM-dd} " +
+                $"(five working days from the notice of {notice.On:yyyy-MM-dd}, 行政处罚法第四十五条{(notice.HearingRightGranted ? "、第六十四条" : "")}); no penalty may be decided before then " +
+                "(第六十二条) unless the party was heard (record_statement_of_defence" + (notice.HearingRightGranted ? ", with any hearing held or withdrawn" : "") +
+                ") or waived these rights in writing (waive_defence_rights)");
         var added = items.Where(i => i.IsPenalty()).Select(i => i.Kind).Except(notice.ProposedItems.Select(p => p.Kind)).ToList();
         if (added.Count > 0 || items.FinesAndConfiscations() > notice.ProposedItems.FinesAndConfiscations())
             throw Refuse("items", $"the decision may not be heavier than the penalty proposed in the advance notice of {notice.On:yyyy-MM-dd} ({notice.ProposedItems.FinesAndConfiscations()} proposed); serve a new notice (行政处罚法第四十五条)");

@@ -40,14 +40,27 @@ public static partial class CaseModel
                 Notice = new NoticeState(e.On, e.ProposedItems, e.HearingRightGranted, e.StatementDueOn, e.HearingRequestDueOn),
                 LegalBases = Merge(s.LegalBases, e.LegalBases),
             },
-            CaseEvent.StatementOfDefenceReceived => s with { DefenceStated = true },
+            CaseEvent.StatementOfDefenceReceived e => s with { DefenceStated = true, Notice = s.Notice is { } n ? n with { HeardOn = n.HeardOn ?? e.On } : null },
+            CaseEvent.DefenceRightsWaived e => s with { Notice = s.Notice is { } n ? n with { WaivedOn = e.On } : null },
             CaseEvent.HearingRequested e => s with
             {
                 HearingPendingSince = e.On,
                 ExcludedPeriods = [.. s.ExcludedPeriods, new ExcludedPeriod("听证", e.On, null)],
             },
-            CaseEvent.HearingRequestWithdrawn e => s with { HearingPendingSince = null, ExcludedPeriods = CloseOpenPeriod(s.ExcludedPeriods, "听证", e.On) },
-            CaseEvent.HearingHeld e => s with { HearingPendingSince = null, HearingHeldOn = e.On, ExcludedPeriods = CloseOpenPeriod(s.ExcludedPeriods, "听证", e.On) },
+            CaseEvent.HearingRequestWithdrawn e => s with
+            {
+                HearingPendingSince = null,
+                ExcludedPeriods = CloseOpenPeriod(s.ExcludedPeriods, "听证", e.On),
+                Notice = s.Notice is { } n ? n with { HearingSettledOn = e.On } : null,
+            },
+            // At a hearing the party states its case (行政处罚法第六十五条): it has been heard.
+            CaseEvent.HearingHeld e => s with
+            {
+                HearingPendingSince = null,
+                HearingHeldOn = e.On,
+                ExcludedPeriods = CloseOpenPeriod(s.ExcludedPeriods, "听证", e.On),
+                Notice = s.Notice is { } n ? n with { HearingSettledOn = e.On, HeardOn = n.HeardOn ?? e.On } : null,
+            },
             CaseEvent.DecisionPeriodExtended => s with { DecisionPeriodExtended = true },
             CaseEvent.PenaltyDecided e => Decided(s, new CaseDecision(DecisionKind.Penalty, e.On, e.DecisionNumber, e.Items, e.ApprovedBy)) with
             {

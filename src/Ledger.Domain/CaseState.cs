@@ -63,7 +63,23 @@ public sealed record LegalReviewState(string ReviewerId, bool Approved, LocalDat
 public sealed record PaymentRecord(LocalDate On, Money Amount);
 
 /// <summary>The advance notice as served.</summary>
-public sealed record NoticeState(LocalDate On, IReadOnlyList<PenaltyItem> ProposedItems, bool HearingRightGranted, LocalDate StatementDueOn, LocalDate? HearingRequestDueOn);
+public sealed record NoticeState(LocalDate On, IReadOnlyList<PenaltyItem> ProposedItems, bool HearingRightGranted, LocalDate StatementDueOn, LocalDate? HearingRequestDueOn)
+{
+    /// <summary>When the party stated its defence on this notice, in writing or at its hearing.</summary>
+    public LocalDate? HeardOn { get; init; }
+    /// <summary>When a hearing the party requested on this notice was held or the request withdrawn.</summary>
+    public LocalDate? HearingSettledOn { get; init; }
+    /// <summary>When the party waived in writing its rights to state a defence and to a hearing.</summary>
+    public LocalDate? WaivedOn { get; init; }
+
+    /// <summary>
+    /// Whether a penalty may be decided on <paramref name="day"/> as far as the party's rights go: after the period to state
+    /// a defence and request a hearing, or within it once the party has been heard (and any hearing it had the right to
+    /// is held or given up) or has waived those rights in writing (行政处罚法第四十五条、第六十二条、第六十四条).
+    /// </summary>
+    public bool PartyHeardBy(LocalDate day) =>
+        day > StatementDueOn || WaivedOn is not null || (HeardOn is not null && (!HearingRightGranted || HearingSettledOn is not null));
+}
 
 /// <summary>
 /// A case as its events make it: the fold of <see cref="CaseModel.Evolve"/> over its history. Dates are legal dates;

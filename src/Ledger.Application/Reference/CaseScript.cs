@@ -43,6 +43,10 @@ internal sealed class CaseScript(string caseId, RegionCode region, Random random
             $"reference:{CaseId}:{actions.Count + 1}"));
     }
 
+    /// <summary>Records <paramref name="command"/> a second after the step before it. It draws nothing from the random
+    /// sequence, so every later case of the dataset stays as it was generated.</summary>
+    public void RecordRightAfterLast(CaseCommand command) => Record(command, lastRecorded + Duration.FromSeconds(1));
+
     private Instant PlausibleInstant(LocalDate on)
     {
         var late = random.NextDouble() < 0.08;

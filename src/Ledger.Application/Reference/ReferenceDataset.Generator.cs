@@ -341,6 +341,10 @@ public sealed partial class ReferenceDataset
                         script.Record(new RequestHearing(day.PlusDays(1)));
                         script.Record(new HoldHearing(decidedOn.PlusDays(-3), script.HearingOfficer, "当事人到场陈述申辩，调查人员出示证据"));
                     }
+                    // Decided within the party's five working days to state a defence: as such decisions record, the party waived
+                    // its rights in writing (行政处罚法第四十五条、第六十二条), the day of its last step.
+                    if (!script.State.Notice!.PartyHeardBy(decidedOn))
+                        script.RecordRightAfterLast(new WaiveDefenceRights(day, "当事人书面放弃陈述、申辩和听证的权利"));
                     script.Record(new DecidePenalty(Next(decideGap), DecisionNumber(script, day, "处罚"), items, [LegalBasisFor(spec.Kind)], script.Head));
                     script.Record(new ServeDecision(Next(serveGap), "直接送达"));
                     var owed = spec.Fine + spec.Confiscation;

@@ -172,7 +172,9 @@ public sealed class CaseSimulator(Random random, LocalDate horizon)
                 Record(new RequestHearing(Next(1, 3)));
                 Record(new HoldHearing(Next(5, 15), Officer("00201"), "当事人到场陈述"));
             }
-            if (!Record(new DecidePenalty(Next(6, 25), $"处罚〔{day.Year}〕{random.Next(1, 900)}号", items, ["相关法律条款"], Head))) return;
+            // The party's five working days to state a defence run out first (行政处罚法第四十五条、第六十二条).
+            if (state.Notice is { } notice && !notice.PartyHeardBy(day)) day = notice.StatementDueOn;
+            if (!Record(new DecidePenalty(Next(1, 20), $"处罚〔{day.Year}〕{random.Next(1, 900)}号", items, ["相关法律条款"], Head))) return;
             Record(new ServeDecision(Next(0, 3), "直接送达"));
             Record(new RecordPayment(Next(1, 15), items.FinesAndConfiscations(), "非税收入缴款书"));
             Record(new CloseCase(Next(1, 10), ClosingGround.Executed, "罚没款已缴清，结案"));

@@ -17,7 +17,9 @@ public enum FineBasis
 /// One version of one fine provision, in force from <see cref="InForceFrom"/> until the day before
 /// <see cref="InForceUntil"/>. A new law is a new entry in <see cref="FineRuleBook"/>, never a code change.
 /// The cap is <see cref="Multiple"/> × the basis when the basis is at least <see cref="MultipleAppliesFrom"/>,
-/// else <see cref="FlatCap"/>; <see cref="Minimum"/> is the statutory floor ("一万元以上").
+/// else <see cref="FlatCap"/>; <see cref="Minimum"/> is the statutory floor ("一万元以上"). <see cref="MultipleWords"/> and
+/// <see cref="FlatWords"/> are the provision's own words for the two branches, which the reasoning recorded on a decision
+/// quotes: a clerk reads "违法所得在五万元以下", not the fen the ledger compares with.
 /// </summary>
 public sealed record FineRule(
     string Family,
@@ -29,7 +31,9 @@ public sealed record FineRule(
     int Multiple,
     Money MultipleAppliesFrom,
     Money FlatCap,
-    Money Minimum)
+    Money Minimum,
+    string MultipleWords,
+    string FlatWords)
 {
     /// <summary>True when the provision was in force on <paramref name="date"/>.</summary>
     public bool InForceOn(LocalDate date) => date >= InForceFrom && (InForceUntil is null || date < InForceUntil);
@@ -45,10 +49,10 @@ public sealed record FineRule(
         };
         var basisName = Basis == FineBasis.Turnover ? "违法经营额" : "违法所得";
         if (Basis != FineBasis.None && basis is { } amount && amount >= MultipleAppliesFrom)
-            return (amount * Multiple, $"{Citation}: {basisName} {amount} ≥ {MultipleAppliesFrom} → ≤ {Multiple} × {amount} = {amount * Multiple}");
+            return (amount * Multiple, $"{Citation}（{MultipleWords}）: {basisName} {amount} 元 → 上限 {Multiple} × {amount} = {amount * Multiple} 元");
         return Basis == FineBasis.None
-            ? (FlatCap, $"{Citation}: {Minimum}–{FlatCap}")
-            : (FlatCap, $"{Citation}: {basisName} {(basis is { } b ? b.ToString() : "none")} < {MultipleAppliesFrom} → ≤ {FlatCap}");
+            ? (FlatCap, $"{Citation}（{FlatWords}）: {(Minimum > Money.Zero ? $"{Minimum}–" : "上限 ")}{FlatCap} 元")
+            : (FlatCap, $"{Citation}（{FlatWords}）: {basisName} {(basis is { } b ? $"{b} 元" : "无")} → 上限 {FlatCap} 元");
     }
 }
 
@@ -103,35 +107,43 @@ public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
         // 商标法实施条例 (2002) art. 52: up to three times the illegal turnover; up to 100,000 when it cannot be computed.
         new("trademark-infringement", "商标法实施条例(2002)第五十二条",
             [CaseKind.TrademarkInfringement, CaseKind.GeographicalIndication],
-            new LocalDate(2002, 9, 15), new LocalDate(2014, 5, 1), FineBasis.Turnover, 3, Money.FromFen(1), Yuan(100_000), Money.Zero),
+            new LocalDate(2002, 9, 15), new LocalDate(2014, 5, 1), FineBasis.Turnover, 3, Money.FromFen(1), Yuan(100_000), Money.Zero,
+            "罚款数额为非法经营额3倍以下", "非法经营额无法计算的，罚款数额为10万元以下"),
         // 商标法 (2013, unchanged in 2019) art. 60(2): turnover of 50,000 or more → up to five times; else up to 250,000.
         new("trademark-infringement", "商标法第六十条第二款",
             [CaseKind.TrademarkInfringement, CaseKind.GeographicalIndication],
-            new LocalDate(2014, 5, 1), null, FineBasis.Turnover, 5, Yuan(50_000), Yuan(250_000), Money.Zero),
+            new LocalDate(2014, 5, 1), null, FineBasis.Turnover, 5, Yuan(50_000), Yuan(250_000), Money.Zero,
+            "违法经营额五万元以上的，可以处违法经营额五倍以下的罚款", "没有违法经营额或者违法经营额不足五万元的，可以处二十五万元以下的罚款"),
         // 商标法 (2013) art. 68: trademark agencies 10,000 to 100,000.
         new("trademark-agency", "商标法第六十八条第一款",
             [CaseKind.TrademarkAgency],
-            new LocalDate(2014, 5, 1), null, FineBasis.None, 0, Money.Zero, Yuan(100_000), Yuan(10_000)),
+            new LocalDate(2014, 5, 1), null, FineBasis.None, 0, Money.Zero, Yuan(100_000), Yuan(10_000),
+            "", "处一万元以上十万元以下的罚款"),
         // 专利法 (2008) art. 63: up to four times the illegal gains; up to 200,000 without gains.
         new("patent-counterfeiting", "专利法(2008)第六十三条",
             [CaseKind.PatentCounterfeiting],
-            new LocalDate(2009, 10, 1), new LocalDate(2021, 6, 1), FineBasis.IllegalGains, 4, Money.FromFen(1), Yuan(200_000), Money.Zero),
+            new LocalDate(2009, 10, 1), new LocalDate(2021, 6, 1), FineBasis.IllegalGains, 4, Money.FromFen(1), Yuan(200_000), Money.Zero,
+            "可以处违法所得四倍以下的罚款", "没有违法所得的，可以处二十万元以下的罚款"),
         // 专利法 (2020) art. 68: up to five times the gains; up to 250,000 when none or 50,000 or less.
         new("patent-counterfeiting", "专利法第六十八条",
             [CaseKind.PatentCounterfeiting],
-            new LocalDate(2021, 6, 1), null, FineBasis.IllegalGains, 5, Yuan(50_000.01m), Yuan(250_000), Money.Zero),
+            new LocalDate(2021, 6, 1), null, FineBasis.IllegalGains, 5, Yuan(50_000.01m), Yuan(250_000), Money.Zero,
+            "违法所得五万元以上的，可以处违法所得五倍以下的罚款", "没有违法所得或者违法所得在五万元以下的，可以处二十五万元以下的罚款"),
         // 专利代理条例 (2018) art. 25: agencies up to 100,000.
         new("patent-agency", "专利代理条例第二十五条",
             [CaseKind.PatentAgency],
-            new LocalDate(2019, 3, 1), null, FineBasis.None, 0, Money.Zero, Yuan(100_000), Money.Zero),
+            new LocalDate(2019, 3, 1), null, FineBasis.None, 0, Money.Zero, Yuan(100_000), Money.Zero,
+            "", "可以处10万元以下的罚款"),
         // 奥林匹克标志保护条例 (2018) art. 12: as the trademark law.
         new("olympic-mark", "奥林匹克标志保护条例第十二条",
             [CaseKind.OfficialOrSpecialMark],
-            new LocalDate(2018, 7, 31), null, FineBasis.Turnover, 5, Yuan(50_000), Yuan(250_000), Money.Zero),
+            new LocalDate(2018, 7, 31), null, FineBasis.Turnover, 5, Yuan(50_000), Yuan(250_000), Money.Zero,
+            "违法经营额5万元以上的，可以处违法经营额5倍以下的罚款", "没有违法经营额或者违法经营额不足5万元的，可以处25万元以下的罚款"),
         // 特殊标志管理条例 (1996) art. 16: up to five times the gains; up to 10,000 without gains.
         new("special-mark", "特殊标志管理条例第十六条",
             [CaseKind.OfficialOrSpecialMark],
-            new LocalDate(1996, 7, 13), null, FineBasis.IllegalGains, 5, Money.FromFen(1), Yuan(10_000), Money.Zero),
+            new LocalDate(1996, 7, 13), null, FineBasis.IllegalGains, 5, Money.FromFen(1), Yuan(10_000), Money.Zero,
+            "可以并处违法所得5倍以下的罚款", "没有违法所得的，可以处1万元以下的罚款"),
     ]);
 }
 

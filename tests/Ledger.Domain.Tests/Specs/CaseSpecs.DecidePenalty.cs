@@ -22,7 +22,7 @@ public sealed partial class CaseSpecs
     public void GivenTurnoverOfSixtyThousand_WhenFineIsFiveTimesTurnover_ThenDecidedCitingArticle60()
     {
         var expected = new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(300_000), StopOrder], TrademarkBases,
-            "商标法第六十条第二款: 违法经营额 60000.00 ≥ 50000.00 → ≤ 5 × 60000.00 = 300000.00", Head);
+            "商标法第六十条第二款（违法经营额五万元以上的，可以处违法经营额五倍以下的罚款）: 违法经营额 60000.00 元 → 上限 5 × 60000.00 = 300000.00 元", Head);
         GivenNotified(60_000, Fine(300_000), StopOrder).When(Decision(Fine(300_000), StopOrder)).Then(expected);
     }
 
@@ -32,7 +32,7 @@ public sealed partial class CaseSpecs
 
     [Fact]
     public void GivenTurnoverBelowFiftyThousand_WhenFineExceedsTwoHundredFiftyThousand_ThenRefused() =>
-        GivenNotified(40_000, Fine(300_000)).When(Decision(Fine(250_000.01m))).ThenFails("items", "cap of 250000.00", "40000.00 < 50000.00");
+        GivenNotified(40_000, Fine(300_000)).When(Decision(Fine(250_000.01m))).ThenFails("items", "cap of 250000.00", "违法经营额不足五万元", "违法经营额 40000.00 元");
 
     [Fact]
     public void GivenTurnoverBelowFiftyThousand_WhenFineIsTwoHundredFiftyThousand_ThenDecided() =>
@@ -95,7 +95,7 @@ public sealed partial class CaseSpecs
         Clock.SetChinaDate(D(2020, 12, 31));
         var state = Given(lead, Filed(D(2020, 2, 6)), Officers(D(2020, 2, 6)),
                 new CaseEvent.AmountsAssessed(D(2020, 2, 20), new Assessment(Yuan(281_300), "销售记录"), null, new Assessment(Yuan(59_300), "销售收入扣除成本")),
-                Reviewed() with { On = D(2020, 3, 1) }, Notice(Fine(1_100_000), ConfiscateGains(59_300)) with { On = D(2020, 3, 2) })
+                Reviewed() with { On = D(2020, 3, 1) }, Notice(Fine(1_100_000), ConfiscateGains(59_300)) with { On = D(2020, 3, 2), StatementDueOn = D(2020, 3, 9), HearingRequestDueOn = D(2020, 3, 9) })
             .When(Decision(Fine(1_100_000), ConfiscateGains(59_300)) with { On = D(2020, 3, 20) }).ThenAccepted();
         state.CaseValue.ShouldBe(Yuan(281_300));
         state.AmountImposed.ShouldBe(Yuan(1_159_300));
@@ -137,7 +137,8 @@ public sealed partial class CaseSpecs
     {
         // Rules are data: a hypothetical amendment lowering the cap to 3 × gains from 2025-06-01 is one more entry.
         var lighter = new FineRule("patent-counterfeiting", "专利法(假设修正)第六十八条", [CaseKind.PatentCounterfeiting],
-            D(2025, 6, 1), null, FineBasis.IllegalGains, 3, Yuan(50_000.01m), Yuan(150_000), Money.Zero);
+            D(2025, 6, 1), null, FineBasis.IllegalGains, 3, Yuan(50_000.01m), Yuan(150_000), Money.Zero,
+            "违法所得五万元以上的，可以处违法所得三倍以下的罚款", "没有违法所得或者违法所得在五万元以下的，可以处十五万元以下的罚款");
         FineRules = new FineRuleBook([.. FineRuleBook.China.Rules.Select(r => r.Citation == "专利法第六十八条" ? r with { InForceUntil = D(2025, 6, 1) } : r), lighter]);
         GivenPatentCase(D(2025, 3, 1), gains: 60_000, proposal: 300_000)
             .When(new DecidePenalty(D(2025, 7, 1), "假冒专利〔2025〕3号", [Fine(180_000.01m)], ["专利法"], Head))
@@ -162,4 +163,12 @@ public sealed partial class CaseSpecs
     public void GivenSpecialMarkCaseWithoutGains_WhenFinedMoreThanTenThousandUnderTheSpecialMarkRegulation_ThenRefused() =>
         Given(Lead(CaseKind.OfficialOrSpecialMark), Filed(), Officers(), Reviewed(), Notice(Fine(20_000)))
             .When(Decision(Fine(10_000.01m)) with { FineProvision = "special-mark" }).ThenFails("items", "cap of 10000.00", "特殊标志管理条例第十六条");
+
+    [Fact]
+    public void GivenPatentGainsOfExactlyFiftyThousand_WhenFined_ThenTheReasoningQuotesTheLawsFiveWanOrLessNotAThresholdInFen() =>
+        // 专利法第六十八条: "违法所得在五万元以下的" takes in 50,000 itself; the ledger compares with 50,000.01, the clerk reads the law.
+        GivenPatentCase(D(2022, 3, 1), gains: 50_000, proposal: 250_000)
+            .When(new DecidePenalty(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000)], ["专利法第六十八条"], Head))
+            .Then(new CaseEvent.PenaltyDecided(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000)], ["专利法第六十八条"],
+                "专利法第六十八条（没有违法所得或者违法所得在五万元以下的，可以处二十五万元以下的罚款）: 违法所得 50000.00 元 → 上限 250000.00 元", Head));
 }

@@ -86,6 +86,7 @@ public static class Samples
         Reviewed(),
         Notice(Fine(20_000), StopOrder),
         new StatementOfDefenceReceived(D(2025, 3, 28), "当事人称系初次违法，请求从轻"),
+        new DefenceRightsWaived(D(2025, 3, 26), "当事人书面放弃陈述、申辩和听证的权利"),
         new HearingRequested(D(2025, 3, 27)),
         new HearingRequestWithdrawn(D(2025, 3, 29)),
         new HearingHeld(D(2025, 4, 8), HearingOfficer, "当事人到场陈述，对事实无异议"),
