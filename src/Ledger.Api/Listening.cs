@@ -49,6 +49,7 @@ public static class Listening
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen =>
         {
             if (certificate is not null) listen.UseHttps(certificate);
+            listen.Use(RequestLineGuard.Use);
         }));
 
     /// <summary>The proxies whose forwarded headers are believed: <c>Ledger:TrustedProxies</c> (IP addresses, comma

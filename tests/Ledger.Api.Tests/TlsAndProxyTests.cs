@@ -65,19 +65,22 @@ public sealed class TlsAndProxyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARawUtf8QueryIsRefusedByKestrelAndTheServerGoesOn()
+    public async Task ARawUtf8QueryIsAProblemNamingTheQueryAndTheServerGoesOn()
     {
-        // RFC 3986 has a request target percent-encode what is not ASCII. Kestrel refuses a raw one with a bare 400
-        // while it parses the request line, before any of the API runs: there is no hook to describe it as a problem.
+        // RFC 3986 has a request target percent-encode what is not ASCII; Kestrel alone would answer a bare 400.
         await using var app = await StartAsync(certificate: null);
         var address = new Uri(app.Urls.Single());
-        using (var socket = new System.Net.Sockets.TcpClient())
+        foreach (var (target, field) in new[] { ("/cases?region=稷山县", "query"), ("/cases/稷山县", "path") })
         {
+            using var socket = new System.Net.Sockets.TcpClient();
             await socket.ConnectAsync(address.Host, address.Port);
             var stream = socket.GetStream();
-            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes("GET /cases?region=稷山县 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
-            using var reader = new StreamReader(stream);
-            (await reader.ReadLineAsync()).ShouldBe("HTTP/1.1 400 Bad Request");
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"));
+            var answer = await new StreamReader(stream).ReadToEndAsync();
+            answer.ShouldStartWith("HTTP/1.1 400 Bad Request");
+            answer.ShouldContain("Content-Type: application/problem+json");
+            var problem = System.Text.Json.Nodes.JsonNode.Parse(answer[(answer.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..])!;
+            problem["errors"]![field]![0]!.GetValue<string>().ShouldContain("percent-encoded");
         }
         using var client = new HttpClient { BaseAddress = address };
         (await client.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK);
