@@ -284,9 +284,10 @@ internal static class TotalsBenchmark
                 from facts where event_type = 'amounts_assessed.v2' order by stream_id, version desc
             ), decision as (
                 select distinct on (stream_id) stream_id, event_type, data
-                from facts where event_type in ('penalty_decided.v1', 'no_penalty_decided.v1', 'case_transferred.v1', 'filing_withdrawn.v1',
+                from facts where event_type in ('penalty_decided.v1', 'penalty_decided.v2', 'no_penalty_decided.v1', 'case_transferred.v1', 'filing_withdrawn.v1',
                     'dispute_adjudicated.v1', 'mediation_agreed.v1', 'dispute_withdrawn.v1')
                     or (event_type = 'review_concluded.v1' and data->>'outcome' = 'varied')
+                    or (event_type = 'decision_changed_by_bureau.v1' and data->>'change' = 'varied')
                 order by stream_id, version desc
             ), money as (
                 select d.stream_id,
@@ -294,8 +295,8 @@ internal static class TotalsBenchmark
                     coalesce(sum((i->>'amount')::numeric) filter (where i->>'kind' = 'confiscation_of_gains'), 0) as confiscations,
                     bool_or(d.event_type = 'case_transferred.v1' and d.data->>'target' = 'police') as police
                 from decision d
-                left join lateral jsonb_array_elements(case d.event_type when 'penalty_decided.v1' then d.data->'items'
-                    when 'review_concluded.v1' then d.data->'varied_items' else '[]'::jsonb end) as i on true
+                left join lateral jsonb_array_elements(case when d.event_type in ('penalty_decided.v1', 'penalty_decided.v2') then d.data->'items'
+                    when d.event_type in ('review_concluded.v1', 'decision_changed_by_bureau.v1') then d.data->'varied_items' else '[]'::jsonb end) as i on true
                 group by d.stream_id
             ), f as (
                 select c.stream_id, coalesce(rf.region, o.region) as region, coalesce(kf.kind, o.kind) as kind,

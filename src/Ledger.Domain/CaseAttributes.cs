@@ -96,6 +96,9 @@ public enum PartyKind
 /// <summary>
 /// A party to the case (当事人), or the requester or respondent of a patent dispute. Identity numbers, phones and
 /// addresses are kept for the file; publication redacts them (《政府信息公开条例》, the credit-system rules).
+/// <see cref="Operator"/> is, for a sole trader (个体工商户) recorded under its trade name, the operator's personal name:
+/// a trade name such as 稷山县王建国鞋店 carries it, and publication redacts it there as it redacts a person's name.
+/// Left out of the stored JSON when there is none, so the records written before it keep their shape.
 /// </summary>
 public sealed record Party(
     PartyKind Kind,
@@ -103,7 +106,9 @@ public sealed record Party(
     string? IdentityNumber = null,
     string? Phone = null,
     string? Address = null,
-    bool Confidential = false);
+    bool Confidential = false,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Operator = null);
 
 /// <summary>The kind of right infringed.</summary>
 public enum RightKind

@@ -38,6 +38,14 @@ public abstract record CaseCommand
     public sealed record HoldGoods(LocalDate On, string MeasureId, GoodsMeasure Measure, string Description, Money? Value) : CaseCommand;
     /// <summary>Releases held goods.</summary>
     public sealed record ReleaseGoods(LocalDate On, string MeasureId, string Reason) : CaseCommand;
+    /// <summary>Extends a sealing or seizure once by 30 days, with the head of the bureau's approval.</summary>
+    public sealed record ExtendGoodsHold(LocalDate On, string MeasureId, string ApprovedBy, string Reason) : CaseCommand;
+    /// <summary>Records how a hold on goods ended other than by release.</summary>
+    public sealed record EndGoodsHold(LocalDate On, string MeasureId, GoodsHoldEnding Ending, string Note) : CaseCommand;
+    /// <summary>Starts a period that does not count towards the case's time limits (检测、鉴定、权利人辨认或者鉴别…).</summary>
+    public sealed record StartExcludedPeriod(LocalDate On, ExcludedPeriodKind Kind, string Description) : CaseCommand;
+    /// <summary>Ends the open excluded period of that kind (the report or result came back).</summary>
+    public sealed record EndExcludedPeriod(LocalDate On, ExcludedPeriodKind Kind) : CaseCommand;
     /// <summary>Suspends the case (中止).</summary>
     public sealed record SuspendCase(LocalDate On, string Reason) : CaseCommand;
     /// <summary>Resumes a suspended case.</summary>
@@ -68,11 +76,11 @@ public abstract record CaseCommand
     public sealed record ExtendDecisionPeriod(LocalDate On, string ApprovedBy, string Reason) : CaseCommand;
     /// <summary>
     /// Decides a penalty. <see cref="FineProvision"/> names the provision family when the kind has more than one
-    /// (special marks: <c>olympic-mark</c> or <c>special-mark</c>).
+    /// (special marks: <c>olympic-mark</c> or <c>special-mark</c>); <see cref="Mitigation"/> the 从轻 or 减轻 applied, with its ground.
     /// </summary>
     public sealed record DecidePenalty(
         LocalDate On, string DecisionNumber, IReadOnlyList<PenaltyItem> Items, IReadOnlyList<string> LegalBases,
-        string ApprovedBy, string? FineProvision = null) : CaseCommand;
+        string ApprovedBy, string? FineProvision = null, Mitigation? Mitigation = null) : CaseCommand;
     /// <summary>Decides not to penalise.</summary>
     public sealed record DecideNoPenalty(
         LocalDate On, string? DecisionNumber, NoPenaltyGround Ground, IReadOnlyList<PenaltyItem> Orders,
@@ -80,6 +88,8 @@ public abstract record CaseCommand
     /// <summary>Transfers the filed case.</summary>
     public sealed record TransferCase(
         LocalDate On, TransferTarget Target, RegionCode? TargetRegion, string? TargetAgency, string Reason, string ApprovedBy) : CaseCommand;
+    /// <summary>Records that the police sent a transferred case back.</summary>
+    public sealed record RecordPoliceReturn(LocalDate On, PoliceReturnGround Ground, string Agency, string Reference) : CaseCommand;
     /// <summary>Withdraws the filing (撤销立案).</summary>
     public sealed record WithdrawFiling(LocalDate On, string Reason, string ApprovedBy) : CaseCommand;
     /// <summary>Records service of the decision.</summary>
@@ -91,7 +101,11 @@ public abstract record CaseCommand
     /// <summary>Records a payment.</summary>
     public sealed record RecordPayment(LocalDate On, Money Amount, string Reference) : CaseCommand;
     /// <summary>Records that the decision was challenged.</summary>
-    public sealed record ApplyForReview(LocalDate On, ReviewKind Kind, string Body) : CaseCommand;
+    public sealed record ApplyForReview(
+        LocalDate On, ReviewKind Kind, string Body, ReviewApplicant Applicant = ReviewApplicant.Party, string? ApplicantName = null) : CaseCommand;
+    /// <summary>Records the bureau's own correction or revocation of its decision (主动改正).</summary>
+    public sealed record ChangeOwnDecision(
+        LocalDate On, ReviewOutcome Change, string Reason, string ApprovedBy, IReadOnlyList<PenaltyItem> VariedItems) : CaseCommand;
     /// <summary>Records the outcome of a review.</summary>
     public sealed record ConcludeReview(
         LocalDate On, ReviewKind Kind, ReviewOutcome Outcome, string Reference, IReadOnlyList<PenaltyItem> VariedItems) : CaseCommand;

@@ -48,8 +48,10 @@ public static class CaseDeadlines
         if (state.LeadOn is { } lead)
         {
             if (state.Procedure == Procedure.Penalty)
-                list.Add(Make("filing", "《市场监督管理行政处罚程序规定》第十八条: decide on filing within 15 working days of the lead (+15 when extended)",
-                    calendar.AddWorkingDays(lead, state.FilingPeriodExtended ? 30 : 15), state.LeadDecidedOn));
+                list.Add(Make("filing", "《市场监督管理行政处罚程序规定》第十八条: decide on filing within 15 working days of the lead (+15 when extended); " +
+                        "检测、检验、检疫、鉴定 and 权利人辨认或者鉴别 excluded",
+                    calendar.AddWorkingDays(lead, (state.FilingPeriodExtended ? 30 : 15) + ExcludedFromFilingWorkingDays(state, lead, calendar, state.LeadDecidedOn ?? today)),
+                    state.LeadDecidedOn));
             else
                 list.Add(Make("acceptance", "《专利行政执法办法》: accept a dispute request within 5 working days",
                     calendar.AddWorkingDays(lead, 5), state.LeadDecidedOn));
@@ -58,12 +60,12 @@ public static class CaseDeadlines
         var firstDecision = state.EarlierDecisions.FirstOrDefault() ?? state.Decision;
         if (state.FiledOn is { } filed && state.Status is not (CaseStatus.NotFiled or CaseStatus.LeadTransferred))
         {
-            var excluded = ExcludedDays(state, firstDecision?.On ?? today);
+            var excluded = ExcludedDays(state, filed, firstDecision?.On ?? today);
             var end = state.Procedure == Procedure.Penalty
                 ? filed.PlusDays(90 + (state.DecisionPeriodExtended ? 30 : 0))
                 : filed.PlusMonths(3 + (state.DecisionPeriodExtended ? 1 : 0));
             list.Add(Make("decision", state.Procedure == Procedure.Penalty
-                    ? "《市场监督管理行政处罚程序规定》: decide within 90 days of filing (+30 when extended); suspension and hearing time excluded"
+                    ? "《市场监督管理行政处罚程序规定》第六十三条: decide within 90 days of filing (+30 when extended); 中止、听证、公告、检测、检验、检疫、鉴定、权利人辨认或者鉴别 and 责令退款 excluded"
                     : "《专利行政执法办法》: decide a dispute within 3 months of acceptance (+1 when extended); suspension excluded",
                 calendar.EndOfPeriod(end.PlusDays(excluded)), firstDecision?.On));
         }
@@ -73,12 +75,13 @@ public static class CaseDeadlines
 
         foreach (var hold in state.Goods)
         {
+            var endedOn = hold.ReleasedOn ?? hold.EndedOn;
             var due = hold.Measure == GoodsMeasure.RegisteredForPreservation
                 ? calendar.AddWorkingDays(hold.On, 7)
-                : calendar.EndOfPeriod(hold.On.PlusDays(30));
+                : calendar.EndOfPeriod(hold.On.PlusDays((hold.ExtendedOn is null ? 30 : 60) + TestingDays(state, hold.On, endedOn ?? today)));
             list.Add(Make($"goods:{hold.MeasureId}", hold.Measure == GoodsMeasure.RegisteredForPreservation
                 ? "行政处罚法第五十六条: deal with goods registered for preservation within 7 working days"
-                : "行政强制法第二十五条: sealing or seizure lasts at most 30 days (+30 when extended)", due, hold.ReleasedOn));
+                : "行政强制法第二十五条: sealing or seizure lasts at most 30 days (+30 when extended); 检测、检验、检疫、鉴定 excluded", due, endedOn));
         }
 
         if (PaymentDue(state, calendar) is { } paymentDue)
@@ -147,14 +150,47 @@ public static class CaseDeadlines
         return null;
     }
 
-    private static int ExcludedDays(CaseState state, LocalDate until)
+    /// <summary>Calendar days of the excluded periods between <paramref name="since"/> (the filing: time before it is the
+    /// filing period's) and <paramref name="until"/>.</summary>
+    private static int ExcludedDays(CaseState state, LocalDate since, LocalDate until)
     {
         var days = 0;
         foreach (var period in state.ExcludedPeriods)
         {
+            var start = period.From < since ? since : period.From;
             var end = period.Until ?? until;
             if (end > until) end = until;
-            if (end > period.From) days += Period.Between(period.From, end, PeriodUnits.Days).Days;
+            if (end > start) days += Period.Between(start, end, PeriodUnits.Days).Days;
+        }
+        return days;
+    }
+
+    /// <summary>Calendar days of testing, inspection, quarantine and appraisal while a hold runs (行政强制法第二十五条第三款).</summary>
+    private static int TestingDays(CaseState state, LocalDate from, LocalDate until)
+    {
+        var days = 0;
+        foreach (var period in state.ExcludedPeriods.Where(p => p.Kind is ExcludedPeriodKind.Testing or ExcludedPeriodKind.Inspection
+                     or ExcludedPeriodKind.Quarantine or ExcludedPeriodKind.Appraisal))
+        {
+            var start = period.From < from ? from : period.From;
+            var end = period.Until ?? until;
+            if (end > until) end = until;
+            if (end > start) days += Period.Between(start, end, PeriodUnits.Days).Days;
+        }
+        return days;
+    }
+
+    /// <summary>Working days of the periods the filing period leaves out, between the lead and the filing decision (or
+    /// <paramref name="until"/>, while it is pending): each is added to the 15 (or 30) working days.</summary>
+    private static int ExcludedFromFilingWorkingDays(CaseState state, LocalDate lead, WorkingDayCalendar calendar, LocalDate until)
+    {
+        var days = 0;
+        foreach (var period in state.ExcludedPeriods.Where(p => p.Kind is { } kind && ExcludedPeriod.ExcludedFromFiling(kind)))
+        {
+            var end = period.Until ?? until;
+            if (end > until) end = until;
+            for (var day = period.From < lead ? lead : period.From; day < end; day = day.PlusDays(1))
+                if (calendar.IsWorkingDay(day)) days++;
         }
         return days;
     }

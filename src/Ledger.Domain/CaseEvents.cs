@@ -79,6 +79,31 @@ public abstract record CaseEvent
     public sealed record GoodsReleased(LocalDate On, string MeasureId, string Reason) : CaseEvent;
 
     /// <summary>
+    /// 延长查封、扣押期限: the head of the bureau extended a sealing or seizure by 30 days, once (行政强制法第二十五条).
+    /// </summary>
+    [EventType("goods_hold_extended.v1")]
+    public sealed record GoodsHoldExtended(LocalDate On, string MeasureId, string ApprovedBy, string Reason) : CaseEvent;
+
+    /// <summary>
+    /// A hold on goods ended other than by release: the goods were confiscated or destroyed as the decision ordered,
+    /// handed over with the transferred case, or (先行登记保存) sealed or seized instead (行政强制法第二十八条; 行政处罚法第五十六条).
+    /// </summary>
+    [EventType("goods_hold_ended.v1")]
+    public sealed record GoodsHoldEnded(LocalDate On, string MeasureId, GoodsHoldEnding Ending, string Note) : CaseEvent;
+
+    /// <summary>
+    /// 不计入期限: testing, inspection, quarantine, appraisal, the right holder's identification, public notice or an order to
+    /// refund began; its time does not count towards the filing period (the first five) or the decision period (all)
+    /// (《市场监督管理行政处罚程序规定》第十八条、第六十三条).
+    /// </summary>
+    [EventType("excluded_period_started.v1")]
+    public sealed record ExcludedPeriodStarted(LocalDate On, ExcludedPeriodKind Kind, string Description) : CaseEvent;
+
+    /// <summary>The excluded period of <see cref="Kind"/> ended: time counts again from this day.</summary>
+    [EventType("excluded_period_ended.v1")]
+    public sealed record ExcludedPeriodEnded(LocalDate On, ExcludedPeriodKind Kind) : CaseEvent;
+
+    /// <summary>
     /// 中止: the investigation was suspended (e.g. while ownership of the mark or the patent's validity is disputed).
     /// Time suspended does not count towards the decision period.
     /// </summary>
@@ -171,12 +196,14 @@ public abstract record CaseEvent
 
     /// <summary>
     /// 作出行政处罚决定: a penalty decision with its number (稷市监处罚〔2025〕12号) and items. <see cref="AppliedRule"/>
-    /// cites the fine provision applied after 从旧兼从轻 (行政处罚法 art. 37) and the cap it allowed.
+    /// cites the fine provision applied after 从旧兼从轻 (行政处罚法 art. 37) and the cap it allowed. <see cref="Mitigation"/>
+    /// is the 从轻 or 减轻 the decision applied, with its ground (art. 30–32); null when it applied none. Version 1 had no
+    /// mitigation (read as none).
     /// </summary>
-    [EventType("penalty_decided.v1")]
+    [EventType("penalty_decided.v2")]
     public sealed record PenaltyDecided(
         LocalDate On, string DecisionNumber, IReadOnlyList<PenaltyItem> Items, IReadOnlyList<string> LegalBases,
-        string? AppliedRule, string ApprovedBy) : CaseEvent;
+        string? AppliedRule, string ApprovedBy, Mitigation? Mitigation = null) : CaseEvent;
 
     /// <summary>
     /// 不予行政处罚: the bureau decided not to penalise, on the ground stated; orders to stop or correct may still be
@@ -194,6 +221,15 @@ public abstract record CaseEvent
     [EventType("case_transferred.v1")]
     public sealed record CaseTransferred(
         LocalDate On, TransferTarget Target, RegionCode? TargetRegion, string? TargetAgency, string Reason, string ApprovedBy) : CaseEvent;
+
+    /// <summary>
+    /// 公安机关退回: the police decided not to open a criminal case on a case transferred to them, or closed the one they
+    /// opened, and sent it back (《行政执法机关移送涉嫌犯罪案件的规定》第九条、第十一条). The transfer no longer stands: the
+    /// case is the bureau's to decide again, an administrative penalty included (行政处罚法第二十七条).
+    /// <see cref="Reference"/> is the police's notice (不予立案通知书, 撤销案件决定书).
+    /// </summary>
+    [EventType("police_returned_case.v1")]
+    public sealed record PoliceReturnedCase(LocalDate On, PoliceReturnGround Ground, string Agency, string Reference) : CaseEvent;
 
     /// <summary>撤销立案: the filing was withdrawn (e.g. the facts do not amount to a violation).</summary>
     [EventType("filing_withdrawn.v1")]
@@ -219,9 +255,23 @@ public abstract record CaseEvent
 
     // ----- Review (行政复议法, 行政诉讼法) -----
 
-    /// <summary>申请行政复议 / 提起行政诉讼: the decision was challenged before <see cref="Body"/>.</summary>
-    [EventType("review_applied.v1")]
-    public sealed record ReviewApplied(LocalDate On, ReviewKind Kind, string Body) : CaseEvent;
+    /// <summary>
+    /// 申请行政复议 / 提起行政诉讼: the decision was challenged before <see cref="Body"/>, by the party or by a third party
+    /// with an interest in it (<see cref="Applicant"/>, named in <see cref="ApplicantName"/>). Version 1 recorded no
+    /// applicant: it is read as the party.
+    /// </summary>
+    [EventType("review_applied.v2")]
+    public sealed record ReviewApplied(
+        LocalDate On, ReviewKind Kind, string Body, ReviewApplicant Applicant = ReviewApplicant.Party, string? ApplicantName = null) : CaseEvent;
+
+    /// <summary>
+    /// 主动改正: the bureau itself varied or revoked its decision (行政处罚法第七十五条第一款), on its own finding and not as a
+    /// reconsideration body or court decided — <see cref="Change"/> is varied (<see cref="VariedItems"/> replace the
+    /// items), revoked, or revoked with the case to be decided again.
+    /// </summary>
+    [EventType("decision_changed_by_bureau.v1")]
+    public sealed record DecisionChangedByBureau(
+        LocalDate On, ReviewOutcome Change, string Reason, string ApprovedBy, IReadOnlyList<PenaltyItem> VariedItems) : CaseEvent;
 
     /// <summary>
     /// 复议决定 / 判决: the review ended. <see cref="ReviewOutcome.Varied"/> replaces the decision's items with

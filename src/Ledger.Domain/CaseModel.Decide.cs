@@ -33,6 +33,10 @@ public static partial class CaseModel
                 ? throw Refuse("measure_id", $"a measure '{c.MeasureId}' is already recorded on this case")
                 : new CaseEvent.GoodsHeld(c.On, Text(c.MeasureId, "measure_id"), c.Measure, Text(c.Description, "description"), c.Value)),
             ReleaseGoods c => ReleaseGoodsEvent(state, c),
+            ExtendGoodsHold c => [ExtendHoldEvent(state, c)],
+            EndGoodsHold c => [EndHoldEvent(state, c)],
+            StartExcludedPeriod c => Step(state, c, [CaseStatus.Lead, CaseStatus.Investigating, CaseStatus.Suspended], () => StartExcludedEvent(state, c)),
+            EndExcludedPeriod c => Step(state, c, [CaseStatus.Lead, CaseStatus.Investigating, CaseStatus.Suspended], () => EndExcludedEvent(state, c)),
             SuspendCase c => Step(state, c, [CaseStatus.Investigating], () => new CaseEvent.CaseSuspended(c.On, Text(c.Reason, "reason"))),
             ResumeCase c => Step(state, c, [CaseStatus.Suspended], () => new CaseEvent.CaseResumed(c.On, Text(c.Reason, "reason"))),
             AssessAmounts c => Step(state, c, [CaseStatus.Investigating], () => AssessEvent(c)),
@@ -66,6 +70,7 @@ public static partial class CaseModel
             DecidePenalty c => [DecidePenaltyEvent(state, c, context)],
             DecideNoPenalty c => [DecideNoPenaltyEvent(state, c)],
             TransferCase c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => TransferEvent(state, c)),
+            RecordPoliceReturn c => [PoliceReturnEvent(state, c)],
             WithdrawFiling c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () =>
                 new CaseEvent.FilingWithdrawn(c.On, Text(c.Reason, "reason"), Text(c.ApprovedBy, "approved_by"))),
             ServeDecision c => Step(state, c, [CaseStatus.Decided], () => ServeEvent(state, c)),
@@ -74,6 +79,7 @@ public static partial class CaseModel
             RecordPayment c => Step(state, c, [CaseStatus.Decided], () => PaymentEvent(state, c, context)),
             ApplyForReview c => [ApplyForReviewEvent(state, c)],
             ConcludeReview c => [ConcludeReviewEvent(state, c)],
+            ChangeOwnDecision c => [ChangeOwnDecisionEvent(state, c)],
             CloseCase c => Step(state, c, [CaseStatus.Decided], () => CloseEvent(state, c)),
             CorrectCaseDetails c => [CorrectEvent(state, c)],
             RequestDispute c => [RequestDisputeEvent(c)],
@@ -111,7 +117,7 @@ public static partial class CaseModel
         DecidePenalty or DecideNoPenalty => Latest(
             (state.FiledOn, "the filing"), (state.Notice?.On, "the advance notice"), (state.LegalReview?.On, "the legal review"),
             (state.HearingHeldOn, "the hearing")),
-        ServeDecision or DeferPayment or GrantInstalments or RecordPayment or CloseCase or ApplyForReview
+        ServeDecision or DeferPayment or GrantInstalments or RecordPayment or CloseCase or ApplyForReview or RecordPoliceReturn or ChangeOwnDecision
             when state.Decision is { } decision => (decision.On, "the decision"),
         _ => null,
     };
@@ -133,7 +139,7 @@ public static partial class CaseModel
             throw Refuse("on", $"an effective date may not be before the lead was registered ({lead:yyyy-MM-dd}); got {command.On:yyyy-MM-dd}");
         if (Follows(command, state) is { } before && command.On < before.On)
             throw Refuse("on", $"{command.Name} on {command.On:yyyy-MM-dd} cannot precede {before.What} of {before.On:yyyy-MM-dd}, which it follows; a step's date is the day it was taken");
-        if (state.Status == CaseStatus.Closed && command is not (ApplyForReview or ConcludeReview))
+        if (state.Status == CaseStatus.Closed && command is not (ApplyForReview or ConcludeReview or RecordPoliceReturn or ChangeOwnDecision))
             throw Refuse("case", $"the case was closed on {state.ClosedOn:yyyy-MM-dd}; after closing only a reconsideration or lawsuit and its outcome may be recorded, not {command.Name}");
         if (state.Status == CaseStatus.None) return;
 
@@ -196,6 +202,12 @@ public static partial class CaseModel
         Text(party.Name, $"{field}.name");
         if (party.IdentityNumber is { } id && party.Kind == PartyKind.NaturalPerson && !ResidentIdentityNumber.IsValid(id))
             throw Refuse($"{field}.identity_number", "a resident identity number has 17 digits and a check digit (0–9 or X) per GB 11643");
+        if (party.Operator is not null)
+        {
+            if (party.Kind == PartyKind.NaturalPerson)
+                throw Refuse($"{field}.operator", "names the person behind a sole trader's trade name (个体工商户); a natural person is named as the party itself");
+            Text(party.Operator, $"{field}.operator");
+        }
         return party;
     }
 
@@ -265,11 +277,51 @@ public static partial class CaseModel
 
     private static IReadOnlyList<CaseEvent> ReleaseGoodsEvent(CaseState state, ReleaseGoods c)
     {
-        var hold = state.Goods.FirstOrDefault(g => g.MeasureId == c.MeasureId)
-            ?? throw Refuse("measure_id", $"no measure '{c.MeasureId}' is recorded on this case");
-        if (hold.ReleasedOn is { } released) throw Refuse("measure_id", $"measure '{c.MeasureId}' was already released on {released:yyyy-MM-dd}");
-        if (c.On < hold.On) throw Refuse("on", $"goods cannot be released ({c.On:yyyy-MM-dd}) before they were held ({hold.On:yyyy-MM-dd})");
+        var hold = OpenHold(state, c.MeasureId, c.On, "released");
         return [new CaseEvent.GoodsReleased(c.On, c.MeasureId, Text(c.Reason, "reason"))];
+    }
+
+    /// <summary>The hold <paramref name="measureId"/> while it still holds goods, checked against the date of what ends or extends it.</summary>
+    private static GoodsHold OpenHold(CaseState state, string measureId, LocalDate on, string what)
+    {
+        var hold = state.Goods.FirstOrDefault(g => g.MeasureId == measureId)
+            ?? throw Refuse("measure_id", $"no measure '{measureId}' is recorded on this case");
+        if (hold.ReleasedOn is { } released) throw Refuse("measure_id", $"measure '{measureId}' was already released on {released:yyyy-MM-dd}");
+        if (hold.EndedOn is { } ended) throw Refuse("measure_id", $"measure '{measureId}' already ended on {ended:yyyy-MM-dd} ({SnakeCase.Of(hold.Ending!.Value)})");
+        if (on < hold.On) throw Refuse("on", $"goods cannot be {what} ({on:yyyy-MM-dd}) before they were held ({hold.On:yyyy-MM-dd})");
+        return hold;
+    }
+
+    private static CaseEvent ExtendHoldEvent(CaseState state, ExtendGoodsHold c)
+    {
+        var hold = OpenHold(state, c.MeasureId, c.On, "held longer");
+        if (hold.Measure == GoodsMeasure.RegisteredForPreservation)
+            throw Refuse("measure_id", "先行登记保存 is dealt with within seven working days (行政处罚法第五十六条), never extended; seal or seize the goods instead");
+        if (hold.ExtendedOn is { } extended)
+            throw Refuse("measure_id", $"measure '{c.MeasureId}' was already extended on {extended:yyyy-MM-dd}; a sealing or seizure is extended once, by 30 days (行政强制法第二十五条)");
+        return new CaseEvent.GoodsHoldExtended(c.On, c.MeasureId,
+            NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "an extension is approved by the head of the bureau (行政强制法第二十五条), not by a handler of the case"),
+            Text(c.Reason, "reason"));
+    }
+
+    private static CaseEvent EndHoldEvent(CaseState state, EndGoodsHold c)
+    {
+        var hold = OpenHold(state, c.MeasureId, c.On, "dealt with");
+        switch (c.Ending)
+        {
+            case GoodsHoldEnding.Confiscated when state.Decision is not { Kind: DecisionKind.Penalty, Revoked: false } d
+                                                 || !d.Items.Any(i => i.Kind == PenaltyItemKind.ConfiscationOfGoods):
+                throw Refuse("ending", "goods are confiscated by a penalty decision in force that confiscates them (没收); none does on this case");
+            case GoodsHoldEnding.Destroyed when state.Decision is not { Kind: DecisionKind.Penalty or DecisionKind.NoPenalty, Revoked: false }:
+                throw Refuse("ending", "goods are destroyed as a decision in force orders; this case has none");
+            case GoodsHoldEnding.TransferredWithCase when state.Decision is not { Kind: DecisionKind.Transfer }:
+                throw Refuse("ending", "goods go with a transferred case; this case was not transferred");
+            case GoodsHoldEnding.ConvertedToSealingOrSeizure when hold.Measure != GoodsMeasure.RegisteredForPreservation:
+                throw Refuse("ending", "only goods registered for preservation (先行登记保存) are dealt with by sealing or seizing them");
+        }
+        if (state.Decision is { } decision && c.Ending != GoodsHoldEnding.ConvertedToSealingOrSeizure && c.On < decision.On)
+            throw Refuse("on", $"end_goods_hold on {c.On:yyyy-MM-dd} cannot precede the decision of {decision.On:yyyy-MM-dd} it carries out");
+        return new CaseEvent.GoodsHoldEnded(c.On, c.MeasureId, c.Ending, Text(c.Note, "note"));
     }
 
     private static CaseEvent AssessEvent(AssessAmounts c)
@@ -311,6 +363,32 @@ public static partial class CaseModel
         // "Five days" in the law are working days (行政处罚法第八十五条).
         var statementDue = context.Calendar.AddWorkingDays(c.On, 5).Date;
         return new CaseEvent.AdvanceNoticeServed(c.On, items, Bases(c.LegalBases, "legal_bases"), statementDue, hearing, hearing ? statementDue : null);
+    }
+
+    private static CaseEvent StartExcludedEvent(CaseState state, StartExcludedPeriod c)
+    {
+        var name = ExcludedPeriod.NameOf(c.Kind);
+        if (state.Status == CaseStatus.Lead && !ExcludedPeriod.ExcludedFromFiling(c.Kind))
+            throw Refuse("kind", $"{name} does not stop the filing period (《市场监督管理行政处罚程序规定》第十八条 leaves out 检测、检验、检疫、鉴定 and 权利人辨认或者鉴别); it counts only after filing");
+        if (state.ExcludedPeriods.FirstOrDefault(p => p.Kind == c.Kind && p.Until is null) is { } open)
+            throw Refuse("kind", $"a period of {name} is already open since {open.From:yyyy-MM-dd}; end it (end_excluded_period) before starting another");
+        return new CaseEvent.ExcludedPeriodStarted(c.On, c.Kind, Text(c.Description, "description"));
+    }
+
+    private static CaseEvent EndExcludedEvent(CaseState state, EndExcludedPeriod c)
+    {
+        var name = ExcludedPeriod.NameOf(c.Kind);
+        var open = state.ExcludedPeriods.FirstOrDefault(p => p.Kind == c.Kind && p.Until is null)
+            ?? throw Refuse("kind", $"no period of {name} is open on this case");
+        if (c.On < open.From) throw Refuse("on", $"the period of {name} cannot end ({c.On:yyyy-MM-dd}) before it began ({open.From:yyyy-MM-dd})");
+        return new CaseEvent.ExcludedPeriodEnded(c.On, c.Kind);
+    }
+
+    private static CaseEvent PoliceReturnEvent(CaseState state, RecordPoliceReturn c)
+    {
+        if (state.Decision is not { Kind: DecisionKind.Transfer, TransferTarget: TransferTarget.Police })
+            throw Refuse("case", "only a case transferred to the police comes back from them (《行政执法机关移送涉嫌犯罪案件的规定》第九条)");
+        return new CaseEvent.PoliceReturnedCase(c.On, c.Ground, Text(c.Agency, "agency"), Text(c.Reference, "reference"));
     }
 
     private static CaseEvent WaiveEvent(CaseState state, WaiveDefenceRights c)
@@ -385,11 +463,14 @@ public static partial class CaseModel
                 throw Refuse("items", $"confiscated gains {gains} exceed the illegal gains assessed ({assessed}) (行政处罚法第二十八条第二款)");
         }
 
+        var mitigation = c.Mitigation is { } m ? m with { Ground = Text(m.Ground, "mitigation.ground") } : null;
         string? applied = null;
         var fine = items.Fines();
         if (fine > Money.Zero)
             applied = CheckFineCap(state, c, fine, context.FineRules);
-        return new CaseEvent.PenaltyDecided(c.On, number, items, bases, applied, approver);
+        if (mitigation is not null)
+            applied = (applied is null ? "" : applied + "; ") + (mitigation.Kind == MitigationKind.Reduced ? "减轻处罚" : "从轻处罚") + ": " + mitigation.Ground;
+        return new CaseEvent.PenaltyDecided(c.On, number, items, bases, applied, approver, mitigation);
     }
 
     private static string? CheckFineCap(CaseState state, DecidePenalty c, Money fine, FineRuleBook rules)
@@ -411,8 +492,10 @@ public static partial class CaseModel
             ?? throw Refuse("fine_provision", $"no version of {family} was in force on {violationOn:yyyy-MM-dd} or on {c.On:yyyy-MM-dd}");
         if (fine > applicable.Cap)
             throw Refuse("items", $"the fine {fine} exceeds the cap of {applicable.Cap}: {applicable.Explanation}");
-        if (fine < applicable.Minimum)
-            throw Refuse("items", $"the fine {fine} is below the statutory minimum of {applicable.Minimum} ({applicable.Rule.Citation})");
+        // 减轻处罚 goes below the statutory range (行政处罚法第三十条至第三十二条); 从轻 stays within it.
+        if (fine < applicable.Minimum && c.Mitigation?.Kind != MitigationKind.Reduced)
+            throw Refuse("items", $"the fine {fine} is below the statutory minimum of {applicable.Minimum} ({applicable.Rule.Citation}); " +
+                "a fine below it is 减轻处罚 and names its ground (mitigation: {\"kind\": \"reduced\", \"ground\": …}, 行政处罚法第三十二条)");
         return applicable.Explanation;
     }
 
@@ -511,7 +594,32 @@ public static partial class CaseModel
             throw Refuse("case", "there is no decision in force to challenge");
         if (state.Reviews.Any(r => r.Kind == c.Kind && r.Outcome is null))
             throw Refuse("kind", $"a {SnakeCase.Of(c.Kind)} is already pending");
-        return new CaseEvent.ReviewApplied(c.On, c.Kind, Text(c.Body, "body"));
+        if (c.Applicant == ReviewApplicant.Party && c.ApplicantName is not null)
+            throw Refuse("applicant_name", "names a third party who brings the review; the party is the case's own");
+        var name = c.Applicant == ReviewApplicant.Party ? null : Text(c.ApplicantName, "applicant_name");
+        return new CaseEvent.ReviewApplied(c.On, c.Kind, Text(c.Body, "body"), c.Applicant, name);
+    }
+
+    private static CaseEvent ChangeOwnDecisionEvent(CaseState state, ChangeOwnDecision c)
+    {
+        if (state.Decision is not { Revoked: false } decision || decision.Kind is not (DecisionKind.Penalty or DecisionKind.NoPenalty))
+            throw Refuse("case", "there is no penalty or no-penalty decision in force for the bureau to correct");
+        if (c.Change is not (ReviewOutcome.Varied or ReviewOutcome.Revoked or ReviewOutcome.RevokedWithOrderToDecideAgain))
+            throw Refuse("change", "the bureau varies its decision, revokes it, or revokes it to decide again (varied, revoked, revoked_with_order_to_decide_again)");
+        var varied = c.VariedItems ?? [];
+        if (c.Change == ReviewOutcome.Varied)
+        {
+            if (decision.Kind != DecisionKind.Penalty) throw Refuse("change", "only a penalty decision is varied; revoke a no-penalty decision to decide again");
+            ValidItems(varied, "varied_items");
+            if (varied.Count == 0) throw Refuse("varied_items", "a varied decision states the items that replace the original ones");
+            if (varied.FinesAndConfiscations() > decision.Items.FinesAndConfiscations())
+                throw Refuse("varied_items", "a correction may not make the penalty heavier; a heavier one needs a new notice and decision (revoked_with_order_to_decide_again)");
+        }
+        else if (varied.Count > 0)
+            throw Refuse("varied_items", $"only a varied decision carries new items; this change is {SnakeCase.Of(c.Change)}");
+        return new CaseEvent.DecisionChangedByBureau(c.On, c.Change, Text(c.Reason, "reason"),
+            NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "the bureau's correction of its decision is approved by its head, not by a handler of the case"),
+            varied);
     }
 
     private static CaseEvent ConcludeReviewEvent(CaseState state, ConcludeReview c)
@@ -536,6 +644,9 @@ public static partial class CaseModel
 
     private static CaseEvent CloseEvent(CaseState state, CloseCase c)
     {
+        // A closed case holds no goods: each hold ended by release, confiscation, destruction or transfer (行政强制法第二十八条).
+        if (state.Goods.FirstOrDefault(g => g.ReleasedOn is null && g.EndedOn is null) is { } open)
+            throw Refuse("case", $"goods are still held under measure '{open.MeasureId}' (since {open.On:yyyy-MM-dd}); release them (release_goods) or record how the hold ended (end_goods_hold) before closing");
         var d = state.Decision!;
         var summary = Text(c.Summary, "summary");
         string? mismatch = c.Ground switch

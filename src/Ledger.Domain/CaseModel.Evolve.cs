@@ -28,6 +28,16 @@ public static partial class CaseModel
             CaseEvent.EvidenceRecorded => s with { EvidenceCount = s.EvidenceCount + 1 },
             CaseEvent.GoodsHeld e => s with { Goods = [.. s.Goods, new GoodsHold(e.MeasureId, e.Measure, e.On, e.Value, null)] },
             CaseEvent.GoodsReleased e => s with { Goods = [.. s.Goods.Select(g => g.MeasureId == e.MeasureId ? g with { ReleasedOn = e.On } : g)] },
+            CaseEvent.GoodsHoldExtended e => s with { Goods = [.. s.Goods.Select(g => g.MeasureId == e.MeasureId ? g with { ExtendedOn = e.On } : g)] },
+            CaseEvent.GoodsHoldEnded e => s with { Goods = [.. s.Goods.Select(g => g.MeasureId == e.MeasureId ? g with { EndedOn = e.On, Ending = e.Ending } : g)] },
+            CaseEvent.ExcludedPeriodStarted e => s with
+            {
+                ExcludedPeriods = [.. s.ExcludedPeriods, new ExcludedPeriod($"{ExcludedPeriod.NameOf(e.Kind)}: {e.Description}", e.On, null, e.Kind)],
+            },
+            CaseEvent.ExcludedPeriodEnded e => s with
+            {
+                ExcludedPeriods = [.. s.ExcludedPeriods.Select(p => p.Kind == e.Kind && p.Until is null ? p with { Until = e.On } : p)],
+            },
             CaseEvent.CaseSuspended e => s with { Status = CaseStatus.Suspended, ExcludedPeriods = [.. s.ExcludedPeriods, new ExcludedPeriod("中止: " + e.Reason, e.On, null)] },
             CaseEvent.CaseResumed e => s with { Status = CaseStatus.Investigating, ExcludedPeriods = CloseOpenPeriod(s.ExcludedPeriods, "中止", e.On) },
             CaseEvent.AmountsAssessed e => s with { Turnover = e.Turnover, GoodsValue = e.GoodsValue, IllegalGains = e.IllegalGains },
@@ -62,7 +72,8 @@ public static partial class CaseModel
                 Notice = s.Notice is { } n ? n with { HearingSettledOn = e.On, HeardOn = n.HeardOn ?? e.On } : null,
             },
             CaseEvent.DecisionPeriodExtended => s with { DecisionPeriodExtended = true },
-            CaseEvent.PenaltyDecided e => Decided(s, new CaseDecision(DecisionKind.Penalty, e.On, e.DecisionNumber, e.Items, e.ApprovedBy)) with
+            CaseEvent.PenaltyDecided e => Decided(s, new CaseDecision(DecisionKind.Penalty, e.On, e.DecisionNumber, e.Items, e.ApprovedBy,
+                AppliedRule: e.AppliedRule, Mitigation: e.Mitigation)) with
             {
                 LegalBases = Merge(s.LegalBases, e.LegalBases),
             },
@@ -70,13 +81,24 @@ public static partial class CaseModel
             {
                 LegalBases = Merge(s.LegalBases, e.LegalBases),
             },
-            CaseEvent.CaseTransferred e => Decided(s, new CaseDecision(DecisionKind.Transfer, e.On, null, [], e.ApprovedBy, e.Target, e.TargetRegion)),
+            CaseEvent.CaseTransferred e => Decided(s, new CaseDecision(DecisionKind.Transfer, e.On, null, [], e.ApprovedBy, e.Target, e.TargetRegion,
+                TransferAgency: e.TargetAgency)),
+            // The transfer stays among the earlier decisions; the case is under investigation again, open and undecided.
+            CaseEvent.PoliceReturnedCase => s with
+            {
+                Status = CaseStatus.Investigating,
+                Decision = null,
+                EarlierDecisions = s.Decision is null ? s.EarlierDecisions : [.. s.EarlierDecisions, s.Decision],
+                ClosedOn = null,
+                ClosingGround = null,
+            },
             CaseEvent.FilingWithdrawn e => Decided(s, new CaseDecision(DecisionKind.FilingWithdrawn, e.On, null, [], e.ApprovedBy)),
             CaseEvent.DecisionServed e => s with { ServedOn = e.On },
             CaseEvent.PaymentDeferred e => s with { DeferredDueOn = e.NewDueOn },
             CaseEvent.InstalmentsGranted e => s with { Instalments = e.Instalments },
             CaseEvent.PaymentReceived e => s with { Payments = [.. s.Payments, new PaymentRecord(e.On, e.Amount)] },
-            CaseEvent.ReviewApplied e => s with { Reviews = [.. s.Reviews, new CaseReview(e.Kind, e.On, e.Body, null, null)] },
+            CaseEvent.ReviewApplied e => s with { Reviews = [.. s.Reviews, new CaseReview(e.Kind, e.On, e.Body, null, null, e.Applicant, e.ApplicantName)] },
+            CaseEvent.DecisionChangedByBureau e => Changed(s, e.Change, e.VariedItems, e.On),
             CaseEvent.ReviewConcluded e => Concluded(s, e),
             CaseEvent.CaseClosed e => s with { Status = CaseStatus.Closed, ClosedOn = e.On, ClosingGround = e.Ground },
             CaseEvent.CaseDetailsCorrected e => s with
@@ -126,17 +148,21 @@ public static partial class CaseModel
         var reviews = s.Reviews.ToList();
         var pending = reviews.FindLastIndex(r => r.Kind == e.Kind && r.Outcome is null);
         if (pending >= 0) reviews[pending] = reviews[pending] with { Outcome = e.Outcome, ConcludedOn = e.On };
-        var s2 = s with { Reviews = reviews };
-        return e.Outcome switch
+        return Changed(s with { Reviews = reviews }, e.Outcome, e.VariedItems, e.On);
+    }
+
+    /// <summary>The decision as a review's outcome or the bureau's own change leaves it.</summary>
+    private static CaseState Changed(CaseState s, ReviewOutcome outcome, IReadOnlyList<PenaltyItem> variedItems, NodaTime.LocalDate on) =>
+        outcome switch
         {
-            ReviewOutcome.Upheld => s2,
-            ReviewOutcome.Varied => s2 with
+            ReviewOutcome.Upheld or ReviewOutcome.Withdrawn => s,
+            ReviewOutcome.Varied => s with
             {
-                Decision = s.Decision! with { Items = e.VariedItems, On = e.On },
+                Decision = s.Decision! with { Items = variedItems, On = on },
                 EarlierDecisions = [.. s.EarlierDecisions, s.Decision!],
             },
-            ReviewOutcome.Revoked or ReviewOutcome.DeclaredUnlawful => s2 with { Decision = s.Decision! with { Revoked = true } },
-            ReviewOutcome.RevokedWithOrderToDecideAgain => s2 with
+            ReviewOutcome.Revoked or ReviewOutcome.DeclaredUnlawful => s with { Decision = s.Decision! with { Revoked = true } },
+            ReviewOutcome.RevokedWithOrderToDecideAgain => s with
             {
                 Decision = s.Decision! with { Revoked = true },
                 AwaitingNewDecision = true,
@@ -149,9 +175,8 @@ public static partial class CaseModel
                 HearingHeldOn = null,
                 HearingPendingSince = null,
             },
-            _ => throw new ArgumentOutOfRangeException(nameof(e), e.Outcome, "unknown review outcome"),
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown review outcome"),
         };
-    }
 
     private static IReadOnlyList<ExcludedPeriod> CloseOpenPeriod(IReadOnlyList<ExcludedPeriod> periods, string reasonPrefix, NodaTime.LocalDate until) =>
         [.. periods.Select(p => p.Until is null && p.Reason.StartsWith(reasonPrefix, StringComparison.Ordinal) ? p with { Until = until } : p)];

@@ -45,16 +45,38 @@ public enum DecisionKind
 /// <summary>The case's decision as it now stands, after any review.</summary>
 public sealed record CaseDecision(
     DecisionKind Kind, LocalDate On, string? Number, IReadOnlyList<PenaltyItem> Items, string ApprovedBy,
-    TransferTarget? TransferTarget = null, RegionCode? TransferRegion = null, bool Revoked = false);
+    TransferTarget? TransferTarget = null, RegionCode? TransferRegion = null, bool Revoked = false,
+    string? AppliedRule = null, string? TransferAgency = null, Mitigation? Mitigation = null);
 
 /// <summary>A hold on goods and, once lifted, when.</summary>
-public sealed record GoodsHold(string MeasureId, GoodsMeasure Measure, LocalDate On, Money? Value, LocalDate? ReleasedOn);
+public sealed record GoodsHold(
+    string MeasureId, GoodsMeasure Measure, LocalDate On, Money? Value, LocalDate? ReleasedOn,
+    LocalDate? ExtendedOn = null, LocalDate? EndedOn = null, GoodsHoldEnding? Ending = null);
 
-/// <summary>A stretch of days that does not count towards the decision period (suspension, hearing).</summary>
-public sealed record ExcludedPeriod(string Reason, LocalDate From, LocalDate? Until);
+/// <summary>A stretch of days that does not count towards the time limits: suspension and hearings (towards the decision
+/// period), and the periods of <see cref="ExcludedPeriodKind"/> (<see cref="Kind"/>).</summary>
+public sealed record ExcludedPeriod(string Reason, LocalDate From, LocalDate? Until, ExcludedPeriodKind? Kind = null)
+{
+    /// <summary>The Chinese name a period of <paramref name="kind"/> goes by in the rules.</summary>
+    public static string NameOf(ExcludedPeriodKind kind) => kind switch
+    {
+        ExcludedPeriodKind.Testing => "检测",
+        ExcludedPeriodKind.Inspection => "检验",
+        ExcludedPeriodKind.Quarantine => "检疫",
+        ExcludedPeriodKind.Appraisal => "鉴定",
+        ExcludedPeriodKind.RightHolderIdentification => "权利人辨认或者鉴别",
+        ExcludedPeriodKind.PublicNotice => "公告",
+        _ => "责令退款",
+    };
+
+    /// <summary>True for the kinds the filing period leaves out (《市场监督管理行政处罚程序规定》第十八条).</summary>
+    public static bool ExcludedFromFiling(ExcludedPeriodKind kind) => kind is not (ExcludedPeriodKind.PublicNotice or ExcludedPeriodKind.RefundOrdered);
+}
 
 /// <summary>A reconsideration or lawsuit and, once concluded, how it ended.</summary>
-public sealed record CaseReview(ReviewKind Kind, LocalDate AppliedOn, string Body, ReviewOutcome? Outcome, LocalDate? ConcludedOn);
+public sealed record CaseReview(
+    ReviewKind Kind, LocalDate AppliedOn, string Body, ReviewOutcome? Outcome, LocalDate? ConcludedOn,
+    ReviewApplicant Applicant = ReviewApplicant.Party, string? ApplicantName = null);
 
 /// <summary>A legal review (法制审核) and whether it approved the case for decision.</summary>
 public sealed record LegalReviewState(string ReviewerId, bool Approved, LocalDate On);

@@ -52,6 +52,21 @@ public static class PenaltyItems
 /// <summary>An amount assessed in the investigation and how it was established (e.g. "sales records ×  unit price").</summary>
 public sealed record Assessment(Money Amount, string Method);
 
+/// <summary>
+/// 从轻 or 减轻 处罚 applied by a decision, with its ground as the decision states it (行政处罚法第三十条至第三十二条:
+/// e.g. 主动消除或者减轻违法行为危害后果, 受他人胁迫或者诱骗实施违法行为, 配合查处违法行为有立功表现).
+/// </summary>
+public sealed record Mitigation(MitigationKind Kind, string Ground);
+
+/// <summary>How far a mitigation goes.</summary>
+public enum MitigationKind
+{
+    /// <summary>从轻处罚: the lighter end of the statutory range; never below its minimum.</summary>
+    Lighter,
+    /// <summary>减轻处罚: below the statutory range, so a fine may be below the statutory minimum.</summary>
+    Reduced,
+}
+
 /// <summary>Why a decision imposes no penalty (《行政处罚法》 art. 30–33; 商标法 art. 60(2) for the innocent seller).</summary>
 public enum NoPenaltyGround
 {
@@ -102,6 +117,22 @@ public enum ReviewOutcome
     RevokedWithOrderToDecideAgain,
     /// <summary>确认违法 or 确认无效: the decision is declared unlawful or void.</summary>
     DeclaredUnlawful,
+    /// <summary>撤回申请 / 撤诉: the applicant withdrew (行政复议法第七十四条; 行政诉讼法第六十二条); the decision stands.</summary>
+    Withdrawn,
+}
+
+/// <summary>Who brought a reconsideration or a lawsuit: the party, or a third party with an interest in the decision
+/// (利害关系人, 行政复议法第十四条; 行政诉讼法第二十五条) such as the complainant or the right holder.</summary>
+public enum ReviewApplicant
+{
+    /// <summary>The party the decision concerns.</summary>
+    Party,
+    /// <summary>The complainant (投诉人) or whistle-blower (举报人).</summary>
+    Complainant,
+    /// <summary>The holder of the right infringed.</summary>
+    RightHolder,
+    /// <summary>Another person with a legal interest in the decision.</summary>
+    OtherInterestedParty,
 }
 
 /// <summary>How a patent dispute adjudication found.</summary>
@@ -128,6 +159,52 @@ public enum ClosingGround
     EnforcementEnded,
     /// <summary>专利纠纷: adjudicated, mediated, or the request withdrawn.</summary>
     DisputeConcluded,
+}
+
+/// <summary>
+/// A stretch of time that does not count towards a case's time limits (《市场监督管理行政处罚程序规定》第十八条、第六十三条):
+/// the filing period leaves out testing, inspection, quarantine, appraisal and the right holder's identification; the
+/// decision period leaves those out too, and public notice and an order to refund. Suspension and hearings have events
+/// of their own.
+/// </summary>
+public enum ExcludedPeriodKind
+{
+    /// <summary>检测.</summary>
+    Testing,
+    /// <summary>检验.</summary>
+    Inspection,
+    /// <summary>检疫.</summary>
+    Quarantine,
+    /// <summary>鉴定 (technical appraisal).</summary>
+    Appraisal,
+    /// <summary>权利人辨认或者鉴别: the right holder identifies whether goods are genuine (the routine step of a trademark case).</summary>
+    RightHolderIdentification,
+    /// <summary>公告 (decision period only).</summary>
+    PublicNotice,
+    /// <summary>责令退款 (decision period only).</summary>
+    RefundOrdered,
+}
+
+/// <summary>Why the police sent a transferred case back (《行政执法机关移送涉嫌犯罪案件的规定》第九条至第十一条).</summary>
+public enum PoliceReturnGround
+{
+    /// <summary>不予立案: the police decided not to open a criminal case.</summary>
+    NotOpened,
+    /// <summary>撤销案件: the police closed the criminal case it had opened.</summary>
+    CaseClosed,
+}
+
+/// <summary>How a hold on goods ended other than by release (行政强制法第二十八条; 行政处罚法第五十六条).</summary>
+public enum GoodsHoldEnding
+{
+    /// <summary>没收: the decision confiscated the goods.</summary>
+    Confiscated,
+    /// <summary>销毁: destroyed as the decision ordered.</summary>
+    Destroyed,
+    /// <summary>随案移送: handed over with the case to the police or the bureau it was transferred to.</summary>
+    TransferredWithCase,
+    /// <summary>先行登记保存 dealt with by sealing or seizing the goods (a new measure is recorded for that).</summary>
+    ConvertedToSealingOrSeizure,
 }
 
 /// <summary>A measure over goods during an investigation.</summary>

@@ -37,10 +37,15 @@ public static partial class Redaction
     /// <summary>The party as it may be published: name only, redacted as the rules above say.</summary>
     public static string PublishedName(Party party, PersonNaming naming = PersonNaming.Masked) => party switch
     {
-        { Kind: PartyKind.NaturalPerson } => naming == PersonNaming.SurnameStars && Surname(party.Name) is { Length: > 0 } surname ? surname + "**" : PersonName,
+        { Kind: PartyKind.NaturalPerson } => PersonAsPublished(party.Name, naming),
         { Confidential: true } => ConfidentialOrganisation,
+        // A sole trader's trade name holds its operator's name: 稷山县王建国鞋店 is published as 稷山县某某鞋店.
+        { Operator: { Length: > 0 } person } => Redact(party.Name, [new Party(PartyKind.NaturalPerson, person)], naming),
         _ => party.Name,
     };
+
+    private static string PersonAsPublished(string name, PersonNaming naming) =>
+        naming == PersonNaming.SurnameStars && Surname(name) is { Length: > 0 } surname ? surname + "**" : PersonName;
 
     /// <summary>Where the party is, as published: the county (or city, or province) the case is kept in.</summary>
     public static string PublishedPlace(RegionCode region) => region.Name ?? region.Value;
@@ -122,12 +127,13 @@ public static partial class Redaction
                     if (detail.Length >= 2) AddAll(found, view, detail, "the party's address below the county", "");
                 }
             }
-            if (party.Kind == PartyKind.NaturalPerson && !IsPseudonym(party.Name) && party.Name.Trim().Length >= 2)
+            // A person's name: the party's own, or a sole trader's operator's (found inside its trade name too).
+            var person = party.Kind == PartyKind.NaturalPerson ? party.Name.Trim() : party.Operator?.Trim();
+            if (person is { Length: >= 2 } && !IsPseudonym(person))
             {
-                var name = party.Name.Trim();
-                var published = PublishedName(party, naming);
-                AddAll(found, view, name, "the name of a natural person who is a party", published);
-                var given = name[Surname(name).Length..];
+                var published = PersonAsPublished(person, naming);
+                AddAll(found, view, person, "the name of a natural person who is a party", published);
+                var given = person[Surname(person).Length..];
                 if (given.Length >= 2) AddAll(found, view, given, "the given name of a natural person who is a party", published);
             }
             if (party is { Kind: PartyKind.Organisation, Confidential: true } && party.Name.Trim().Length >= 2)

@@ -49,7 +49,8 @@ public sealed record CaseContribution(
             [.. state.Flags.Distinct().Order(StringComparer.Ordinal)],
             [.. state.Campaigns.Distinct().Order(StringComparer.Ordinal)],
             state.FiledOn,
-            decision?.On,
+            // A revoked decision no longer counts as one: the case leaves the decided figures until a new decision.
+            decision is { Revoked: false } ? decision.On : null,
             state.ClosedOn,
             state.CaseValue,
             items.Fines(),

@@ -59,7 +59,7 @@ public sealed class CaseCommandHandlerTests : IAsyncLifetime
             [new PenaltyItem(PenaltyItemKind.Fine, Money.FromYuan(100_000)), new PenaltyItem(PenaltyItemKind.ConfiscationOfGains, Money.FromYuan(8_000))],
             ["商标法第六十条第二款"], "14082400001"), "k7");
         outcome.ShouldBe(outcome with { FromVersion = 7, ToVersion = 7, AlreadyApplied = false });
-        outcome.EventTypes.ShouldBe(["penalty_decided.v1"]);
+        outcome.EventTypes.ShouldBe(["penalty_decided.v2"]);
 
         var row = await ViewRowAsync();
         row["version"].ShouldBe(7L);

@@ -52,6 +52,30 @@ public sealed class SerializationTests
     }
 
     [Fact]
+    public void APenaltyDecidedV1EventIsReadAsV2WithNoMitigation()
+    {
+        const string v1 = """{"on":"2025-04-15","decision_number":"稷市监处罚〔2025〕12号","items":[{"kind":"fine","amount":"20000.00","description":null}],"legal_bases":["商标法第六十条第二款"],"applied_rule":"商标法第六十条第二款: 违法经营额 12000.00 < 50000.00 → ≤ 250000.00","approved_by":"14082400001"}""";
+        var upcast = CaseEventSerializer.Deserialize("penalty_decided.v1", v1).ShouldBeOfType<CaseEvent.PenaltyDecided>();
+        upcast.DecisionNumber.ShouldBe("稷市监处罚〔2025〕12号");
+        upcast.Items.Fines().ShouldBe(Money.FromYuan(20_000));
+        upcast.AppliedRule.ShouldBe("商标法第六十条第二款: 违法经营额 12000.00 < 50000.00 → ≤ 250000.00", "what was recorded stays as it was");
+        upcast.Mitigation.ShouldBeNull();
+        CaseEventSerializer.TypeNameOf(upcast).ShouldBe("penalty_decided.v2");
+        CaseEventSerializer.RetiredTypeNames.ShouldContain("penalty_decided.v1");
+    }
+
+    [Fact]
+    public void AReviewAppliedV1EventIsReadAsV2BroughtByTheParty()
+    {
+        const string v1 = """{"on":"2025-05-10","kind":"reconsideration","body":"运城市人民政府"}""";
+        var upcast = CaseEventSerializer.Deserialize("review_applied.v1", v1).ShouldBeOfType<CaseEvent.ReviewApplied>();
+        upcast.Body.ShouldBe("运城市人民政府");
+        upcast.Applicant.ShouldBe(ReviewApplicant.Party);
+        upcast.ApplicantName.ShouldBeNull();
+        CaseEventSerializer.TypeNameOf(upcast).ShouldBe("review_applied.v2");
+    }
+
+    [Fact]
     public void AnUnknownTypeNameIsRefusedByName() =>
         Should.Throw<JsonException>(() => CaseEventSerializer.Deserialize("case_teleported.v1", "{}")).Message.ShouldContain("case_teleported.v1");
 

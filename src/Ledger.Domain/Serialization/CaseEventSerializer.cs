@@ -30,6 +30,8 @@ public static class CaseEventSerializer
     private static readonly Dictionary<string, (string CurrentName, Func<JsonObject, JsonObject> Upcast)> Upcasters = new()
     {
         ["amounts_assessed.v1"] = ("amounts_assessed.v2", AmountsAssessedV1ToV2),
+        ["penalty_decided.v1"] = ("penalty_decided.v2", PenaltyDecidedV1ToV2),
+        ["review_applied.v1"] = ("review_applied.v2", ReviewAppliedV1ToV2),
     };
 
     /// <summary>Every current event type and its stored name.</summary>
@@ -98,6 +100,23 @@ public static class CaseEventSerializer
     /// amounts_assessed.v1 carried bare amounts ("turnover": "12000.00"); v2 carries each with the method used to
     /// establish it. Old records said nothing of the method, and the upcast says so rather than inventing one.
     /// </summary>
+    /// <summary>review_applied.v1 recorded no applicant: only the party brought reviews then.</summary>
+    private static JsonObject ReviewAppliedV1ToV2(JsonObject v1)
+    {
+        var v2 = (JsonObject)v1.DeepClone();
+        v2["applicant"] = "party";
+        v2["applicant_name"] = null;
+        return v2;
+    }
+
+    /// <summary>penalty_decided.v1 recorded no mitigation: a v1 decision is read as one that applied none.</summary>
+    private static JsonObject PenaltyDecidedV1ToV2(JsonObject v1)
+    {
+        var v2 = (JsonObject)v1.DeepClone();
+        v2["mitigation"] = null;
+        return v2;
+    }
+
     private static JsonObject AmountsAssessedV1ToV2(JsonObject v1)
     {
         var v2 = new JsonObject { ["on"] = v1["on"]?.DeepClone() };

@@ -244,14 +244,17 @@ public static class TypicalSelectionModel
     /// <summary>True when <paramref name="e"/> changes a case's decision: a published case then has to be withdrawn.</summary>
     public static bool ChangesDecision(CaseEvent e) => e switch
     {
-        CaseEvent.ReviewConcluded { Outcome: not ReviewOutcome.Upheld } => true,
+        CaseEvent.ReviewConcluded { Outcome: not (ReviewOutcome.Upheld or ReviewOutcome.Withdrawn) } => true,
         CaseEvent.PenaltyDecided or CaseEvent.NoPenaltyDecided or CaseEvent.CaseTransferred => true,
+        CaseEvent.DecisionChangedByBureau or CaseEvent.PoliceReturnedCase => true,
         _ => false,
     };
 
     private static string DescribeChange(CaseEvent e) => e switch
     {
         CaseEvent.ReviewConcluded r => $"{(r.Kind == ReviewKind.Reconsideration ? "reconsideration" : "lawsuit")} concluded: decision {SnakeCase.Of(r.Outcome)} ({r.Reference})",
+        CaseEvent.DecisionChangedByBureau c => $"decision {SnakeCase.Of(c.Change)} by the bureau itself: {c.Reason}",
+        CaseEvent.PoliceReturnedCase p => $"returned by {p.Agency} ({p.Reference})",
         CaseEvent.PenaltyDecided p => $"new penalty decision {p.DecisionNumber}",
         CaseEvent.NoPenaltyDecided => "new decision not to penalise",
         _ => "case transferred after publication",

@@ -23,7 +23,9 @@ public sealed partial class CaseSpecs
     {
         var expected = new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(300_000), StopOrder], TrademarkBases,
             "商标法第六十条第二款（违法经营额五万元以上的，可以处违法经营额五倍以下的罚款）: 违法经营额 60000.00 元 → 上限 5 × 60000.00 = 300000.00 元", Head);
-        GivenNotified(60_000, Fine(300_000), StopOrder).When(Decision(Fine(300_000), StopOrder)).Then(expected);
+        GivenNotified(60_000, Fine(300_000), StopOrder).When(Decision(Fine(300_000), StopOrder)).Then(expected)
+            // What a clerk reads back of the case: the rule applied, in the law's words.
+            .Decision!.AppliedRule.ShouldBe(expected.AppliedRule);
     }
 
     [Fact]
@@ -171,4 +173,37 @@ public sealed partial class CaseSpecs
             .When(new DecidePenalty(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000)], ["专利法第六十八条"], Head))
             .Then(new CaseEvent.PenaltyDecided(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000)], ["专利法第六十八条"],
                 "专利法第六十八条（没有违法所得或者违法所得在五万元以下的，可以处二十五万元以下的罚款）: 违法所得 50000.00 元 → 上限 250000.00 元", Head));
+
+    // ----- 从轻、减轻 (行政处罚法第三十条至第三十二条): recorded with their ground; only 减轻 goes below the statutory minimum -----
+    // A trademark agency is fined 10,000 to 100,000 (商标法第六十八条第一款).
+
+    private CaseSpecification GivenAgencyNotified(decimal proposal) =>
+        Given([.. FiledCase(kind: CaseKind.TrademarkAgency, party: Company), Reviewed(), Notice(Fine(proposal))]);
+
+    private static DecidePenalty AgencyDecision(decimal fine, Mitigation? mitigation = null) =>
+        Decision(Fine(fine)) with { LegalBases = ["商标法第六十八条第一款"], Mitigation = mitigation };
+
+    [Fact]
+    public void GivenAgencyCase_WhenFinedBelowTheMinimumWithoutMitigation_ThenRefusedSayingThatIsReduced() =>
+        GivenAgencyNotified(5_000).When(AgencyDecision(5_000)).ThenFails("items", "below the statutory minimum of 10000.00", "减轻处罚", "第三十二条");
+
+    [Fact]
+    public void GivenAgencyCase_WhenFinedBelowTheMinimumAsLighter_ThenStillRefusedBecauseLighterStaysInTheRange() =>
+        GivenAgencyNotified(5_000).When(AgencyDecision(5_000, new Mitigation(MitigationKind.Lighter, "初次违法"))).ThenFails("items", "below the statutory minimum");
+
+    [Fact]
+    public void GivenAgencyCase_WhenFinedBelowTheMinimumAsReducedWithItsGround_ThenDecidedAndTheGroundRecorded() =>
+        GivenAgencyNotified(5_000).When(AgencyDecision(5_000, new Mitigation(MitigationKind.Reduced, "主动消除违法行为危害后果（行政处罚法第三十二条第一项）")))
+            .Then(new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(5_000)], ["商标法第六十八条第一款"],
+                "商标法第六十八条第一款（处一万元以上十万元以下的罚款）: 10000.00–100000.00 元; 减轻处罚: 主动消除违法行为危害后果（行政处罚法第三十二条第一项）", Head,
+                new Mitigation(MitigationKind.Reduced, "主动消除违法行为危害后果（行政处罚法第三十二条第一项）")));
+
+    [Fact]
+    public void GivenAgencyCase_WhenFinedWithinTheRangeAsLighter_ThenDecidedWithItsGround() =>
+        GivenAgencyNotified(10_000).When(AgencyDecision(10_000, new Mitigation(MitigationKind.Lighter, "配合调查，如实陈述")))
+            .ThenAccepted().Decision!.Items.Fines().ShouldBe(Yuan(10_000));
+
+    [Fact]
+    public void GivenAgencyCase_WhenAMitigationHasNoGround_ThenRefusedNamingTheGround() =>
+        GivenAgencyNotified(5_000).When(AgencyDecision(5_000, new Mitigation(MitigationKind.Reduced, " "))).ThenFails("mitigation.ground", "may not be blank");
 }

@@ -56,4 +56,13 @@ public sealed partial class CaseSpecs
     public void GivenNothing_WhenAnOldLeadNamesTheCodeThenInForce_ThenAccepted() =>
         Given().When(RegisterShoeShopLead() with { On = D(2016, 3, 1), ViolationOn = D(2016, 2, 20), Region = RegionCode.Parse("310230") })
             .ThenAccepted().Region.ShouldBe(RegionCode.Parse("310230"));
+
+    [Fact]
+    public void GivenNothing_WhenASoleTraderIsRegisteredWithItsOperator_ThenTheOperatorIsKeptForRedaction() =>
+        Given().When(RegisterShoeShopLead() with { Party = new Party(PartyKind.Organisation, "稷山县王建国鞋店", Operator: "王建国") })
+            .ThenAccepted().Party!.Operator.ShouldBe("王建国");
+
+    [Fact]
+    public void GivenNothing_WhenANaturalPersonCarriesAnOperator_ThenRefusedNamingTheField() =>
+        Given().When(RegisterShoeShopLead() with { Party = ShopOwner with { Operator = "王建国" } }).ThenFails("party.operator", "个体工商户");
 }

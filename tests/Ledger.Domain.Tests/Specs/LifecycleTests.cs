@@ -32,7 +32,7 @@ public sealed class LifecycleTests
             new RequestHearing(D(2025, 3, 27)),
             new HoldHearing(D(2025, 4, 8), HearingOfficer, "当事人对事实无异议"),
             new DecidePenalty(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(100_000), ConfiscateGains(8_000), ConfiscateGoods("运动鞋32双"), StopOrder], TrademarkBases, Head),
-            new ReleaseGoods(D(2025, 4, 15), "BC-01", "依决定没收"),
+            new EndGoodsHold(D(2025, 4, 15), "BC-01", GoodsHoldEnding.Confiscated, "依处罚决定没收"),
             new ServeDecision(D(2025, 4, 16), "直接送达"),
             new ApplyForReview(D(2025, 4, 30), ReviewKind.Reconsideration, "运城市人民政府"),
             new ConcludeReview(D(2025, 6, 20), ReviewKind.Reconsideration, ReviewOutcome.Varied, "运政复决字〔2025〕8号", [Fine(80_000), ConfiscateGains(8_000), ConfiscateGoods("运动鞋32双"), StopOrder]),

@@ -146,4 +146,20 @@ public class RedactionTests
         new SelectionSpecification().WithCase("140824-2025-0001", ClosedCase()).Given(Opened(), Nominated("140824-2025-0001"))
             .When(new DraftCase("140824-2025-0001", "稷山县局查处销售假鞋", null, null, "意义。", Publisher))
             .ThenFails("title", "ends with 案");
+
+    [Theory]
+    [InlineData(PersonNaming.Masked, "稷山县某某鞋店")]
+    [InlineData(PersonNaming.SurnameStars, "稷山县王**鞋店")]
+    public void A_sole_traders_trade_name_is_published_without_its_operators_name(PersonNaming naming, string published)
+    {
+        var shop = new Party(PartyKind.Organisation, "稷山县王建国鞋店", Operator: "王建国");
+        Redaction.PublishedName(shop, naming).ShouldBe(published);
+        // In any text of the case, the operator's name and given name are found wherever they stand.
+        Redaction.Redact("稷山县王建国鞋店经营者王建国称建国不知情", [shop], naming)
+            .ShouldBe(naming == PersonNaming.Masked ? "稷山县某某鞋店经营者某某称某某不知情" : "稷山县王**鞋店经营者王**称王**不知情");
+    }
+
+    [Fact]
+    public void A_trade_name_without_an_operator_is_an_organisations_name() =>
+        Redaction.PublishedName(new Party(PartyKind.Organisation, "稷山县某商贸有限公司")).ShouldBe("稷山县某商贸有限公司");
 }

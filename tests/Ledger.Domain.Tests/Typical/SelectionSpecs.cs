@@ -248,3 +248,25 @@ public class SelectionSpecs
             .When(new NominateCase("140824-2025-0001", Publisher))
             .ThenFails("case_id", "was revoked; a revoked decision is not published as a typical case");
 }
+
+/// <summary>Which later events of a published case call for its withdrawal from publication (within 3 working days).</summary>
+public sealed class DecisionChangeTests
+{
+    [Theory]
+    [InlineData(ReviewOutcome.Varied, true)]
+    [InlineData(ReviewOutcome.Revoked, true)]
+    [InlineData(ReviewOutcome.Upheld, false)]
+    [InlineData(ReviewOutcome.Withdrawn, false)]
+    public void AReviewChangesThePublishedDecisionUnlessItUpholdsItOrIsWithdrawn(ReviewOutcome outcome, bool changes) =>
+        TypicalSelectionModel.ChangesDecision(new CaseEvent.ReviewConcluded(new NodaTime.LocalDate(2025, 7, 1), ReviewKind.Reconsideration, outcome, "复决", []))
+            .ShouldBe(changes);
+
+    [Fact]
+    public void TheBureausOwnCorrectionAndAPoliceReturnChangeThePublishedDecision()
+    {
+        TypicalSelectionModel.ChangesDecision(new CaseEvent.DecisionChangedByBureau(new NodaTime.LocalDate(2025, 7, 1), ReviewOutcome.Revoked, "主动改正", "14082400001", []))
+            .ShouldBeTrue();
+        TypicalSelectionModel.ChangesDecision(new CaseEvent.PoliceReturnedCase(new NodaTime.LocalDate(2025, 7, 1), PoliceReturnGround.NotOpened, "稷山县公安局", "不立字1号"))
+            .ShouldBeTrue();
+    }
+}
