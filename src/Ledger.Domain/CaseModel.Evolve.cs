@@ -23,7 +23,10 @@ public static partial class CaseModel
             CaseEvent.LeadNotFiled e => s with { Status = CaseStatus.NotFiled, LeadDecidedOn = e.On },
             CaseEvent.LeadTransferred e => s with { Status = CaseStatus.LeadTransferred, LeadDecidedOn = e.On, ReferredLeads = [.. s.ReferredLeads, e.TargetRegion] },
             CaseEvent.FilingPeriodExtended => s with { FilingPeriodExtended = true },
-            CaseEvent.CaseFiled e => s with { Status = CaseStatus.Investigating, FiledOn = e.On, LeadDecidedOn = e.On, LegalBases = Merge(s.LegalBases, e.LegalBases) },
+            CaseEvent.CaseFiled e => s with
+            {
+                Status = CaseStatus.Investigating, FiledOn = e.On, LeadDecidedOn = e.On, LegalBases = Merge(s.LegalBases, e.LegalBases), FilingBases = e.LegalBases,
+            },
             CaseEvent.OfficersAssigned e => s with { Handlers = [.. s.Handlers, .. e.Officers.Where(o => s.Handlers.All(h => h.CertificateNumber != o.CertificateNumber))] },
             CaseEvent.EvidenceRecorded => s with { EvidenceCount = s.EvidenceCount + 1 },
             CaseEvent.GoodsHeld e => s with { Goods = [.. s.Goods, new GoodsHold(e.MeasureId, e.Measure, e.On, e.Value, null)] },
@@ -72,14 +75,15 @@ public static partial class CaseModel
                 Notice = s.Notice is { } n ? n with { HearingSettledOn = e.On, HeardOn = n.HeardOn ?? e.On } : null,
             },
             CaseEvent.DecisionPeriodExtended => s with { DecisionPeriodExtended = true },
+            // The statistics and the case file follow the decision in force: its bases replace an earlier decision's.
             CaseEvent.PenaltyDecided e => Decided(s, new CaseDecision(DecisionKind.Penalty, e.On, e.DecisionNumber, e.Items, e.ApprovedBy,
                 AppliedRule: e.AppliedRule, Mitigation: e.Mitigation)) with
             {
-                LegalBases = Merge(s.LegalBases, e.LegalBases),
+                LegalBases = Merge(s.FilingBases, e.LegalBases),
             },
             CaseEvent.NoPenaltyDecided e => Decided(s, new CaseDecision(DecisionKind.NoPenalty, e.On, e.DecisionNumber, e.Orders, e.ApprovedBy)) with
             {
-                LegalBases = Merge(s.LegalBases, e.LegalBases),
+                LegalBases = Merge(s.FilingBases, e.LegalBases),
             },
             CaseEvent.CaseTransferred e => Decided(s, new CaseDecision(DecisionKind.Transfer, e.On, null, [], e.ApprovedBy, e.Target, e.TargetRegion,
                 TransferAgency: e.TargetAgency)),
@@ -161,10 +165,11 @@ public static partial class CaseModel
                 Decision = s.Decision! with { Items = variedItems, On = on },
                 EarlierDecisions = [.. s.EarlierDecisions, s.Decision!],
             },
-            ReviewOutcome.Revoked or ReviewOutcome.DeclaredUnlawful => s with { Decision = s.Decision! with { Revoked = true } },
+            ReviewOutcome.Revoked or ReviewOutcome.DeclaredUnlawful => s with { Decision = s.Decision! with { Revoked = true }, LegalBases = s.FilingBases },
             ReviewOutcome.RevokedWithOrderToDecideAgain => s with
             {
                 Decision = s.Decision! with { Revoked = true },
+                LegalBases = s.FilingBases,
                 AwaitingNewDecision = true,
                 Status = CaseStatus.Investigating,
                 ClosedOn = null,

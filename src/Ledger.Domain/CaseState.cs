@@ -132,8 +132,11 @@ public sealed record CaseState
     public IReadOnlyList<string> Flags { get; init; } = [];
     /// <summary>Campaigns such as 铁拳2020.</summary>
     public IReadOnlyList<string> Campaigns { get; init; } = [];
-    /// <summary>Legal bases cited at filing and in the decision.</summary>
+    /// <summary>The case's legal bases: those cited at filing with those of the decision in force; before a decision (or
+    /// once it is revoked) those cited so far. A later decision replaces an earlier one's, never adds to them.</summary>
     public IReadOnlyList<string> LegalBases { get; init; } = [];
+    /// <summary>The bases cited when the case was filed: the provisions it is suspected of breaching.</summary>
+    public IReadOnlyList<string> FilingBases { get; init; } = [];
     /// <summary>Where the lead came from.</summary>
     public LeadSource? Source { get; init; }
 

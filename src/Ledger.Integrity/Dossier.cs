@@ -68,7 +68,7 @@ public sealed record DossierEvent(
 public sealed class DossierExporter(LedgerEventStore store, MerkleLog log, NpgsqlDataSource dataSource)
 {
     /// <summary>The dossier of a stream against the latest checkpoint, which must already cover all its events
-    /// (<see cref="MerkleLog.CheckpointAsync"/> issues one).</summary>
+    /// (<see cref="MerkleLog.CheckpointAsync(Signing.CheckpointSigner, string, CancellationToken)"/> issues one).</summary>
     public async Task<Dossier> ExportAsync(string streamId, Instant now, CancellationToken ct = default)
     {
         var events = await store.ReadStreamAsync(streamId, ct: ct);

@@ -205,15 +205,20 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
         return ulong.Parse((string)(await command.ExecuteScalarAsync(ct))!, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>How long <see cref="CheckpointAsync"/> waits for transactions running elsewhere in the cluster.</summary>
+    /// <summary>How long <see cref="CheckpointAsync(Signing.CheckpointSigner, string, CancellationToken)"/> waits for transactions running elsewhere in the cluster.</summary>
     public static readonly TimeSpan CheckpointWait = TimeSpan.FromSeconds(30);
 
     /// <summary>Integrates, then signs a checkpoint of the whole log unless the latest checkpoint already covers it.
     /// Returns the checkpoint that covers the log (null while the log is empty).</summary>
-    public async Task<Checkpoint?> CheckpointAsync(CheckpointSigner signer, string origin, CancellationToken ct = default)
+    public Task<Checkpoint?> CheckpointAsync(CheckpointSigner signer, string origin, CancellationToken ct = default) =>
+        CheckpointAsync(signer, origin, CheckpointWait, ct);
+
+    /// <summary>As <see cref="CheckpointAsync(CheckpointSigner, string, CancellationToken)"/>, waiting at most
+    /// <paramref name="waitForCommitted"/> for the transactions running at the call (see <see cref="IntegrateAsync"/>).</summary>
+    public async Task<Checkpoint?> CheckpointAsync(CheckpointSigner signer, string origin, TimeSpan waitForCommitted, CancellationToken ct = default)
     {
         await EnsureCreatedAsync(origin, signer.Suite, ct);
-        await IntegrateAsync(waitForCommitted: CheckpointWait, ct: ct);
+        await IntegrateAsync(waitForCommitted: waitForCommitted, ct: ct);
         var state = await RequireStateAsync(ct);
         var latest = await LatestCheckpointAsync(ct);
         if (state.TreeSize == 0 || latest?.TreeSize == state.TreeSize) return latest;

@@ -102,6 +102,31 @@ public sealed class TlsAndProxyTests : IAsyncLifetime
             .Option.ShouldBe("--certificate-key");
     }
 
+    [Theory]
+    [InlineData("Content-Length: 200", "{\"on\": \"2025-03-05\"", "HTTP/1.1 408 Request Timeout")]
+    [InlineData("Transfer-Encoding: chunked", "zz\r\n{\"on\": \"2025-03-05\"}\r\n0\r\n\r\n", "HTTP/1.1 400 Bad Request")]
+    public async Task ABodyThatDoesNotArriveWholeIsAProblemNamingTheBody(string framing, string body, string statusLine)
+    {
+        // A body shorter than its Content-Length whose client then sends nothing more (Kestrel gives up once the body
+        // arrives slower than its minimum rate, after a 5 s grace), or a chunk size that is no number: Kestrel refuses
+        // them as the body is read, and the API says so as a problem, writing nothing.
+        await using var app = await StartAsync(certificate: null);
+        var address = new Uri(app.Urls.Single());
+        var events = await host.CountAsync("ledger.events");
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(address.Host, address.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(
+            $"POST /cases/140824-2025-0900/evidence HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {host.TokenOf("recorder-jishan")}\r\n" +
+            $"Idempotency-Key: short-body\r\nContent-Type: application/json\r\n{framing}\r\n\r\n{body}"));
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var answer = await new StreamReader(stream).ReadToEndAsync(wait.Token);
+        answer.ShouldStartWith(statusLine, customMessage: answer);
+        answer.ShouldContain("application/problem+json");
+        answer.ShouldContain("\"errors\":{\"body\":[\"did not arrive whole"); // the (chunked) problem names the body
+        (await host.CountAsync("ledger.events")).ShouldBe(events);
+    }
+
     [Fact]
     public async Task AClientThatGoesAwayMidRequestIsLogged499AndNoError()
     {

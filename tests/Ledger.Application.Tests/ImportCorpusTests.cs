@@ -83,4 +83,15 @@ public sealed class ImportCorpusTests : IAsyncLifetime
         failures.ShouldBeEmpty($"{failures.Count} of {Files} broken files were not refused cleanly");
         (await db.CountEventsAsync()).ShouldBe(0);
     }
+
+    [Fact]
+    public async Task AFileSavedWithAByteOrderMarkReadsAsWithout()
+    {
+        var lines = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "import-examples", "shoe-shop.jsonl"));
+        var path = Path.Combine(directory, "with-bom.jsonl");
+        await File.WriteAllBytesAsync(path, [0xEF, 0xBB, 0xBF, .. lines]);
+        var (actions, problems) = await ImportFile.ReadAsync(path);
+        problems.ShouldBeEmpty();
+        actions.Count.ShouldBe(7);
+    }
 }

@@ -39,10 +39,12 @@ public static class ImportFile
     {
         var name = Path.GetFileName(path);
         var bytes = await File.ReadAllBytesAsync(path, ct);
+        // A byte-order mark (as some editors save UTF-8) is no part of the first row.
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         string text;
         try
         {
-            text = StrictUtf8.GetString(bytes);
+            text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
         }
         catch (DecoderFallbackException)
         {

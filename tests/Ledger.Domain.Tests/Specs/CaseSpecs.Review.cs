@@ -137,4 +137,17 @@ public sealed partial class CaseSpecs
     public void GivenADecision_WhenTheBureauWouldUpholdIt_ThenRefusedBecauseThatChangesNothing() =>
         Given(ClosedAndChallenged()).When(new ChangeOwnDecision(D(2025, 6, 1), ReviewOutcome.Upheld, "x", Head, []))
             .ThenFails("change", "varies its decision, revokes it");
+
+    [Fact]
+    public void GivenADecisionRevokedAndDecidedAgainUnderOtherBases_WhenTheCaseIsRead_ThenItsBasesAreTheFilingsAndTheNewDecisionsOnly()
+    {
+        var revoked = new CaseEvent.ReviewConcluded(D(2025, 7, 10), ReviewKind.Reconsideration, ReviewOutcome.RevokedWithOrderToDecideAgain, "运政复决字〔2025〕9号", []);
+        CaseModel.Replay([.. ClosedAndChallenged(), revoked]).LegalBases.ShouldBe(["商标法第五十七条第三项"]);
+        var state = Given([.. ClosedAndChallenged(), revoked,
+                new CaseEvent.LegalReviewCompleted(D(2025, 7, 20), Reviewer, true, "同意"),
+                new CaseEvent.AdvanceNoticeServed(D(2025, 7, 21), [Fine(10_000)], ["行政处罚法第三十二条第一项"], D(2025, 7, 28), true, D(2025, 7, 28))])
+            .When(new DecidePenalty(D(2025, 8, 1), "稷市监处罚〔2025〕30号", [Fine(10_000)], ["行政处罚法第三十二条第一项"], Head)).ThenAccepted();
+        // The revoked decision's 商标法第六十条第二款 is no longer among them.
+        state.LegalBases.ShouldBe(["商标法第五十七条第三项", "行政处罚法第三十二条第一项"]);
+    }
 }
