@@ -78,7 +78,7 @@ public static class CaseDeadlines
             var endedOn = hold.ReleasedOn ?? hold.EndedOn;
             var due = hold.Measure == GoodsMeasure.RegisteredForPreservation
                 ? calendar.AddWorkingDays(hold.On, 7)
-                : calendar.EndOfPeriod(hold.On.PlusDays((hold.ExtendedOn is null ? 30 : 60) + TestingDays(state, hold.On, endedOn ?? today)));
+                : calendar.EndOfPeriod(hold.On.PlusDays((hold.ExtendedOn is null ? 30 : 60) + ExcludedDays(state, hold.On, endedOn ?? today, Testing)));
             list.Add(Make($"goods:{hold.MeasureId}", hold.Measure == GoodsMeasure.RegisteredForPreservation
                 ? "行政处罚法第五十六条: deal with goods registered for preservation within 7 working days"
                 : "行政强制法第二十五条: sealing or seizure lasts at most 30 days (+30 when extended); 检测、检验、检疫、鉴定 excluded", due, endedOn));
@@ -150,12 +150,13 @@ public static class CaseDeadlines
         return null;
     }
 
-    /// <summary>Calendar days of the excluded periods between <paramref name="since"/> (the filing: time before it is the
-    /// filing period's) and <paramref name="until"/>.</summary>
-    private static int ExcludedDays(CaseState state, LocalDate since, LocalDate until)
+    /// <summary>Calendar days of the excluded periods <paramref name="counted"/> (all when null) between
+    /// <paramref name="since"/> and <paramref name="until"/>: for the decision period, since the filing (time before it is
+    /// the filing period's); for a hold, since the goods were held.</summary>
+    private static int ExcludedDays(CaseState state, LocalDate since, LocalDate until, Func<ExcludedPeriod, bool>? counted = null)
     {
         var days = 0;
-        foreach (var period in state.ExcludedPeriods)
+        foreach (var period in state.ExcludedPeriods.Where(counted ?? (_ => true)))
         {
             var start = period.From < since ? since : period.From;
             var end = period.Until ?? until;
@@ -165,20 +166,9 @@ public static class CaseDeadlines
         return days;
     }
 
-    /// <summary>Calendar days of testing, inspection, quarantine and appraisal while a hold runs (行政强制法第二十五条第三款).</summary>
-    private static int TestingDays(CaseState state, LocalDate from, LocalDate until)
-    {
-        var days = 0;
-        foreach (var period in state.ExcludedPeriods.Where(p => p.Kind is ExcludedPeriodKind.Testing or ExcludedPeriodKind.Inspection
-                     or ExcludedPeriodKind.Quarantine or ExcludedPeriodKind.Appraisal))
-        {
-            var start = period.From < from ? from : period.From;
-            var end = period.Until ?? until;
-            if (end > until) end = until;
-            if (end > start) days += Period.Between(start, end, PeriodUnits.Days).Days;
-        }
-        return days;
-    }
+    /// <summary>Testing, inspection, quarantine and appraisal: what a hold leaves out (行政强制法第二十五条第三款).</summary>
+    private static bool Testing(ExcludedPeriod period) => period.Kind is ExcludedPeriodKind.Testing or ExcludedPeriodKind.Inspection
+        or ExcludedPeriodKind.Quarantine or ExcludedPeriodKind.Appraisal;
 
     /// <summary>Working days of the periods the filing period leaves out, between the lead and the filing decision (or
     /// <paramref name="until"/>, while it is pending): each is added to the 15 (or 30) working days.</summary>

@@ -86,7 +86,7 @@ public sealed class EmbeddedPostgres
                     $"pg_ctl start failed (exit {code}) for {DataDirectory}: {output.Trim()}\nSee {Path.Combine(DataDirectory, "server.log")}.");
             port = RunningPort() ?? port;
         }
-        if (!ReadPasswordFile().ContainsKey(ApplicationRole)) await RequirePasswordsAsync(port.Value, ct);
+        if (!ReadPasswordFile().ContainsKey(LedgerDatabase.ApplicationRole)) await RequirePasswordsAsync(port.Value, ct);
         return ConnectionString(port.Value);
     }
 
@@ -213,10 +213,10 @@ public sealed class EmbeddedPostgres
             // The application role is created here with its password when the cluster is new; migration 0001 finds it.
             var sql = $"""
                 do $$ begin
-                    if not exists (select from pg_roles where rolname = '{ApplicationRole}') then
-                        create role {ApplicationRole} login password '{applicationPassword}';
+                    if not exists (select from pg_roles where rolname = '{LedgerDatabase.ApplicationRole}') then
+                        create role {LedgerDatabase.ApplicationRole} login password '{applicationPassword}';
                     else
-                        alter role {ApplicationRole} password '{applicationPassword}';
+                        alter role {LedgerDatabase.ApplicationRole} password '{applicationPassword}';
                     end if;
                 end $$;
                 alter role {SuperUser} password '{superUserPassword}';
@@ -234,9 +234,6 @@ public sealed class EmbeddedPostgres
         if (code != 0) throw new EmbeddedPostgresException($"pg_ctl reload failed (exit {code}): {output.Trim()}");
     }
 
-    /// <summary>The role the API and every recording process connect as (migration 0001 grants it what it may do).</summary>
-    private const string ApplicationRole = "ledger_app";
-
     private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     private Dictionary<string, string> ReadPasswordFile() =>
@@ -248,7 +245,7 @@ public sealed class EmbeddedPostgres
     private void WritePasswordFile(string superUserPassword, string? applicationPassword)
     {
         var lines = $"127.0.0.1:*:*:{SuperUser}:{superUserPassword}\n"
-                    + (applicationPassword is null ? "" : $"127.0.0.1:*:*:{ApplicationRole}:{applicationPassword}\n");
+                    + (applicationPassword is null ? "" : $"127.0.0.1:*:*:{LedgerDatabase.ApplicationRole}:{applicationPassword}\n");
         var temporary = PasswordFile + ".new";
         using (var file = new StreamWriter(new FileStream(temporary, PrivateFile()))) file.Write(lines);
         File.Move(temporary, PasswordFile, overwrite: true);
