@@ -78,6 +78,7 @@ public static class CaseActionRoutes
         new("conclude_review", "/cases/{id}/review-outcome", Role.Recorder),
         new("close_case", "/cases/{id}/closure", Role.Recorder),
         new("correct_case_details", "/cases/{id}/correction", Role.Recorder),
+        new("void_step", "/cases/{id}/voided-steps", Role.Approver, ActingPerson.ApprovedBy),
         new("accept_dispute", "/cases/{id}/acceptance", Role.Approver, ActingPerson.ApprovedBy),
         new("record_dispute_answer", "/cases/{id}/answer", Role.Recorder),
         new("hold_oral_hearing", "/cases/{id}/oral-hearing", Role.Recorder),

@@ -143,7 +143,8 @@ public static class LedgerApi
             var user = http.Items[typeof(ApiUser)] as ApiUser;
             // A client that went away before its answer is logged as nginx logs it, 499 (client closed request): not the
             // 200 the response never carried, and no error of ours.
-            var status = http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted ? 499 : http.Response.StatusCode;
+            var status = (http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted) || http.Items.ContainsKey(RequestBody.ClientClosedRequestKey)
+                ? 499 : http.Response.StatusCode;
             logger.LogInformation("{Method} {Path} {Status} {ElapsedMs:0.0} ms user={User} role={Role} trace={TraceId}",
                 http.Request.Method, http.Request.Path.Value, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 user?.Name ?? "-", user is null ? "-" : CaseActionRoutes.Name(user.Role), http.TraceIdentifier);

@@ -15,6 +15,8 @@ public static class RequestBody
     /// <summary>The largest body a command takes. The longest real command (a decision with its items and legal bases)
     /// is a few kilobytes; 64 KiB leaves room and bounds what one request can make the server hold.</summary>
     public const int MaxBytes = 64 * 1024;
+    /// <summary>Set in a request's items when its body ended early because the client closed its side (logged as 499).</summary>
+    public const string ClientClosedRequestKey = "ledger.client-closed-request";
 
     /// <summary>A key given twice in one object has no meaning a clerk could have intended (which value counts?), so
     /// it is refused, not resolved either way.</summary>
@@ -54,6 +56,10 @@ public static class RequestBody
         {
             // Kestrel's own refusals while the body arrives: over its MaxRequestBodySize (413, a chunked body has no
             // Content-Length to refuse it earlier), a body shorter than its Content-Length, a malformed chunk (400).
+            // A body that ends before its Content-Length means the client closed its side of the connection mid-request:
+            // the answer is still sent (it may be reading), but the request log counts it as the client's going away.
+            if (e.StatusCode == StatusCodes.Status400BadRequest && e.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal))
+                request.HttpContext.Items[ClientClosedRequestKey] = true;
             throw new ApiProblem(e.StatusCode, "body", e.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? $"is at most {MaxBytes} bytes" : $"did not arrive whole ({e.Message.TrimEnd('.')})");
         }

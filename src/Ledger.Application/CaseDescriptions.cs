@@ -59,12 +59,21 @@ public static class CaseDescriptions
         DisputeAdjudicated x => $"adjudicated {x.DecisionNumber}: {SnakeCase.Of(x.Finding)}",
         MediationAgreed x => $"mediated{(x.Damages is { } d ? $", damages {d}" : "")}: {x.Terms}",
         JudicialConfirmationObtained x => $"confirmed by {x.Court} ({x.Reference})",
+        StepVoided x => $"voided step {x.Version} ({x.VoidedType} of {x.VoidedOn:yyyy-MM-dd}), approved by {x.ApprovedBy}: {x.Reason}",
         DisputeWithdrawn x => $"dispute withdrawn: {x.Reason}",
         _ => e.GetType().Name,
     };
 
-    private static string Items(IEnumerable<PenaltyItem> items) =>
-        string.Join("; ", items.Select(i => SnakeCase.Of(i.Kind) + (i.Amount is { } a ? " " + a : "") + (i.Description is { } d ? $" ({d})" : "")));
+    // The provision of each money item is named when a decision imposes them under more than one law (商标法第六十条 and
+    // 产品质量法第五十四条, say); under one law it is the case's own and naming it on every line is noise.
+    private static string Items(IEnumerable<PenaltyItem> items)
+    {
+        var list = items.ToList();
+        var mixed = list.Where(i => i.IsMoneyPaid()).Select(i => i.Provision).Distinct().Count() > 1;
+        return string.Join("; ", list.Select(i => SnakeCase.Of(i.Kind) + (i.Amount is { } a ? " " + a : "")
+            + (mixed && i.Provision is { } p ? $" under {Domain.Law.FineRuleBook.China.CitationOf(p) ?? p}" : "")
+            + (i.Description is { } d ? $" ({d})" : "")));
+    }
 
     /// <summary>The facts of a case in a fixed order, for showing a state and comparing two.</summary>
     public static IReadOnlyList<(string Name, string Value)> Facts(CaseState s, WorkingDayCalendar calendar, LocalDate today)
@@ -100,6 +109,7 @@ public static class CaseDescriptions
             ("served on", D(s.ServedOn)),
             ("reviews", string.Join("; ", s.Reviews.Select(r => $"{SnakeCase.Of(r.Kind)} {D(r.AppliedOn)} → {(r.Outcome is { } o ? SnakeCase.Of(o) : "pending")}"))),
             ("closed on", D(s.ClosedOn)),
+            ("voided steps", string.Join(", ", s.VoidedVersions)),
         };
         if (s.Status != CaseStatus.None)
             foreach (var d in s.DeadlinesOn(calendar, today).Deadlines)

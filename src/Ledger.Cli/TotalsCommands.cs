@@ -23,7 +23,7 @@ public static class TotalsCommands
         var kind = new Option<string?>("--kind") { Description = "trademark, patent, or case kinds such as trademark_infringement (comma-separated)" };
         var campaign = new Option<string?>("--campaign") { Description = "Only cases of this campaign, e.g. 铁拳2020" };
         var flag = new Option<string?>("--flag") { Description = "Only cases with this flag, e.g. foreign-related" };
-        var by = new Option<string?>("--by") { Description = "Break down by kind, region, campaign, year, quarter or month" };
+        var by = new Option<string?>("--by") { Description = "Break down by kind, region, campaign, provision (the law each fine was imposed under), year, quarter or month" };
         var caliber = new Option<string?>("--caliber") { Description = "Count cases by their filed, decided or closed date (default closed)" };
         var asOf = new Option<string?>("--as-of") { Description = "The totals as the ledger knew them at this instant, e.g. 2021-02-01T00:00+08:00" };
         var compare = new Option<string?>("--compare") { Description = "previous-period (环比) or previous-year (同比)" };
@@ -106,6 +106,7 @@ public static class TotalsCommands
             AnsiConsole.Write(table);
         }
         if (q.By == TotalsGrouping.Campaign) AnsiConsole.MarkupLine("A case of two campaigns counts under both; the total counts it once.");
+        if (q.By == TotalsGrouping.Provision) AnsiConsole.MarkupLine("Fines and confiscations split exactly by the provision each was imposed under; a case fined under two laws counts on both lines, and once in the total.");
         var p = report.Projection;
         AnsiConsole.MarkupLine($"[grey]projection {p.Name} at {p.Checkpoint} ({p.EventsApplied:N0} events applied, {p.EventsBehind:N0} behind)[/]");
     }

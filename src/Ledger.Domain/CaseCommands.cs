@@ -116,6 +116,12 @@ public abstract record CaseCommand
         LocalDate On, string Reason, CaseKind? Kind = null, RegionCode? Region = null, Party? Party = null, ProtectedRight? Right = null,
         LocalDate? ViolationOn = null, IReadOnlyList<string>? Flags = null, IReadOnlyList<string>? Campaigns = null) : CaseCommand;
 
+    /// <summary>
+    /// Voids a step recorded wrongly (a wrong date, the wrong case): a new event that takes it out of the case as it
+    /// stands, never an edit; the step stays in the history and in what as-of reads show.
+    /// </summary>
+    public sealed record VoidStep(LocalDate On, long Version, string Reason, string ApprovedBy) : CaseCommand;
+
     /// <summary>Records a patentee's request to handle an infringement dispute; starts a dispute case.</summary>
     public sealed record RequestDispute(
         LocalDate On, RegionCode Region, Party Requester, Party Respondent, ProtectedRight Patent, string Summary,

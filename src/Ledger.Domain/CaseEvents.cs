@@ -294,6 +294,15 @@ public abstract record CaseEvent
         LocalDate On, string Reason, CaseKind? Kind, RegionCode? Region, Party? Party, ProtectedRight? Right,
         LocalDate? ViolationOn, IReadOnlyList<string>? Flags, IReadOnlyList<string>? Campaigns) : CaseEvent;
 
+    /// <summary>
+    /// 作废: the step recorded as version <see cref="Version"/> (a <see cref="VoidedType"/> dated <see cref="VoidedOn"/>) was
+    /// recorded wrongly and no longer counts: the case, its deadlines and its totals are as if it had not been recorded
+    /// (<see cref="CaseModel.Evolve"/> folds the history again without it). The step itself stays in the history, and a
+    /// read as of a moment before this event still shows it, as the ledger knew it then.
+    /// </summary>
+    [EventType("step_voided.v1")]
+    public sealed record StepVoided(LocalDate On, long Version, string VoidedType, LocalDate VoidedOn, string Reason, string ApprovedBy) : CaseEvent;
+
     // ----- Patent infringement disputes (专利法 art. 65; 专利行政执法办法) -----
 
     /// <summary>

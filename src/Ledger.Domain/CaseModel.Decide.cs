@@ -68,7 +68,7 @@ public static partial class CaseModel
                 ? throw Refuse("case", "the decision period was already extended; a further extension needs a collective decision of the bureau's leaders, recorded as such")
                 : new CaseEvent.DecisionPeriodExtended(c.On, Text(c.ApprovedBy, "approved_by"), Text(c.Reason, "reason"))),
             DecidePenalty c => [DecidePenaltyEvent(state, c, context)],
-            DecideNoPenalty c => [DecideNoPenaltyEvent(state, c)],
+            DecideNoPenalty c => [DecideNoPenaltyEvent(state, c, context)],
             TransferCase c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () => TransferEvent(state, c)),
             RecordPoliceReturn c => [PoliceReturnEvent(state, c)],
             WithdrawFiling c => Step(state, c, [CaseStatus.Investigating, CaseStatus.Suspended], () =>
@@ -78,10 +78,11 @@ public static partial class CaseModel
             GrantInstalments c => Step(state, c, [CaseStatus.Decided], () => InstalmentsEvent(state, c)),
             RecordPayment c => Step(state, c, [CaseStatus.Decided], () => PaymentEvent(state, c, context)),
             ApplyForReview c => [ApplyForReviewEvent(state, c)],
-            ConcludeReview c => [ConcludeReviewEvent(state, c)],
-            ChangeOwnDecision c => [ChangeOwnDecisionEvent(state, c)],
+            ConcludeReview c => [ConcludeReviewEvent(state, c, context)],
+            ChangeOwnDecision c => [ChangeOwnDecisionEvent(state, c, context)],
             CloseCase c => Step(state, c, [CaseStatus.Decided], () => CloseEvent(state, c)),
             CorrectCaseDetails c => [CorrectEvent(state, c)],
+            VoidStep c => [VoidEvent(state, c)],
             RequestDispute c => [RequestDisputeEvent(c)],
             AcceptDispute c => Step(state, c, [CaseStatus.Lead], () =>
                 new CaseEvent.DisputeAccepted(c.On, Text(c.ApprovedBy, "approved_by"), Officers([], c.Officers))),
@@ -139,15 +140,15 @@ public static partial class CaseModel
             throw Refuse("on", $"an effective date may not be before the lead was registered ({lead:yyyy-MM-dd}); got {command.On:yyyy-MM-dd}");
         if (Follows(command, state) is { } before && command.On < before.On)
             throw Refuse("on", $"{command.Name} on {command.On:yyyy-MM-dd} cannot precede {before.What} of {before.On:yyyy-MM-dd}, which it follows; a step's date is the day it was taken");
-        if (state.Status == CaseStatus.Closed && command is not (ApplyForReview or ConcludeReview or RecordPoliceReturn or ChangeOwnDecision))
-            throw Refuse("case", $"the case was closed on {state.ClosedOn:yyyy-MM-dd}; after closing only a reconsideration or lawsuit and its outcome may be recorded, not {command.Name}");
+        if (state.Status == CaseStatus.Closed && command is not (ApplyForReview or ConcludeReview or RecordPoliceReturn or ChangeOwnDecision or VoidStep))
+            throw Refuse("case", $"the case was closed on {state.ClosedOn:yyyy-MM-dd}; after closing only a reconsideration or lawsuit and its outcome may be recorded (or a wrongly recorded step voided), not {command.Name}");
         if (state.Status == CaseStatus.None) return;
 
         var disputeOnly = command is AcceptDispute or RecordDisputeAnswer or HoldOralHearing or AdjudicateDispute
             or RecordMediationAgreement or RecordJudicialConfirmation or WithdrawDispute;
         // A request outside the bureau's jurisdiction goes to the competent one (专利行政执法办法: 管辖), as a penalty lead does.
         var shared = command is SuspendCase or ResumeCase or ExtendDecisionPeriod or CloseCase or ApplyForReview
-            or ConcludeReview or RecordEvidence or CorrectCaseDetails or AgreeJointHandling or TransferLead;
+            or ConcludeReview or RecordEvidence or CorrectCaseDetails or AgreeJointHandling or TransferLead or VoidStep;
         if (state.Procedure == Procedure.PatentDispute && !disputeOnly && !shared)
             throw Refuse("case", $"{command.Name} belongs to the penalty procedure; a patent infringement dispute is adjudicated or mediated, never fined (专利法第六十五条)");
         if (state.Procedure == Procedure.Penalty && disputeOnly)
@@ -333,7 +334,7 @@ public static partial class CaseModel
         return new CaseEvent.AmountsAssessed(c.On, c.Turnover, c.GoodsValue, c.IllegalGains);
     }
 
-    private static IReadOnlyList<PenaltyItem> ValidItems(IReadOnlyList<PenaltyItem>? items, string field, bool ordersOnly = false)
+    private static IReadOnlyList<PenaltyItem> ValidItems(IReadOnlyList<PenaltyItem>? items, string field, CaseState state, FineRuleBook rules, bool ordersOnly = false)
     {
         items ??= [];
         for (var i = 0; i < items.Count; i++)
@@ -346,9 +347,23 @@ public static partial class CaseModel
                 throw Refuse($"{f}.amount", $"a {SnakeCase.Of(item.Kind)} states its amount, more than zero");
             if (item.Kind is PenaltyItemKind.Warning or PenaltyItemKind.OrderToStop or PenaltyItemKind.OrderToCorrect && item.Amount is not null)
                 throw Refuse($"{f}.amount", $"a {SnakeCase.Of(item.Kind)} carries no amount");
+            if (item.Provision is { } provision)
+            {
+                if (!item.IsMoneyPaid())
+                    throw Refuse($"{f}.provision", $"names the provision a fine or a confiscation of gains is imposed under; a {SnakeCase.Of(item.Kind)} carries none");
+                var allowed = rules.FamiliesFor(state.Kind).Concat(rules.GeneralFamilies()).ToList();
+                if (!allowed.Contains(provision))
+                    throw Refuse($"{f}.provision", $"'{provision}' is not a fine provision for {SnakeCase.Of(state.Kind)} cases; choose one of " +
+                        string.Join(", ", allowed.Select(a => $"{a} ({rules.CitationOf(a)})")));
+            }
         }
-        if (items.Count(i => i.Kind == PenaltyItemKind.Fine) > 1)
-            throw Refuse(field, "state the fine as one item (the total fine of the decision)");
+        // One decision may impose fines under several laws (the trademark law and, say, the product quality law), each
+        // under its own cap; under one provision the fine is one amount.
+        var fines = items.Select((item, index) => (item, index)).Where(x => x.item.Kind == PenaltyItemKind.Fine).ToList();
+        if (fines.GroupBy(x => x.item.Provision ?? "").FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw Refuse($"{field}[{repeated.Last().index}].provision", repeated.Key.Length == 0
+                ? "state the fine under the case's own provision as one item; a fine under another law names its provision (e.g. product-labelling)"
+                : $"state the fine under {repeated.Key} as one item; fines under different laws each name their own provision");
         return items;
     }
 
@@ -356,7 +371,7 @@ public static partial class CaseModel
     {
         if (state.Handlers.Count < 2)
             throw Refuse("case", "at least two certified officers must handle the case before it is notified (行政处罚法第四十二条)");
-        var items = ValidItems(c.ProposedItems, "proposed_items");
+        var items = ValidItems(c.ProposedItems, "proposed_items", state, context.FineRules);
         if (!items.Any(i => i.IsPenalty()))
             throw Refuse("proposed_items", "an advance notice proposes at least one penalty (行政处罚法第四十四条)");
         var hearing = context.HearingThresholds.Reached(state.Party!.Kind, items);
@@ -434,7 +449,7 @@ public static partial class CaseModel
         CheckReadyToDecide(state, c);
         var approver = NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "a decision is approved by the head of the bureau, not by a handler of the case");
         var number = Text(c.DecisionNumber, "decision_number");
-        var items = ValidItems(c.Items, "items");
+        var items = ValidItems(c.Items, "items", state, context.FineRules);
         if (!items.Any(i => i.IsPenalty()))
             throw Refuse("items", "a penalty decision imposes at least one penalty; with none, record decide_no_penalty");
         var bases = Bases(c.LegalBases, "legal_bases");
@@ -464,46 +479,67 @@ public static partial class CaseModel
         }
 
         var mitigation = c.Mitigation is { } m ? m with { Ground = Text(m.Ground, "mitigation.ground") } : null;
-        string? applied = null;
-        var fine = items.Fines();
-        if (fine > Money.Zero)
-            applied = CheckFineCap(state, c, fine, context.FineRules);
+        // Each fine is checked against the cap of the provision it is imposed under, and every money item records that
+        // provision, so the totals can show 罚没金额 by legal basis.
+        var ownProvision = items.Any(i => i.IsMoneyPaid() && i.Provision is null)
+            ? OwnFineProvision(state, c, context.FineRules, required: items.Any(i => i.Kind == PenaltyItemKind.Fine && i.Provision is null))
+            : null;
+        var reasons = new List<string>();
+        var decided = new List<PenaltyItem>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (!item.IsMoneyPaid()) { decided.Add(item); continue; }
+            var provision = item.Provision ?? ownProvision;
+            if (item.Kind == PenaltyItemKind.Fine && provision is not null)
+                reasons.Add(CheckFineCap(state, c, item.Amount!.Value, provision, $"items[{i}].amount", context.FineRules));
+            decided.Add(item with { Provision = provision });
+        }
+        string? applied = reasons.Count == 0 ? null : string.Join("; ", reasons);
         if (mitigation is not null)
             applied = (applied is null ? "" : applied + "; ") + (mitigation.Kind == MitigationKind.Reduced ? "减轻处罚" : "从轻处罚") + ": " + mitigation.Ground;
-        return new CaseEvent.PenaltyDecided(c.On, number, items, bases, applied, approver, mitigation);
+        return new CaseEvent.PenaltyDecided(c.On, number, decided, bases, applied, approver, mitigation);
     }
 
-    private static string? CheckFineCap(CaseState state, DecidePenalty c, Money fine, FineRuleBook rules)
+    /// <summary>
+    /// The case kind's own fine provision, which an item that names none is imposed under; null when the kind has none,
+    /// or when it has several, none is named and no fine needs one (<paramref name="required"/>).
+    /// </summary>
+    private static string? OwnFineProvision(CaseState state, DecidePenalty c, FineRuleBook rules, bool required)
     {
         var families = rules.FamiliesFor(state.Kind);
-        if (families.Count == 0) return null;
-        string family;
         if (c.FineProvision is { } named)
-            family = families.Contains(named) ? named
-                : throw Refuse("fine_provision", $"'{named}' does not govern {SnakeCase.Of(state.Kind)} cases; choose {string.Join(" or ", families)}");
-        else if (families.Count == 1)
-            family = families[0];
-        else
-            throw Refuse("fine_provision", $"{SnakeCase.Of(state.Kind)} cases have several fine provisions ({string.Join(", ", families)}); name the one applied");
+            return families.Contains(named) ? named
+                : throw Refuse("fine_provision", $"'{named}' does not govern {SnakeCase.Of(state.Kind)} cases; choose {(families.Count == 0 ? "none (this kind has no fine provision of its own)" : string.Join(" or ", families))}");
+        return families.Count switch
+        {
+            0 => null,
+            1 => families[0],
+            _ when !required => null,
+            _ => throw Refuse("fine_provision", $"{SnakeCase.Of(state.Kind)} cases have several fine provisions ({string.Join(", ", families)}); name the one applied"),
+        };
+    }
 
+    private static string CheckFineCap(CaseState state, DecidePenalty c, Money fine, string family, string field, FineRuleBook rules)
+    {
         var violationOn = state.ViolationOn ?? throw Refuse("violation_on",
             "the date of the violation decides the applicable law (行政处罚法第三十七条); record it (correct_case_details) before deciding a fine");
-        var applicable = rules.Resolve(family, violationOn, c.On, state.Turnover?.Amount, state.IllegalGains?.Amount)
-            ?? throw Refuse("fine_provision", $"no version of {family} was in force on {violationOn:yyyy-MM-dd} or on {c.On:yyyy-MM-dd}");
+        var applicable = rules.Resolve(family, violationOn, c.On, state.Turnover?.Amount, state.IllegalGains?.Amount, state.GoodsValue?.Amount)
+            ?? throw Refuse(field, $"no version of {family} was in force on {violationOn:yyyy-MM-dd} or on {c.On:yyyy-MM-dd}");
         if (fine > applicable.Cap)
-            throw Refuse("items", $"the fine {fine} exceeds the cap of {applicable.Cap}: {applicable.Explanation}");
+            throw Refuse(field, $"the fine {fine} exceeds the cap of {applicable.Cap}: {applicable.Explanation}");
         // 减轻处罚 goes below the statutory range (行政处罚法第三十条至第三十二条); 从轻 stays within it.
         if (fine < applicable.Minimum && c.Mitigation?.Kind != MitigationKind.Reduced)
-            throw Refuse("items", $"the fine {fine} is below the statutory minimum of {applicable.Minimum} ({applicable.Rule.Citation}); " +
+            throw Refuse(field, $"the fine {fine} is below the statutory minimum of {applicable.Minimum} ({applicable.Rule.Citation}); " +
                 "a fine below it is 减轻处罚 and names its ground (mitigation: {\"kind\": \"reduced\", \"ground\": …}, 行政处罚法第三十二条)");
         return applicable.Explanation;
     }
 
-    private static CaseEvent DecideNoPenaltyEvent(CaseState state, DecideNoPenalty c)
+    private static CaseEvent DecideNoPenaltyEvent(CaseState state, DecideNoPenalty c, DecisionContext context)
     {
         CheckReadyToDecide(state, c);
         var approver = NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "a decision is approved by the head of the bureau, not by a handler of the case");
-        var orders = ValidItems(c.Orders, "orders", ordersOnly: true);
+        var orders = ValidItems(c.Orders, "orders", state, context.FineRules, ordersOnly: true);
         var bases = Bases(c.LegalBases, "legal_bases");
         if (c.Ground == NoPenaltyGround.InnocentSeller)
         {
@@ -600,7 +636,7 @@ public static partial class CaseModel
         return new CaseEvent.ReviewApplied(c.On, c.Kind, Text(c.Body, "body"), c.Applicant, name);
     }
 
-    private static CaseEvent ChangeOwnDecisionEvent(CaseState state, ChangeOwnDecision c)
+    private static CaseEvent ChangeOwnDecisionEvent(CaseState state, ChangeOwnDecision c, DecisionContext context)
     {
         if (state.Decision is not { Revoked: false } decision || decision.Kind is not (DecisionKind.Penalty or DecisionKind.NoPenalty))
             throw Refuse("case", "there is no penalty or no-penalty decision in force for the bureau to correct");
@@ -610,7 +646,7 @@ public static partial class CaseModel
         if (c.Change == ReviewOutcome.Varied)
         {
             if (decision.Kind != DecisionKind.Penalty) throw Refuse("change", "only a penalty decision is varied; revoke a no-penalty decision to decide again");
-            ValidItems(varied, "varied_items");
+            varied = WithOwnProvision(ValidItems(varied, "varied_items", state, context.FineRules), state, context.FineRules);
             if (varied.Count == 0) throw Refuse("varied_items", "a varied decision states the items that replace the original ones");
             if (varied.FinesAndConfiscations() > decision.Items.FinesAndConfiscations())
                 throw Refuse("varied_items", "a correction may not make the penalty heavier; a heavier one needs a new notice and decision (revoked_with_order_to_decide_again)");
@@ -622,7 +658,13 @@ public static partial class CaseModel
             varied);
     }
 
-    private static CaseEvent ConcludeReviewEvent(CaseState state, ConcludeReview c)
+    /// <summary>Varied items that name no provision are under the case kind's own, when it has exactly one (as a decision's are).</summary>
+    private static IReadOnlyList<PenaltyItem> WithOwnProvision(IReadOnlyList<PenaltyItem> items, CaseState state, FineRuleBook rules) =>
+        rules.FamiliesFor(state.Kind) is [var own]
+            ? [.. items.Select(i => i.IsMoneyPaid() && i.Provision is null ? i with { Provision = own } : i)]
+            : items;
+
+    private static CaseEvent ConcludeReviewEvent(CaseState state, ConcludeReview c, DecisionContext context)
     {
         var pending = state.Reviews.LastOrDefault(r => r.Kind == c.Kind && r.Outcome is null)
             ?? throw Refuse("kind", $"no {SnakeCase.Of(c.Kind)} is pending on this case");
@@ -631,7 +673,7 @@ public static partial class CaseModel
         var varied = c.VariedItems ?? [];
         if (c.Outcome == ReviewOutcome.Varied)
         {
-            ValidItems(varied, "varied_items");
+            varied = WithOwnProvision(ValidItems(varied, "varied_items", state, context.FineRules), state, context.FineRules);
             if (varied.Count == 0) throw Refuse("varied_items", "a varied decision states the items that replace the original ones");
             var current = state.Decision!.Items.FinesAndConfiscations();
             if (varied.FinesAndConfiscations() > current)
@@ -666,6 +708,35 @@ public static partial class CaseModel
         };
         if (mismatch is not null) throw Refuse("ground", $"cannot close as {SnakeCase.Of(c.Ground)}: {mismatch}");
         return new CaseEvent.CaseClosed(c.On, c.Ground, summary);
+    }
+
+    /// <summary>
+    /// A step recorded wrongly is voided by a new event, never edited. Every later step was decided on the case as that
+    /// step left it, and the ledger cannot tell which of them would still hold without it: so the steps after it are
+    /// voided first, latest first, and what still stands is recorded again with its right date.
+    /// </summary>
+    private static CaseEvent VoidEvent(CaseState state, VoidStep c)
+    {
+        var steps = state.Steps ?? throw new InvalidOperationException("a void is decided on a case folded with its history");
+        if (c.Version < 1 || c.Version > steps.Count)
+            throw Refuse("version", $"this case has steps 1 to {steps.Count}; there is no step {c.Version}");
+        var step = steps[(int)c.Version - 1];
+        if (c.Version == 1)
+            throw Refuse("version", "step 1 starts the case: a lead recorded by mistake is not filed (decide_not_to_file), and its particulars are corrected (correct_case_details)");
+        if (step is CaseEvent.StepVoided)
+            throw Refuse("version", $"step {c.Version} is itself a void; a step voided by mistake is recorded again");
+        if (state.VoidedVersions.Contains(c.Version))
+            throw Refuse("version", $"step {c.Version} is already voided");
+        var later = Enumerable.Range((int)c.Version + 1, steps.Count - (int)c.Version)
+            .Where(v => steps[v - 1] is not CaseEvent.StepVoided && !state.VoidedVersions.Contains(v)).ToList();
+        if (later.Count > 0)
+        {
+            var latest = steps[later[^1] - 1];
+            throw Refuse("version", $"{later.Count} later step{(later.Count == 1 ? "" : "s")} ({string.Join(", ", later)}) were recorded on the case as step {c.Version} left it; " +
+                $"void them first, latest first (step {later[^1]}, {SnakeCase.Of(latest.GetType().Name)} of {latest.On:yyyy-MM-dd}), then record again what still stands");
+        }
+        return new CaseEvent.StepVoided(c.On, c.Version, SnakeCase.Of(step.GetType().Name), step.On, Text(c.Reason, "reason"),
+            NotHandler(state, Text(c.ApprovedBy, "approved_by"), "approved_by", "voiding a recorded step is approved by the head of the bureau, not by a handler of the case"));
     }
 
     private static CaseEvent CorrectEvent(CaseState state, CorrectCaseDetails c)

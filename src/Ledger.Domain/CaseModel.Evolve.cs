@@ -9,12 +9,26 @@ public static partial class CaseModel
     /// <summary>The state after <paramref name="history"/>.</summary>
     public static CaseState Replay(IEnumerable<CaseEvent> history) => history.Aggregate(CaseState.Initial, Evolve);
 
+    /// <summary>
+    /// The case as if the voided steps had never been recorded: the history folded again without them (and without
+    /// the voids, which change nothing else), keeping the stream's version, the whole history and the list of voids.
+    /// </summary>
+    private static CaseState WithoutVoidedSteps(CaseState s, CaseEvent.StepVoided e)
+    {
+        var steps = s.Steps ?? throw new InvalidOperationException(
+            $"a void (of step {e.Version}) is applied to a state kept without its history; fold the case from its first event (CaseModel.Replay)");
+        IReadOnlyList<long> voided = [.. s.VoidedVersions, e.Version];
+        var remaining = steps.Where((step, index) => step is not CaseEvent.StepVoided && !voided.Contains(index + 1));
+        return Replay(remaining) with { Version = s.Version, Steps = steps, VoidedVersions = voided };
+    }
+
     /// <summary>Applies one recorded event. Never refuses: what was recorded happened.</summary>
     public static CaseState Evolve(CaseState state, CaseEvent @event)
     {
-        var s = state with { Version = state.Version + 1 };
+        var s = state with { Version = state.Version + 1, Steps = state.Steps is { } steps ? [.. steps, @event] : null };
         return @event switch
         {
+            CaseEvent.StepVoided e => WithoutVoidedSteps(s, e),
             CaseEvent.LeadRegistered e => s with
             {
                 Status = CaseStatus.Lead, Procedure = Procedure.Penalty, Source = e.Source, Region = e.Region, Kind = e.Kind,

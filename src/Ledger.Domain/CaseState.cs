@@ -114,6 +114,15 @@ public sealed record CaseState
 
     /// <summary>How many events made this state (the stream version).</summary>
     public long Version { get; init; }
+    /// <summary>
+    /// Every event folded into this state, step <c>n</c> at index <c>n − 1</c> (voided steps and the voids themselves
+    /// included): what a void folds again without the step it voids. Null in a state a cache kept without its history;
+    /// such a state cannot take a void (<see cref="CaseModel.Evolve"/> says so) and is restored from the store first.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore] // the history is read as the history, not as part of a state
+    public IReadOnlyList<CaseEvent>? Steps { get; init; } = [];
+    /// <summary>The versions of the steps voided (<see cref="CaseEvent.StepVoided"/>), in the order they were voided.</summary>
+    public IReadOnlyList<long> VoidedVersions { get; init; } = [];
     /// <summary>Where the case stands.</summary>
     public CaseStatus Status { get; init; }
     /// <summary>Penalty case or patent dispute.</summary>

@@ -80,6 +80,11 @@ public readonly record struct Money : IComparable<Money>
     /// <summary>A whole multiple, as in "five times the turnover".</summary>
     public static Money operator *(Money a, int times) => times >= 0 ? new(a.Fen * times) : throw new ArgumentOutOfRangeException(nameof(times));
 
+    /// <summary>A fraction or multiple such as "百分之三十" (0.3), rounded down to the fen: a cap is never exceeded by rounding.</summary>
+    public Money Times(decimal factor) => factor >= 0
+        ? new((long)decimal.Floor(Fen * factor))
+        : throw new ArgumentOutOfRangeException(nameof(factor));
+
     public static bool operator <(Money a, Money b) => a.Fen < b.Fen;
     public static bool operator >(Money a, Money b) => a.Fen > b.Fen;
     public static bool operator <=(Money a, Money b) => a.Fen <= b.Fen;

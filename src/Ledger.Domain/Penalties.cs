@@ -23,8 +23,17 @@ public enum PenaltyItemKind
 /// <summary>
 /// One item of a decision. <see cref="Amount"/> is required for fines and confiscated gains (money paid to the
 /// treasury, counted in 罚没金额) and optional for confiscated goods (their value, not counted as money).
+/// <see cref="Provision"/> names the fine provision (a family of <see cref="Law.FineRuleBook"/>, such as
+/// "trademark-infringement" or "product-labelling") the item is imposed under: one decision may impose items under
+/// several laws, each capped by its own. A decision records it on every fine and confiscation of gains; items recorded
+/// before it existed (and proposals that do not say) leave it out of the stored JSON.
 /// </summary>
-public sealed record PenaltyItem(PenaltyItemKind Kind, Money? Amount = null, string? Description = null)
+public sealed record PenaltyItem(
+    PenaltyItemKind Kind,
+    Money? Amount = null,
+    string? Description = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Provision = null)
 {
     /// <summary>True for the items that are penalties proper (not corrective orders). A method, so it is not stored.</summary>
     public bool IsPenalty() => Kind is PenaltyItemKind.Warning or PenaltyItemKind.Fine
@@ -45,8 +54,34 @@ public static class PenaltyItems
     public static Money ConfiscatedGains(this IEnumerable<PenaltyItem> items) =>
         Money.Sum(items.Where(i => i.Kind == PenaltyItemKind.ConfiscationOfGains).Select(i => i.Amount ?? Money.Zero));
 
-    /// <summary>罚没金额: fines plus confiscated money — what the party must pay.</summary>
+    /// <summary>罚没金额: fines plus confiscated money — what the party must pay, whatever law each item is imposed under.</summary>
     public static Money FinesAndConfiscations(this IEnumerable<PenaltyItem> items) => items.Fines() + items.ConfiscatedGains();
+
+    /// <summary>
+    /// The money items summed per provision, in the order of first mention; an item that names none counts under
+    /// <paramref name="unnamed"/> (the case kind's own provision, or "" when the kind has several or none).
+    /// </summary>
+    public static IReadOnlyList<ProvisionAmounts> ByProvision(this IEnumerable<PenaltyItem> items, string unnamed)
+    {
+        var sums = new List<ProvisionAmounts>();
+        foreach (var item in items.Where(i => i.IsMoneyPaid()))
+        {
+            var provision = item.Provision ?? unnamed;
+            var index = sums.FindIndex(s => s.Provision == provision);
+            var amount = item.Amount ?? Money.Zero;
+            var (fines, gains) = item.Kind == PenaltyItemKind.Fine ? (amount, Money.Zero) : (Money.Zero, amount);
+            if (index < 0) sums.Add(new ProvisionAmounts(provision, fines, gains));
+            else sums[index] = sums[index] with { Fines = sums[index].Fines + fines, Confiscations = sums[index].Confiscations + gains };
+        }
+        return sums;
+    }
+}
+
+/// <summary>The fines and confiscated gains a decision imposes under one provision (<see cref="Unstated"/> when it is not stated).</summary>
+public sealed record ProvisionAmounts(string Provision, Money Fines, Money Confiscations)
+{
+    /// <summary>The key of money items that name no provision and whose case kind has not exactly one of its own.</summary>
+    public const string Unstated = "unstated";
 }
 
 /// <summary>An amount assessed in the investigation and how it was established (e.g. "sales records ×  unit price").</summary>

@@ -33,7 +33,8 @@ public sealed record CaseContribution(
     Money CaseValue,
     Money Fines,
     Money Confiscations,
-    bool TransferredToPolice)
+    bool TransferredToPolice,
+    IReadOnlyList<ProvisionAmounts> ByProvision)
 {
     /// <summary>The contribution of <paramref name="state"/>, or null when the case is counted under no caliber.</summary>
     public static CaseContribution? Of(CaseState state)
@@ -55,7 +56,11 @@ public sealed record CaseContribution(
             state.CaseValue,
             items.Fines(),
             items.ConfiscatedGains(),
-            decision is { Kind: DecisionKind.Transfer, TransferTarget: TransferTarget.Police });
+            decision is { Kind: DecisionKind.Transfer, TransferTarget: TransferTarget.Police },
+            // 罚没金额 counts every fine and confiscation of the case whatever law imposed it (罚没收入: 罚款、没收款); the
+            // breakdown by provision shows how it divides. Items decided before decisions named their provision count
+            // under the kind's own provision when it has one.
+            items.ByProvision(Law.FineRuleBook.China.FamiliesFor(state.Kind) is [var own] ? own : ProvisionAmounts.Unstated));
     }
 
     /// <summary>The date that places the case in a period under <paramref name="caliber"/>, if it has one yet.</summary>
@@ -78,7 +83,7 @@ public sealed record CaseContribution(
         return dateA == dateB && a!.Region == b!.Region && a.Kind == b.Kind
             && a.Flags.SequenceEqual(b.Flags) && a.Campaigns.SequenceEqual(b.Campaigns)
             && a.CaseValue == b.CaseValue && a.Fines == b.Fines && a.Confiscations == b.Confiscations
-            && a.TransferredToPolice == b.TransferredToPolice;
+            && a.TransferredToPolice == b.TransferredToPolice && a.ByProvision.SequenceEqual(b.ByProvision);
     }
 }
 

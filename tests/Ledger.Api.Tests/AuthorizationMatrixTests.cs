@@ -29,12 +29,13 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         "auditor" => "auditor-jishan", "official" => "official-jishan", _ => "publisher-jishan",
     };
 
-    // The actions a bureau's head approves (filing, decisions and its own corrections of them, transfers, extensions, payment relief, disputes).
+    // The actions a bureau's head approves (filing, decisions and its own corrections of them, transfers, extensions, payment relief,
+    // disputes, and voiding a step recorded wrongly).
     private static readonly HashSet<string> ApproverActions =
     [
         "decide_not_to_file", "extend_filing_period", "file_case", "extend_decision_period", "decide_penalty", "decide_no_penalty",
         "transfer_case", "withdraw_filing", "defer_payment", "grant_instalments", "accept_dispute", "adjudicate_dispute",
-        "extend_goods_hold", "change_own_decision",
+        "extend_goods_hold", "change_own_decision", "void_step",
     ];
 
     private static readonly (string Path, string[] Allowed)[] Reads =

@@ -104,6 +104,50 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWronglyRecordedClosingIsVoidedOverHttpByTheApproverAndTheCaseReadsOpenAgain()
+    {
+        await RecordCaseAsync();
+        var path = $"/cases/{CaseId}/voided-steps";
+        // A recorder may not void; the approver's own identity is the approval.
+        (await host.PostAsync("recorder-jishan", path, new { on = "2025-04-11", version = 10, reason = "结案登记错误" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var refused = await Step("approver-jishan", path, new { on = "2025-04-11", version = 9, reason = "缴款登记错误" }, HttpStatusCode.UnprocessableEntity);
+        refused.ToJsonString().ShouldContain("\"version\"");
+        var voided = await Step("approver-jishan", path, new { on = "2025-04-11", version = 10, reason = "结案登记错误：罚款尚在核对" });
+        voided["to_version"]!.GetValue<long>().ShouldBe(11);
+
+        var read = await host.Client("official-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}");
+        read["state"]!["status"]!.GetValue<string>().ShouldBe("decided");
+        read["state"]!["voided_versions"]!.AsArray().Select(v => v!.GetValue<long>()).ShouldBe([10L]);
+        read["state"]!.AsObject().ContainsKey("steps").ShouldBeFalse();
+        // As of version 10 the closing still shows, as the ledger knew it then.
+        (await host.Client("official-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}?version=10"))["state"]!["status"]!.GetValue<string>().ShouldBe("closed");
+    }
+
+    [Fact]
+    public async Task ADecisionFinesUnderTwoLawsOverHttpAndTheTotalsSplitByProvision()
+    {
+        const string caseId = "140824-2025-0032";
+        var path = $"/cases/{caseId}";
+        await Step("recorder-jishan", "/cases", ApiHost.Lead(caseId, "140824"), HttpStatusCode.Created);
+        await Step("approver-jishan", $"{path}/filing", new { on = "2025-03-04", legal_bases = new[] { "商标法第五十七条第三项" } });
+        await Step("recorder-jishan", $"{path}/officers", new { on = "2025-03-04", officers = new[] { new { certificate_number = "14082401017", name = "张某" }, new { certificate_number = "14082401018", name = "李某" } } });
+        await Step("recorder-jishan", $"{path}/assessment", new { on = "2025-03-10", turnover = new { amount = "60000.00", method = "按销售记录核算" }, goods_value = new { amount = "20000.00", method = "按标价计算" } });
+        await Step("reviewer-jishan", $"{path}/legal-review", new { on = "2025-03-14", approved = true, opinion = "事实清楚，证据确凿" });
+        var items = new object[] { new { kind = "fine", amount = "300000.00" }, new { kind = "fine", amount = "6000.00", provision = "product-labelling" } };
+        await Step("recorder-jishan", $"{path}/advance-notice", new { on = "2025-03-17", proposed_items = items, legal_bases = new[] { "商标法第六十条第二款", "产品质量法第五十四条" } });
+        var over = new object[] { new { kind = "fine", amount = "290000.00" }, new { kind = "fine", amount = "6000.01", provision = "product-labelling" } };
+        var refused = await Step("approver-jishan", $"{path}/decision", new { on = "2025-03-28", decision_number = "稷市监处罚〔2025〕22号", items = over, legal_bases = new[] { "商标法第六十条第二款" } }, HttpStatusCode.UnprocessableEntity);
+        refused.ToJsonString().ShouldContain("items[1].amount", customMessage: refused.ToJsonString());
+        await Step("approver-jishan", $"{path}/decision", new { on = "2025-03-28", decision_number = "稷市监处罚〔2025〕22号", items, legal_bases = new[] { "商标法第六十条第二款", "产品质量法第五十四条" } });
+
+        await new ProjectionRunner(host.Service<LedgerEventStore>(), new PenaltyTotalsProjection(host.Service<LedgerEventStore>())).CatchUpAsync();
+        var totals = await host.Client("official-jishan").GetFromJsonObjectAsync("/totals?from=2025-01-01&to=2025-12-31&caliber=decided&by=provision");
+        var lines = totals["lines"]!.AsArray().ToDictionary(l => l!["key"]!.GetValue<string>(), l => l!["fines"]!.GetValue<string>());
+        lines.ShouldBe(new Dictionary<string, string> { ["product-labelling"] = "6000.00", ["trademark-infringement"] = "300000.00" }, ignoreOrder: true);
+        totals["total"]!["fines"]!.GetValue<string>().ShouldBe("306000.00");
+    }
+
+    [Fact]
     public async Task AuditorsGetTheDossierProofsAndCheckpointAndTheyVerify()
     {
         await RecordCaseAsync();

@@ -51,6 +51,8 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
     public async Task TotalsAgreeWithFoldingEveryCaseForEveryCaliberRegionPeriodGroupingAndAsOfInstant()
     {
         var ledger = SimulatedLedger.Generate(seed: 7, count: 220);
+        // Some decisions fine under two laws, so the breakdown by provision has a second line to get right.
+        ledger.ContributionsAsOf(null).Count(c => c.ByProvision.Any(p => p.Provision == "product-labelling")).ShouldBeGreaterThan(0);
         await ledger.LoadAsync(store);
         (await Runner(batchSize: 97).CatchUpAsync()).ShouldBe(ledger.EventCount);
         var reader = new TotalsReader(db.App, Now);
@@ -307,6 +309,54 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
         (await reader.QueryAsync(Query(beforeClosing))).Total.Figures.Cases.ShouldBe(0);
         (await reader.QueryAsync(Query(beforeClosing) with { Caliber = Caliber.Filed })).Total.Figures.Cases.ShouldBe(1);
         (await reader.QueryAsync(Query(null) with { Region = RegionCode.Parse("140000") })).Total.Figures.Cases.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task FinesUnderTwoLawsSplitByProvisionAndAVoidedClosingLeavesTheClosedTotalsFromTheVoidOn()
+    {
+        var handler = new CaseCommandHandler(store, Now);
+        const string caseId = "150102-2020-0077";
+        var head = "15010200001";
+        var i = 0;
+        Task<CommandOutcome> Send(CaseCommand command) => handler.HandleAsync(new CommandEnvelope(caseId, "呼和浩特市新城区市场监督管理局", $"k{i++}"), command);
+        LocalDate D(int m, int d) => new(2020, m, d);
+        PenaltyItem TrademarkFine(decimal yuan) => new(PenaltyItemKind.Fine, Money.FromYuan(yuan));
+        PenaltyItem LabellingFine(decimal yuan) => new(PenaltyItemKind.Fine, Money.FromYuan(yuan), "产品标识不符合规定", "product-labelling");
+
+        await Send(new RegisterLead(D(3, 2), LeadSource.Inspection, "检查发现销售假冒口罩", RegionCode.Parse("150102"), CaseKind.TrademarkInfringement,
+            new Party(PartyKind.Organisation, "某药房有限公司"), new ProtectedRight(RightKind.Trademark, "3M", null, "3M Company"), D(2, 20), [], []));
+        await Send(new FileCase(D(3, 3), head, ["商标法第五十七条第三项"]));
+        await Send(new AssignOfficers(D(3, 3), [new Officer("15010201001", "甲"), new Officer("15010201002", "乙")]));
+        await Send(new AssessAmounts(D(3, 20), new Assessment(Money.FromYuan(60_000), "销售记录"), new Assessment(Money.FromYuan(20_000), "标价"), null));
+        await Send(new CompleteLegalReview(D(3, 25), "15010200101", true, "同意"));
+        await Send(new ServeAdvanceNotice(D(3, 26), [TrademarkFine(300_000), LabellingFine(6_000)], ["商标法第六十条第二款", "产品质量法第五十四条"]));
+        await Send(new DecidePenalty(D(4, 10), "新市监处罚〔2020〕9号", [TrademarkFine(300_000), LabellingFine(6_000)], ["商标法第六十条第二款", "产品质量法第五十四条"], head));
+        await Send(new ServeDecision(D(4, 10), "直接送达"));
+        await Send(new RecordPayment(D(4, 20), Money.FromYuan(306_000), "缴款书"));
+        var closing = await Send(new CloseCase(D(4, 25), ClosingGround.Executed, "结案"));
+
+        var runner = Runner();
+        await runner.CatchUpAsync();
+        var reader = new TotalsReader(db.App, Now);
+        TotalsQuery Query(TotalsGrouping by = TotalsGrouping.None, Instant? asOf = null) =>
+            new(RegionCode.Parse("150000"), new DateInterval(new LocalDate(2020, 1, 1), new LocalDate(2020, 12, 31)), By: by, AsOf: asOf);
+
+        // 罚没金额 counts both laws' fines; the breakdown splits them exactly and counts the case on each line.
+        (await reader.QueryAsync(Query())).Total.Figures.ShouldBe(new TotalsFigures(1, Money.FromYuan(60_000), Money.FromYuan(306_000), Money.Zero, 0));
+        var byProvision = await reader.QueryAsync(Query(TotalsGrouping.Provision));
+        byProvision.Lines.Select(l => (l.Key, l.Figures.Cases, l.Figures.Fines)).ShouldBe([
+            ("product-labelling", 1L, Money.FromYuan(6_000)), ("trademark-infringement", 1L, Money.FromYuan(300_000))]);
+        byProvision.Lines[0].Label.ShouldBe("product-labelling 产品质量法第五十四条");
+        byProvision.Total.Figures.Cases.ShouldBe(1);
+
+        // The closing was recorded by mistake: voided, the case leaves the closed figures; as of before the void it is there.
+        var beforeVoid = (await store.ReadStreamAsync(caseId)).Max(e => e.RecordedAt) + Duration.FromMilliseconds(1);
+        await Task.Delay(5);
+        await Send(new VoidStep(D(5, 6), closing.ToVersion, "结案登记错误：罚没款尚在核对", head));
+        await runner.CatchUpAsync();
+        (await reader.QueryAsync(Query())).Total.Figures.Cases.ShouldBe(0);
+        (await reader.QueryAsync(Query(asOf: beforeVoid))).Total.Figures.Cases.ShouldBe(1);
+        (await reader.QueryAsync(Query() with { Caliber = Caliber.Decided })).Total.Figures.Fines.ShouldBe(Money.FromYuan(306_000));
     }
 
     [Theory]

@@ -165,6 +165,11 @@ public sealed class CaseSimulator(Random random, LocalDate horizon)
             var items = new List<PenaltyItem> { new(PenaltyItemKind.Fine, Fine(kind)) };
             if (random.NextDouble() < 0.4)
                 items.Add(new PenaltyItem(PenaltyItemKind.ConfiscationOfGains, Money.FromYuan(Math.Round(gains.Yuan * (decimal)(0.2 + random.NextDouble() * 0.8), 2))));
+            // About one trademark case in seventeen is also fined under another law, for its labelling (产品质量法第五十四条,
+            // up to 30 % of the goods value; here half of that cap). Chosen from the turnover rather than a new draw,
+            // so the random sequence, and every other simulated case, stays as it was.
+            if (kind == CaseKind.TrademarkInfringement && turnover.Fen % 17 == 0)
+                items.Add(new PenaltyItem(PenaltyItemKind.Fine, Money.FromFen(Math.Max(1, turnover.Times(0.6m * 0.3m).Fen / 2)), "产品标识不符合规定", "product-labelling"));
             Record(new CompleteLegalReview(Next(3, 10), Officer("00101"), true, "事实清楚，证据确凿"));
             Record(new ServeAdvanceNotice(Next(1, 5), items, ["相关法律条款"]));
             if (state.Notice?.HearingRightGranted == true && random.NextDouble() < 0.3)

@@ -110,7 +110,9 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
     public void Committed()
     {
         if (!Rebuilding && committed.Count + pending.Count > cacheLimit) committed.Clear();
-        foreach (var (caseId, held) in pending) committed[caseId] = held;
+        // Kept without their histories: a bounded cache of states need not hold every event of every case. The rare
+        // void, which folds a history again, restores its case from the store (RestoreMissingStatesAsync).
+        foreach (var (caseId, held) in pending) committed[caseId] = held with { State = held.State with { Steps = null } };
         pending.Clear();
         Rebuilding = false;
     }
@@ -161,7 +163,15 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
             : throw new InvalidOperationException($"case {recorded.StreamId}: version {recorded.Version} arrived without version {recorded.Version - 1} before it");
     }
 
-    /// <summary>Loads, in one round trip, the cases whose first event in this batch follows a state we do not hold.</summary>
+    private static bool VoidsInBatch(List<RecordedEvent> events, string caseId) =>
+        events.Any(e => e.StreamId == caseId && e.Type == StepVoidedType);
+
+    private static readonly string StepVoidedType = CaseEventSerializer.TypeNameOf(new CaseEvent.StepVoided(default, 0, "", default, "", ""));
+
+    /// <summary>
+    /// Loads, in one round trip, the cases whose first event in this batch follows a state we do not hold, or a state
+    /// held without its history when the batch voids one of its steps.
+    /// </summary>
     private async Task RestoreMissingStatesAsync(List<RecordedEvent> events, CancellationToken ct)
     {
         var missing = new List<(string, long)>();
@@ -169,7 +179,9 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
         foreach (var e in events)
         {
             if (!seen.Add(e.StreamId) || e.Version == 1) continue;
-            if (Cached(e.StreamId)?.State.Version != e.Version - 1) missing.Add((e.StreamId, e.Version - 1));
+            var cached = Cached(e.StreamId)?.State;
+            if (cached?.Version != e.Version - 1 || (cached.Steps is null && VoidsInBatch(events, e.StreamId)))
+                missing.Add((e.StreamId, e.Version - 1));
         }
         if (missing.Count == 0) return;
         var loaded = await store.ReadStreamPrefixesAsync(missing, ct);
@@ -254,7 +266,7 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
 
         await using (var copy = await connection.BeginBinaryImportAsync(
             $"copy {target} (position, seq, recorded_at, case_id, caliber, region, kind, period_on, flags, campaigns, " +
-            "cases, case_value, fines, confiscations, police) from stdin (format binary)", ct))
+            "cases, case_value, fines, confiscations, police, provisions, provision_fines, provision_confiscations) from stdin (format binary)", ct))
         {
             foreach (var change in changes)
             {
@@ -275,6 +287,9 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
                 await copy.WriteAsync(change.Sign * c.Fines.Yuan, NpgsqlDbType.Numeric, ct);
                 await copy.WriteAsync(change.Sign * c.Confiscations.Yuan, NpgsqlDbType.Numeric, ct);
                 await copy.WriteAsync((short)(c.TransferredToPolice ? change.Sign : 0), NpgsqlDbType.Smallint, ct);
+                await copy.WriteAsync(c.ByProvision.Select(p => p.Provision).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(c.ByProvision.Select(p => change.Sign * p.Fines.Yuan).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Numeric, ct);
+                await copy.WriteAsync(c.ByProvision.Select(p => change.Sign * p.Confiscations.Yuan).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Numeric, ct);
             }
             await copy.CompleteAsync(ct);
         }

@@ -16,6 +16,11 @@ public enum TotalsGrouping
     Region,
     /// <summary>By campaign; a case of two campaigns counts in both, so the total is not the sum of the lines.</summary>
     Campaign,
+    /// <summary>
+    /// By the provision fines and confiscations were imposed under (商标法第六十条, 产品质量法第五十四条…): the amounts split
+    /// exactly; a case with items under two laws counts (and its case value) on both lines, one without any on "none".
+    /// </summary>
+    Provision,
     /// <summary>By calendar year of the caliber's date.</summary>
     Year,
     /// <summary>By quarter.</summary>

@@ -48,7 +48,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         var asOf = query.AsOf ?? clock.GetCurrentInstant();
 
         var current = await SumAsync(query, query.Period, query.By, ct);
-        var total = query.By == TotalsGrouping.Campaign
+        var total = Overlapping(query.By)
             ? (await SumAsync(query, query.Period, TotalsGrouping.None, ct)).GetValueOrDefault("", TotalsFigures.Zero)
             : current.Values.Aggregate(TotalsFigures.Zero, (sum, next) => sum.Plus(next));
 
@@ -58,7 +58,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         if (comparedPeriod is not null)
         {
             compared = await SumAsync(query, comparedPeriod, query.By, ct);
-            comparedTotal = query.By == TotalsGrouping.Campaign
+            comparedTotal = Overlapping(query.By)
                 ? (await SumAsync(query, comparedPeriod, TotalsGrouping.None, ct)).GetValueOrDefault("", TotalsFigures.Zero)
                 : compared.Values.Aggregate(TotalsFigures.Zero, (sum, next) => sum.Plus(next));
         }
@@ -72,6 +72,9 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         return new TotalsReport(query, asOf, query.AsOf is null, comparedPeriod, lines,
             new TotalsLine("", "total", total, comparedTotal), projection);
     }
+
+    // A case may sit on several campaign or provision lines, so their total is counted apart, not summed.
+    private static bool Overlapping(TotalsGrouping by) => by is TotalsGrouping.Campaign or TotalsGrouping.Provision;
 
     // Time buckets are listed even when empty, and compared by position: the first month of the period with the
     // first month of the compared period, and so on (同比 and 环比 line up month by month).
@@ -96,6 +99,9 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         TotalsGrouping.Region => TotalsQuery.RegionLabel(RegionCode.Parse(key)),
         TotalsGrouping.Campaign when key.Length == 0 => "(no campaign)",
         TotalsGrouping.Kind => CaseKinds.Label(key),
+        TotalsGrouping.Provision when key == "none" => "none (no fine or confiscation)",
+        TotalsGrouping.Provision when key == ProvisionAmounts.Unstated => "unstated (decided before items named their provision, or the kind has none of its own)",
+        TotalsGrouping.Provision => Domain.Law.FineRuleBook.China.CitationOf(key) is { } citation ? $"{key} {citation}" : key,
         _ => key,
     };
 
@@ -155,7 +161,7 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
         // The monthly sums answer for provinces and cities without flag or campaign conditions; anything finer
         // (a county, a city's counties, flags, campaigns) is summed from the change log.
         var monthlyLevel = by == TotalsGrouping.Region ? groupLevel : Math.Max(level, 1);
-        var useMonthly = monthlyLevel <= 2 && query.Flag is null && query.Campaign is null && by != TotalsGrouping.Campaign;
+        var useMonthly = monthlyLevel <= 2 && query.Flag is null && query.Campaign is null && !Overlapping(by);
         var (fullFrom, fullUntil) = useMonthly ? WholeMonthsWithin(period) : (period.Start, period.Start);
         var parts = new List<string>();
         var zone = DecisionContext.Zone;
@@ -225,6 +231,13 @@ public sealed class TotalsReader(NpgsqlDataSource dataSource, IClock clock)
             TotalsGrouping.Month => ($"to_char({dateColumn}, 'YYYY-MM')", ""),
             _ => ("''", ""),
         };
+        if (by == TotalsGrouping.Provision)
+            return "select g.provision as grp, cases, case_value, g.fines, g.confiscations, police from ledger.totals_changes " +
+                "cross join lateral unnest(" +
+                "case when cardinality(provisions) = 0 then array['none']::text[] else provisions end, " +
+                "case when cardinality(provisions) = 0 then array[0]::numeric[] else provision_fines end, " +
+                "case when cardinality(provisions) = 0 then array[0]::numeric[] else provision_confiscations end) as g(provision, fines, confiscations) " +
+                $"where {where}";
         return $"select {group} as grp, cases, case_value, fines, confiscations, police from {table}{join} where {where}";
     }
 

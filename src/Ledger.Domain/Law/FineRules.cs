@@ -11,15 +11,19 @@ public enum FineBasis
     Turnover,
     /// <summary>违法所得 (patent law, special marks).</summary>
     IllegalGains,
+    /// <summary>货值金额 (product quality law).</summary>
+    GoodsValue,
 }
 
 /// <summary>
 /// One version of one fine provision, in force from <see cref="InForceFrom"/> until the day before
 /// <see cref="InForceUntil"/>. A new law is a new entry in <see cref="FineRuleBook"/>, never a code change.
-/// The cap is <see cref="Multiple"/> × the basis when the basis is at least <see cref="MultipleAppliesFrom"/>,
-/// else <see cref="FlatCap"/>; <see cref="Minimum"/> is the statutory floor ("一万元以上"). <see cref="MultipleWords"/> and
+/// The cap is <see cref="Multiple"/> × the basis (a fraction such as 0.3 is "百分之三十", rounded down to the fen) when the
+/// basis is at least <see cref="MultipleAppliesFrom"/>, else <see cref="FlatCap"/>; <see cref="Minimum"/> is the statutory floor ("一万元以上"). <see cref="MultipleWords"/> and
 /// <see cref="FlatWords"/> are the provision's own words for the two branches, which the reasoning recorded on a decision
-/// quotes: a clerk reads "违法所得在五万元以下", not the fen the ledger compares with.
+/// quotes: a clerk reads "违法所得在五万元以下", not the fen the ledger compares with. A provision with no
+/// <see cref="Kinds"/> belongs to another law (e.g. product labelling) and may be cited by a fine item of any case,
+/// but is never a case's own provision.
 /// </summary>
 public sealed record FineRule(
     string Family,
@@ -28,7 +32,7 @@ public sealed record FineRule(
     LocalDate InForceFrom,
     LocalDate? InForceUntil,
     FineBasis Basis,
-    int Multiple,
+    decimal Multiple,
     Money MultipleAppliesFrom,
     Money FlatCap,
     Money Minimum,
@@ -38,18 +42,25 @@ public sealed record FineRule(
     /// <summary>True when the provision was in force on <paramref name="date"/>.</summary>
     public bool InForceOn(LocalDate date) => date >= InForceFrom && (InForceUntil is null || date < InForceUntil);
 
+    /// <summary>True when any case kind may cite this provision for a fine item (it belongs to another law).</summary>
+    public bool General => Kinds.Count == 0;
+
     /// <summary>The highest fine this version allows for the amounts assessed, with the reasoning in words.</summary>
-    public (Money Cap, string Reason) CapFor(Money? turnover, Money? illegalGains)
+    public (Money Cap, string Reason) CapFor(Money? turnover, Money? illegalGains, Money? goodsValue = null)
     {
         var basis = Basis switch
         {
             FineBasis.Turnover => turnover,
             FineBasis.IllegalGains => illegalGains,
+            FineBasis.GoodsValue => goodsValue,
             _ => null,
         };
-        var basisName = Basis == FineBasis.Turnover ? "违法经营额" : "违法所得";
+        var basisName = Basis switch { FineBasis.Turnover => "违法经营额", FineBasis.GoodsValue => "货值金额", _ => "违法所得" };
         if (Basis != FineBasis.None && basis is { } amount && amount >= MultipleAppliesFrom)
-            return (amount * Multiple, $"{Citation}（{MultipleWords}）: {basisName} {amount} 元 → 上限 {Multiple} × {amount} = {amount * Multiple} 元");
+        {
+            var cap = amount.Times(Multiple);
+            return (cap, $"{Citation}（{MultipleWords}）: {basisName} {amount} 元 → 上限 {Multiple.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} × {amount} = {cap} 元");
+        }
         return Basis == FineBasis.None
             ? (FlatCap, $"{Citation}（{FlatWords}）: {(Minimum > Money.Zero ? $"{Minimum}–" : "上限 ")}{FlatCap} 元")
             : (FlatCap, $"{Citation}（{FlatWords}）: {basisName} {(basis is { } b ? $"{b} 元" : "无")} → 上限 {FlatCap} 元");
@@ -72,12 +83,18 @@ public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
     public IReadOnlyList<string> FamiliesFor(CaseKind kind) =>
         Rules.Where(r => r.Kinds.Contains(kind)).Select(r => r.Family).Distinct().ToList();
 
+    /// <summary>The provisions of other laws that a fine item of any case may cite (<see cref="FineRule.General"/>).</summary>
+    public IReadOnlyList<string> GeneralFamilies() => Rules.Where(r => r.General).Select(r => r.Family).Distinct().ToList();
+
+    /// <summary>The citation of a family's latest version, for labels ("商标法第六十条第二款"); null for an unknown family.</summary>
+    public string? CitationOf(string family) => Rules.LastOrDefault(r => r.Family == family)?.Citation;
+
     /// <summary>
     /// The version of <paramref name="family"/> to apply to a violation committed on <paramref name="violationOn"/>
     /// and decided on <paramref name="decisionOn"/>, and its cap for the amounts assessed; null when the family has
     /// no version in force on either date.
     /// </summary>
-    public ApplicableFine? Resolve(string family, LocalDate violationOn, LocalDate decisionOn, Money? turnover, Money? illegalGains)
+    public ApplicableFine? Resolve(string family, LocalDate violationOn, LocalDate decisionOn, Money? turnover, Money? illegalGains, Money? goodsValue = null)
     {
         var then = Rules.FirstOrDefault(r => r.Family == family && r.InForceOn(violationOn));
         var now = Rules.FirstOrDefault(r => r.Family == family && r.InForceOn(decisionOn));
@@ -85,12 +102,12 @@ public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
         if (then is null || now is null || ReferenceEquals(then, now))
         {
             var only = then ?? now!;
-            var (cap, reason) = only.CapFor(turnover, illegalGains);
+            var (cap, reason) = only.CapFor(turnover, illegalGains, goodsValue);
             return new ApplicableFine(only, cap, only.Minimum, reason);
         }
         // 从旧兼从轻: the old law applies unless the new one is lighter for this party (lower cap, then lower floor).
-        var (oldCap, oldReason) = then.CapFor(turnover, illegalGains);
-        var (newCap, newReason) = now.CapFor(turnover, illegalGains);
+        var (oldCap, oldReason) = then.CapFor(turnover, illegalGains, goodsValue);
+        var (newCap, newReason) = now.CapFor(turnover, illegalGains, goodsValue);
         var newIsLighter = newCap < oldCap || (newCap == oldCap && now.Minimum < then.Minimum);
         return newIsLighter
             ? new ApplicableFine(now, newCap, now.Minimum, $"{newReason} (行政处罚法第三十七条: lighter than {then.Citation}, in force when the act was committed)")
@@ -144,6 +161,13 @@ public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
             [CaseKind.OfficialOrSpecialMark],
             new LocalDate(1996, 7, 13), null, FineBasis.IllegalGains, 5, Money.FromFen(1), Yuan(10_000), Money.Zero,
             "可以并处违法所得5倍以下的罚款", "没有违法所得的，可以处1万元以下的罚款"),
+        // Another law's fine beside the IP one (a decision may carry both, each under its own cap): 产品质量法 (2000,
+        // unchanged since in this article) art. 54, labelling of packaged goods that breaks art. 27(4)/(5), serious cases
+        // — up to 30 % of the value of the goods produced or sold; without a goods value assessed there is nothing to cap by.
+        new("product-labelling", "产品质量法第五十四条",
+            [],
+            new LocalDate(2000, 9, 1), null, FineBasis.GoodsValue, 0.3m, Money.FromFen(1), Money.Zero, Money.Zero,
+            "并处违法生产、销售产品货值金额百分之三十以下的罚款", "货值金额未查明的，无从计算罚款上限"),
     ]);
 }
 

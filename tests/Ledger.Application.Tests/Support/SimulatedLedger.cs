@@ -66,6 +66,15 @@ public sealed class SimulatedLedger
             if (query.Campaign is { } campaign && !c.Campaigns.Contains(campaign)) continue;
             if (query.Flag is { } flag && !c.Flags.Contains(flag)) continue;
             var figures = new TotalsFigures(1, c.CaseValue, c.Fines, c.Confiscations, c.TransferredToPolice ? 1 : 0);
+            if (by == TotalsGrouping.Provision)
+            {
+                // The amounts split by provision; the case (and its value) counts on each of its lines.
+                var lines = c.ByProvision.Count == 0 ? [new ProvisionAmounts("none", Money.Zero, Money.Zero)] : c.ByProvision;
+                foreach (var line in lines)
+                    result[line.Provision] = result.GetValueOrDefault(line.Provision, TotalsFigures.Zero)
+                        .Plus(figures with { Fines = line.Fines, Confiscations = line.Confiscations });
+                continue;
+            }
             foreach (var key in Keys(query, by, c, on))
                 result[key] = result.GetValueOrDefault(key, TotalsFigures.Zero).Plus(figures);
         }

@@ -21,7 +21,7 @@ public sealed partial class CaseSpecs
     [Fact]
     public void GivenTurnoverOfSixtyThousand_WhenFineIsFiveTimesTurnover_ThenDecidedCitingArticle60()
     {
-        var expected = new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(300_000), StopOrder], TrademarkBases,
+        var expected = new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(300_000) with { Provision = "trademark-infringement" }, StopOrder], TrademarkBases,
             "商标法第六十条第二款（违法经营额五万元以上的，可以处违法经营额五倍以下的罚款）: 违法经营额 60000.00 元 → 上限 5 × 60000.00 = 300000.00 元", Head);
         GivenNotified(60_000, Fine(300_000), StopOrder).When(Decision(Fine(300_000), StopOrder)).Then(expected)
             // What a clerk reads back of the case: the rule applied, in the law's words.
@@ -30,11 +30,11 @@ public sealed partial class CaseSpecs
 
     [Fact]
     public void GivenTurnoverOfSixtyThousand_WhenFineExceedsFiveTimesTurnoverByOneFen_ThenRefused() =>
-        GivenNotified(60_000, Fine(400_000)).When(Decision(Fine(300_000.01m))).ThenFails("items", "exceeds the cap of 300000.00", "商标法第六十条第二款");
+        GivenNotified(60_000, Fine(400_000)).When(Decision(Fine(300_000.01m))).ThenFails("items[0].amount", "exceeds the cap of 300000.00", "商标法第六十条第二款");
 
     [Fact]
     public void GivenTurnoverBelowFiftyThousand_WhenFineExceedsTwoHundredFiftyThousand_ThenRefused() =>
-        GivenNotified(40_000, Fine(300_000)).When(Decision(Fine(250_000.01m))).ThenFails("items", "cap of 250000.00", "违法经营额不足五万元", "违法经营额 40000.00 元");
+        GivenNotified(40_000, Fine(300_000)).When(Decision(Fine(250_000.01m))).ThenFails("items[0].amount", "cap of 250000.00", "违法经营额不足五万元", "违法经营额 40000.00 元");
 
     [Fact]
     public void GivenTurnoverBelowFiftyThousand_WhenFineIsTwoHundredFiftyThousand_ThenDecided() =>
@@ -118,7 +118,7 @@ public sealed partial class CaseSpecs
     public void GivenPatentCounterfeitingBeforeJune2021DecidedAfter_WhenFineAboveFourTimesGains_ThenRefusedUnderTheOldLaw() =>
         GivenPatentCase(D(2021, 3, 1), gains: 60_000, proposal: 300_000)
             .When(new DecidePenalty(D(2021, 8, 2), "假冒专利〔2021〕1号", [Fine(240_000.01m)], ["专利法(2008)第六十三条"], Head))
-            .ThenFails("items", "cap of 240000.00", "专利法(2008)第六十三条", "第三十七条");
+            .ThenFails("items[0].amount", "cap of 240000.00", "专利法(2008)第六十三条", "第三十七条");
 
     [Fact]
     public void GivenPatentCounterfeitingBeforeJune2021DecidedAfter_WhenFineIsFourTimesGains_ThenDecidedUnderTheOldLaw()
@@ -144,7 +144,7 @@ public sealed partial class CaseSpecs
         FineRules = new FineRuleBook([.. FineRuleBook.China.Rules.Select(r => r.Citation == "专利法第六十八条" ? r with { InForceUntil = D(2025, 6, 1) } : r), lighter]);
         GivenPatentCase(D(2025, 3, 1), gains: 60_000, proposal: 300_000)
             .When(new DecidePenalty(D(2025, 7, 1), "假冒专利〔2025〕3号", [Fine(180_000.01m)], ["专利法"], Head))
-            .ThenFails("items", "cap of 180000.00", "lighter than 专利法第六十八条");
+            .ThenFails("items[0].amount", "cap of 180000.00", "lighter than 专利法第六十八条");
     }
 
     // ----- trademark agencies: 10,000 to 100,000 -----
@@ -154,7 +154,7 @@ public sealed partial class CaseSpecs
     [InlineData(100_000.01, "exceeds the cap of 100000.00")]
     public void GivenTrademarkAgencyCase_WhenFineOutsideTenToOneHundredThousand_ThenRefused(decimal fine, string rule) =>
         Given(Lead(CaseKind.TrademarkAgency, Agency), Filed(), Officers(), Reviewed(), Notice(Fine(200_000)))
-            .When(Decision(Fine(fine))).ThenFails("items", rule, "商标法第六十八条第一款");
+            .When(Decision(Fine(fine))).ThenFails("items[0].amount", rule, "商标法第六十八条第一款");
 
     [Fact]
     public void GivenSpecialMarkCase_WhenTheProvisionIsNotNamed_ThenRefusedListingTheProvisions() =>
@@ -164,14 +164,14 @@ public sealed partial class CaseSpecs
     [Fact]
     public void GivenSpecialMarkCaseWithoutGains_WhenFinedMoreThanTenThousandUnderTheSpecialMarkRegulation_ThenRefused() =>
         Given(Lead(CaseKind.OfficialOrSpecialMark), Filed(), Officers(), Reviewed(), Notice(Fine(20_000)))
-            .When(Decision(Fine(10_000.01m)) with { FineProvision = "special-mark" }).ThenFails("items", "cap of 10000.00", "特殊标志管理条例第十六条");
+            .When(Decision(Fine(10_000.01m)) with { FineProvision = "special-mark" }).ThenFails("items[0].amount", "cap of 10000.00", "特殊标志管理条例第十六条");
 
     [Fact]
     public void GivenPatentGainsOfExactlyFiftyThousand_WhenFined_ThenTheReasoningQuotesTheLawsFiveWanOrLessNotAThresholdInFen() =>
         // 专利法第六十八条: "违法所得在五万元以下的" takes in 50,000 itself; the ledger compares with 50,000.01, the clerk reads the law.
         GivenPatentCase(D(2022, 3, 1), gains: 50_000, proposal: 250_000)
             .When(new DecidePenalty(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000)], ["专利法第六十八条"], Head))
-            .Then(new CaseEvent.PenaltyDecided(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000)], ["专利法第六十八条"],
+            .Then(new CaseEvent.PenaltyDecided(D(2022, 5, 1), "假冒专利〔2022〕1号", [Fine(250_000) with { Provision = "patent-counterfeiting" }], ["专利法第六十八条"],
                 "专利法第六十八条（没有违法所得或者违法所得在五万元以下的，可以处二十五万元以下的罚款）: 违法所得 50000.00 元 → 上限 250000.00 元", Head));
 
     // ----- 从轻、减轻 (行政处罚法第三十条至第三十二条): recorded with their ground; only 减轻 goes below the statutory minimum -----
@@ -185,16 +185,16 @@ public sealed partial class CaseSpecs
 
     [Fact]
     public void GivenAgencyCase_WhenFinedBelowTheMinimumWithoutMitigation_ThenRefusedSayingThatIsReduced() =>
-        GivenAgencyNotified(5_000).When(AgencyDecision(5_000)).ThenFails("items", "below the statutory minimum of 10000.00", "减轻处罚", "第三十二条");
+        GivenAgencyNotified(5_000).When(AgencyDecision(5_000)).ThenFails("items[0].amount", "below the statutory minimum of 10000.00", "减轻处罚", "第三十二条");
 
     [Fact]
     public void GivenAgencyCase_WhenFinedBelowTheMinimumAsLighter_ThenStillRefusedBecauseLighterStaysInTheRange() =>
-        GivenAgencyNotified(5_000).When(AgencyDecision(5_000, new Mitigation(MitigationKind.Lighter, "初次违法"))).ThenFails("items", "below the statutory minimum");
+        GivenAgencyNotified(5_000).When(AgencyDecision(5_000, new Mitigation(MitigationKind.Lighter, "初次违法"))).ThenFails("items[0].amount", "below the statutory minimum");
 
     [Fact]
     public void GivenAgencyCase_WhenFinedBelowTheMinimumAsReducedWithItsGround_ThenDecidedAndTheGroundRecorded() =>
         GivenAgencyNotified(5_000).When(AgencyDecision(5_000, new Mitigation(MitigationKind.Reduced, "主动消除违法行为危害后果（行政处罚法第三十二条第一项）")))
-            .Then(new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(5_000)], ["商标法第六十八条第一款"],
+            .Then(new CaseEvent.PenaltyDecided(D(2025, 4, 15), "稷市监处罚〔2025〕12号", [Fine(5_000) with { Provision = "trademark-agency" }], ["商标法第六十八条第一款"],
                 "商标法第六十八条第一款（处一万元以上十万元以下的罚款）: 10000.00–100000.00 元; 减轻处罚: 主动消除违法行为危害后果（行政处罚法第三十二条第一项）", Head,
                 new Mitigation(MitigationKind.Reduced, "主动消除违法行为危害后果（行政处罚法第三十二条第一项）")));
 
