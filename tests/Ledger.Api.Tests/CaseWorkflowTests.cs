@@ -119,6 +119,9 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
         read["state"]!["status"]!.GetValue<string>().ShouldBe("decided");
         read["state"]!["voided_versions"]!.AsArray().Select(v => v!.GetValue<long>()).ShouldBe([10L]);
         read["state"]!.AsObject().ContainsKey("steps").ShouldBeFalse();
+        // The case view (the lists officials filter) follows the void in the same transaction.
+        (await host.Client("official-jishan").GetFromJsonObjectAsync("/cases?status=closed"))["total"]!.GetValue<long>().ShouldBe(0);
+        (await host.Client("official-jishan").GetFromJsonObjectAsync("/cases?status=decided"))["total"]!.GetValue<long>().ShouldBe(1);
         // As of version 10 the closing still shows, as the ledger knew it then.
         (await host.Client("official-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}?version=10"))["state"]!["status"]!.GetValue<string>().ShouldBe("closed");
     }
