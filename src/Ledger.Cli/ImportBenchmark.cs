@@ -68,7 +68,7 @@ internal static class ImportBenchmark
             var baseline = new List<(string CaseId, SimulatedStep Step)>();
             for (var i = 0; baseline.Count < baselineActions; i++)
             {
-                var simulated = simulator.Simulate($"baseline-{i:D7}", RegionCode.Parse("140824"), new LocalDate(2019, 1, 1).PlusDays(i % 2_000));
+                var simulated = simulator.Simulate($"140824-baseline-{i:D7}", RegionCode.Parse("140824"), new LocalDate(2019, 1, 1).PlusDays(i % 2_000));
                 baseline.AddRange(simulated.Steps.Select(s => (simulated.CaseId, s)));
             }
             watch.Restart();
@@ -111,7 +111,9 @@ internal static class ImportBenchmark
         string[] regions = ["140824", "140823", "140800", "140100", "140105", "150000", "150203", "410700"];
         while (actions < actionCount)
         {
-            var simulated = simulator.Simulate($"bench-{cases:D7}", RegionCode.Parse(regions[cases % regions.Length]), new LocalDate(2019, 1, 1).PlusDays(cases % 2_200));
+            // A case's number begins with its region's code (CaseIds.RequireRegionPrefix).
+            var region = regions[cases % regions.Length];
+            var simulated = simulator.Simulate($"{region}-bench-{cases:D7}", RegionCode.Parse(region), new LocalDate(2019, 1, 1).PlusDays(cases % 2_200));
             cases++;
             foreach (var step in simulated.Steps.Take(actionCount - actions))
             {
