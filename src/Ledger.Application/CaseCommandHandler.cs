@@ -132,14 +132,18 @@ public sealed class CaseCommandHandler(
     /// </summary>
     /// <remarks>All the sequence's events go to the store in one round trip. When the store refuses that as a whole
     /// (an import instant out of order, an event id taken), the sequence is appended again one command at a time in a
-    /// new transaction, only to learn which command it was; that one is refused too, and nothing is written.</remarks>
+    /// new transaction, only to learn which command it was; that one is refused too, and nothing is written.
+    /// <paramref name="believedNew"/> (the caller just saw no such case) skips reading the case on the first attempt: the
+    /// append then expects no stream, so a case created meanwhile is a conflict, read and decided again like any other.</remarks>
     public async Task<IReadOnlyList<CommandOutcome>> HandleSequenceAsync(
-        string caseId, IReadOnlyList<SequencedCommand> commands, string source, CancellationToken ct = default)
+        string caseId, IReadOnlyList<SequencedCommand> commands, string source, CancellationToken ct = default, bool believedNew = false)
     {
         CaseIds.Validate(caseId);
         for (var attempt = 1; ; attempt++)
         {
-            var history = await CaseHistory.LoadAsync(store, caseId, ct: ct);
+            var history = believedNew && attempt == 1
+                ? new CaseHistory(caseId, [], CaseState.Initial)
+                : await CaseHistory.LoadAsync(store, caseId, ct: ct);
             var plan = PlanSequence(caseId, commands, source, history);
             if (plan.Appends.Count == 0) return plan.Outcomes();
             try

@@ -92,6 +92,21 @@ public sealed class CaseCommandHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASequenceBelievedNewMeetsACaseRecordedMeanwhileAsAConflictAndIsDecidedAgainOnIt()
+    {
+        // An import saw no such case, then someone recorded it: the append (expecting no stream) conflicts, the case is
+        // read and the sequence decided again — here its lead is the one recorded, and the filing follows it.
+        await Send(Lead, "lead-k");
+        var outcomes = await handler.HandleSequenceAsync(CaseId,
+            [new SequencedCommand(Lead, "稷山县市场监督管理局/14082401017", "lead-k", null),
+             new SequencedCommand(new FileCase(D(2, 25), "14082400001", ["商标法第五十七条第三项"]), "稷山县市场监督管理局/14082401017", "file-k", null)],
+            "import", believedNew: true);
+        outcomes[0].AlreadyApplied.ShouldBeTrue();
+        (outcomes[1].FromVersion, outcomes[1].ToVersion).ShouldBe((2L, 2L));
+        (await db.CountEventsAsync()).ShouldBe(2);
+    }
+
+    [Fact]
     public async Task AnIdempotencyKeyReusedForAnotherCommandIsRefusedAndNothingIsWritten()
     {
         await Send(Lead, "same-key");

@@ -76,7 +76,8 @@ public sealed class CaseImporter(LedgerEventStore store, CaseCommandHandler hand
             var sequence = item.Actions.Select(a => new SequencedCommand(a.Command, a.Actor, a.IdempotencyKey, a.RecordedAt)).ToList();
             try
             {
-                var outcomes = await handler.HandleSequenceAsync(item.CaseId, sequence, source, token);
+                // A case not in the store when the import began is appended without reading it first (one round trip less).
+                var outcomes = await handler.HandleSequenceAsync(item.CaseId, sequence, source, token, believedNew: !existing.Contains(item.CaseId));
                 var fresh = outcomes.Count(o => !o.AlreadyApplied);
                 Interlocked.Add(ref written, fresh);
                 if (fresh > 0) Interlocked.Increment(ref casesWritten);
