@@ -7,21 +7,34 @@ namespace Ledger.Api.Tests;
 /// Given a case, when a client sends malformed, oversized, mistyped or hostile input, then each is a clear 4xx
 /// naming the field and rule, nothing is written, and the server goes on serving.
 /// </summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests(BadInputTests.OneCase fixture) : IClassFixture<BadInputTests.OneCase>, IAsyncLifetime
 {
-    private readonly ApiHost host = new();
+    /// <summary>One API and one registered case for the whole class (its tests run one after another): each test counts
+    /// what was written before it, so "nothing written" is still checked test by test.</summary>
+    public sealed class OneCase : IAsyncLifetime
+    {
+        public ApiHost Host { get; } = new();
+
+        public async Task InitializeAsync()
+        {
+            await Host.InitializeAsync();
+            await Host.RegisterAsync(CaseId, "140824", "recorder-jishan");
+        }
+
+        public Task DisposeAsync() => Host.DisposeAsync();
+    }
+
+    private readonly ApiHost host = fixture.Host;
     private const string CaseId = "140824-2025-0400";
     private long events, reads;
 
     public async Task InitializeAsync()
     {
-        await host.InitializeAsync();
-        await host.RegisterAsync(CaseId, "140824", "recorder-jishan");
         events = await host.CountAsync("ledger.events");
         reads = await host.CountAsync("ledger.case_reads");
     }
 
-    public Task DisposeAsync() => host.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task NothingWrittenAndStillServingAsync()
     {
