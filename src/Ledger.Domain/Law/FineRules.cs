@@ -86,8 +86,13 @@ public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
     /// <summary>The provisions of other laws that a fine item of any case may cite (<see cref="FineRule.General"/>).</summary>
     public IReadOnlyList<string> GeneralFamilies() => Rules.Where(r => r.General).Select(r => r.Family).Distinct().ToList();
 
-    /// <summary>The citation of a family's latest version, for labels ("商标法第六十条第二款"); null for an unknown family.</summary>
-    public string? CitationOf(string family) => Rules.LastOrDefault(r => r.Family == family)?.Citation;
+    /// <summary>
+    /// The citations of a family's versions, oldest first, for labels ("专利法(2008)第六十三条、专利法第六十八条": a family's
+    /// items may have been imposed under any of them); null for an unknown family.
+    /// </summary>
+    public string? CitationOf(string family) =>
+        Rules.Where(r => r.Family == family).OrderBy(r => r.InForceFrom).Select(r => r.Citation).ToList() is { Count: > 0 } citations
+            ? string.Join("、", citations) : null;
 
     /// <summary>
     /// The version of <paramref name="family"/> to apply to a violation committed on <paramref name="violationOn"/>

@@ -60,7 +60,7 @@ public sealed partial class CaseSpecs
     public void GivenATrademarkCase_WhenAFineNamesAProvisionOfAnotherIpKind_ThenRefusedListingTheProvisionsItMayCite() =>
         GivenNotified(60_000, Fine(300_000)).When(Decision(Fine(100_000) with { Provision = "patent-counterfeiting" }))
             .ThenFails("items[0].provision", "'patent-counterfeiting' is not a fine provision for trademark_infringement cases",
-                "trademark-infringement (商标法第六十条第二款)", "product-labelling (产品质量法第五十四条)");
+                "trademark-infringement (商标法实施条例(2002)第五十二条、商标法第六十条第二款)", "product-labelling (产品质量法第五十四条)");
 
     [Fact]
     public void GivenAnyCase_WhenAnOrderNamesAProvision_ThenRefusedBecauseOnlyMoneyItemsAreCapped() =>
