@@ -30,7 +30,7 @@ public static class QueryEndpoints
         app.MapGet("/cases/{id}", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock) =>
                 Problems.Guard(http, () => ShowAsync(http, id, store, regions, reads, clock)))
             .WithName("show_case").WithTags("cases")
-            .WithSummary("A case now, after ?version=N, or as the ledger knew it ?asOf=2025-03-01T00:00+08:00; its deadlines; ETag is the version")
+            .WithSummary("A case now, after ?version=N, or as the ledger knew it ?as_of=2025-03-01T00:00+08:00 (also spelled asOf); its deadlines; ETag is the version")
             .RequireRoles(CaseReaders);
 
         app.MapGet("/cases/{id}/history", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
@@ -145,19 +145,24 @@ public static class QueryEndpoints
     private static async Task<IResult> ShowAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock)
     {
         var request = http.Request;
-        QueryParameters.OnlyKnown(request, "version", "asOf", "purpose");
+        // as_of, as the totals and every other query parameter spell it; asOf, the first spelling, stays an alias for the
+        // links and clients made with it. A refusal names the parameter as the caller spelled it.
+        QueryParameters.OnlyKnown(request, "version", "as_of", "asOf", "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(request, "purpose"));
         var version = QueryParameters.Long(request, "version", 1);
-        var asOfText = QueryParameters.Text(request, "asOf");
+        var asOfName = request.Query.ContainsKey("asOf") && !request.Query.ContainsKey("as_of") ? "asOf" : "as_of";
+        if (request.Query.ContainsKey("asOf") && request.Query.ContainsKey("as_of"))
+            throw new ApiProblem(StatusCodes.Status400BadRequest, "as_of", "give as_of once (asOf is its older spelling), not both");
+        var asOfText = QueryParameters.Text(request, asOfName);
         if (version is not null && asOfText is not null)
-            throw new ApiProblem(StatusCodes.Status400BadRequest, "asOf", "give version or asOf, not both");
-        Instant? asOf = asOfText is null ? null : TotalsQuery.ParseInstant(asOfText, "asOf");
+            throw new ApiProblem(StatusCodes.Status400BadRequest, asOfName, $"give version or {asOfName}, not both");
+        Instant? asOf = asOfText is null ? null : TotalsQuery.ParseInstant(asOfText, asOfName);
 
         var (history, region) = await LoadInScopeAsync(http, id, store, regions, version, asOf);
         if (version is { } v && history.State.Version < v)
             throw new ApiProblem(StatusCodes.Status404NotFound, "version", $"case {id} is at version {history.State.Version}; there is no version {v}");
         if (history.Entries.Count == 0)
-            throw new ApiProblem(StatusCodes.Status404NotFound, "asOf", $"case {id} had no events recorded at {asOf}");
+            throw new ApiProblem(StatusCodes.Status404NotFound, asOfName, $"case {id} had no events recorded at {asOf}");
         // Everything the answer holds is worked out before the read is recorded: a read that fails records nothing.
         var today = (asOf ?? clock.GetCurrentInstant()).InZone(DecisionContext.Zone).Date;
         var deadlines = CaseDeadlines.Compute(history.State, WorkingDayCalendar.China, today);

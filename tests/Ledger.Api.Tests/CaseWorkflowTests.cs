@@ -80,11 +80,16 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
 
         var history = await host.Client("auditor-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}/history");
         var fourth = history["events"]![3]!["recorded_at"]!.GetValue<string>();
-        var asOf = await client.GetFromJsonObjectAsync($"/cases/{CaseId}?asOf={Uri.EscapeDataString(fourth)}");
+        var asOf = await client.GetFromJsonObjectAsync($"/cases/{CaseId}?as_of={Uri.EscapeDataString(fourth)}");
         asOf["version"]!.GetValue<long>().ShouldBe(4);
+        // asOf, the older spelling, answers the same; both at once is refused.
+        (await client.GetFromJsonObjectAsync($"/cases/{CaseId}?asOf={Uri.EscapeDataString(fourth)}"))["version"]!.GetValue<long>().ShouldBe(4);
+        var both = await client.GetAsync($"/cases/{CaseId}?as_of={Uri.EscapeDataString(fourth)}&asOf={Uri.EscapeDataString(fourth)}");
+        both.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await ApiHost.ProblemAsync(both)).Field.ShouldBe("as_of");
 
         (await client.GetAsync($"/cases/{CaseId}?version=11")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        (await client.GetAsync($"/cases/{CaseId}?asOf=2000-01-01T00:00Z")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await client.GetAsync($"/cases/{CaseId}?as_of=2000-01-01T00:00Z")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await client.GetAsync($"/cases/{CaseId}?version=2&asOf=2025-01-01T00:00Z")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await client.GetAsync("/cases/140824-2099-0001")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }

@@ -74,7 +74,7 @@ async function main() {
   try {
     const session = await signedIn();
     if (!id) throw new Error('地址中没有案件编号（id）');
-    const view = await getJson(caseUrl(version ? { version } : asOf ? { asOf } : {}));
+    const view = await getJson(caseUrl(version ? { version } : asOf ? { as_of: asOf } : {}));
     document.title = `${id} · 案件详情`;
     document.getElementById('seen').textContent =
       `${id}，版本 ${view.version}${view.as_of ? `，截至 ${view.as_of}` : version ? '' : '（当前）'}`;
