@@ -184,6 +184,9 @@ public static class QueryEndpoints
     {
         var (history, _) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/history");
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
+        // A voided step stays in the history; it names the step that voided it, so an auditor reads both together.
+        var voidedBy = history.Entries.Where(e => e.Event is CaseEvent.StepVoided)
+            .ToDictionary(e => ((CaseEvent.StepVoided)e.Event).Version, e => e.Recorded.Version);
         return Results.Json(new
         {
             case_id = id,
@@ -199,6 +202,7 @@ public static class QueryEndpoints
                 actor = e.Actor,
                 command = e.Command,
                 summary = CaseDescriptions.Summarize(e.Event),
+                voided_by = voidedBy.TryGetValue(e.Recorded.Version, out var by) ? by : (long?)null,
                 data = JsonSerializer.Deserialize<JsonElement>(e.Recorded.Data),
                 metadata = JsonSerializer.Deserialize<JsonElement>(e.Recorded.Metadata),
                 previous_hash = Convert.ToHexStringLower(e.Recorded.PreviousHash),

@@ -127,6 +127,10 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
         // The case view (the lists officials filter) follows the void in the same transaction.
         (await host.Client("official-jishan").GetFromJsonObjectAsync("/cases?status=closed"))["total"]!.GetValue<long>().ShouldBe(0);
         (await host.Client("official-jishan").GetFromJsonObjectAsync("/cases?status=decided"))["total"]!.GetValue<long>().ShouldBe(1);
+        // The history keeps the closing and names the step that voided it.
+        var events = (await host.Client("auditor-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}/history"))["events"]!.AsArray();
+        events[9]!["voided_by"]!.GetValue<long>().ShouldBe(11);
+        events[8]!["voided_by"].ShouldBeNull();
         // As of version 10 the closing still shows, as the ledger knew it then.
         (await host.Client("official-jishan").GetFromJsonObjectAsync($"/cases/{CaseId}?version=10"))["state"]!["status"]!.GetValue<string>().ShouldBe("closed");
     }

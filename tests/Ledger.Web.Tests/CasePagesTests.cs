@@ -46,6 +46,35 @@ public sealed class CasePagesTests(LedgerSite site)
     }
 
     [Fact]
+    public async Task AVoidedStepStaysInTheTimelineStruckThroughWithTheVersionThatVoidedIt()
+    {
+        // A lead of 新城区 filed on a wrong date, the filing voided by the head of the bureau (a case of this test's own).
+        const string caseId = "150102-2025-0901";
+        var handler = new Ledger.Application.CaseCommandHandler(Ledger.Application.LedgerEvents.Store(site.Db.App), NodaTime.SystemClock.Instance);
+        var n = 0;
+        Task Send(Ledger.Domain.CaseCommand command) =>
+            handler.HandleAsync(new Ledger.Application.CommandEnvelope(caseId, "recorder-xincheng", $"void-page-{++n}"), command);
+        await Send(new Ledger.Domain.CaseCommand.RegisterLead(new NodaTime.LocalDate(2025, 3, 3), Ledger.Domain.LeadSource.Inspection, "检查发现销售假冒口罩",
+            Ledger.Domain.RegionCode.Parse("150102"), Ledger.Domain.CaseKind.TrademarkInfringement,
+            new Ledger.Domain.Party(Ledger.Domain.PartyKind.Organisation, "某药房有限公司"), null, new NodaTime.LocalDate(2025, 3, 1), [], []));
+        await Send(new Ledger.Domain.CaseCommand.FileCase(new NodaTime.LocalDate(2025, 3, 20), "15010200001", ["商标法第五十七条第三项"]));
+        await Send(new Ledger.Domain.CaseCommand.VoidStep(new NodaTime.LocalDate(2025, 3, 21), 2, "立案日期登记错误", "15010200001"));
+
+        await using var browser = await site.SignInAsync("auditor-national");
+        var page = await browser.OpenAsync($"/ui/case?id={caseId}", "case");
+        var voided = page.Locator("#timeline tbody tr[data-version='2']");
+        (await voided.GetAttributeAsync("class"))!.Split(' ').ShouldContain("voided");
+        (await voided.Locator(".voided-by").TextContentAsync()).ShouldBe("（已由第 3 版作废）");
+        (await page.Locator("#timeline tbody tr.voided").CountAsync()).ShouldBe(1);
+        var (_, history) = await site.ApiAsync("auditor-national", $"/cases/{caseId}/history");
+        history!["events"]![1]!["voided_by"]!.GetValue<long>().ShouldBe(3);
+        // The case reads as the lead it is again.
+        (await page.TextContentAsync("#facts dd[data-path='status']"))!.ShouldContain("（lead）");
+        await browser.ScreenshotAsync("case-timeline-voided");
+        browser.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task AVersionAndAnInstantShowWhatTheApiShowsAndTheDiffNamesWhatChanged()
     {
         await using var browser = await site.SignInAsync("auditor-national");

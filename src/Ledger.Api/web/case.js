@@ -16,6 +16,7 @@ const LABELS = {
   defence_stated: '已陈述申辩', hearing_pending_since: '听证申请日期', hearing_held_on: '听证日期', earlier_decisions: '原处理决定',
   deferred_due_on: '延期缴纳至', instalments: '分期缴纳', answered_on: '答辩日期', oral_hearing_on: '口头审理日期',
   mediated_damages: '调解赔偿额', confirmed_by: '司法确认', review_pending: '复议诉讼未决', awaiting_new_decision: '待重新作出决定',
+  voided_versions: '已作废的步骤（版本）',
 };
 const DEADLINE_STATUS = { met: '按期完成', met_late: '逾期完成', overdue: '已逾期', pending: '未到期' };
 
@@ -110,10 +111,15 @@ async function main() {
       const history = await getJson(`/cases/${encodeURIComponent(id)}/history?${withPurpose(new URLSearchParams())}`);
       document.getElementById('timeline').replaceChildren(
         el('thead', {}, el('tr', {}, ...['版本', '生效日期', '记录时间（北京时间）', '记录人', '事件', '摘要', '哈希', ''].map(t => el('th', { scope: 'col', class: 'text' }, t)))),
-        el('tbody', {}, ...history.events.map(e => el('tr', { 'data-version': String(e.version), class: String(e.version) === String(view.version) ? 'current' : null },
+        el('tbody', {}, ...history.events.map(e => el('tr', {
+            'data-version': String(e.version),
+            class: [String(e.version) === String(view.version) ? 'current' : '', e.voided_by ? 'voided' : ''].join(' ').trim() || null,
+          },
           el('th', { scope: 'row' }, String(e.version)), el('td', {}, e.effective_on ?? ''),
           el('td', { 'data-recorded-at': e.recorded_at }, beijing(e.recorded_at)), el('td', { class: 'text' }, e.actor),
-          el('td', { class: 'text', 'data-type': e.type }, e.type), el('td', { class: 'text' }, e.summary),
+          el('td', { class: 'text', 'data-type': e.type }, e.type),
+          // A voided step stays in the timeline, struck through, with the version that voided it.
+          el('td', { class: 'text summary' }, e.summary, ...(e.voided_by ? [el('span', { class: 'voided-by' }, `（已由第 ${e.voided_by} 版作废）`)] : [])),
           el('td', { class: 'hash', title: e.hash }, e.hash.slice(0, 12)),
           el('td', {}, el('a', { href: address({ id, purpose, version: String(e.version) }) }, '此版本'))))));
     } else {
