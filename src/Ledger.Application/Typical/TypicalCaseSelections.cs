@@ -90,7 +90,8 @@ public sealed class TypicalCaseSelections(LedgerEventStore store, IClock clock, 
     public async Task<IReadOnlyList<Deadline>> WithdrawalsCalledForAsync(string caseId, IEnumerable<CaseEvent> recorded, CaseState before,
         IReadOnlyList<CaseEvent> added, CancellationToken ct)
     {
-        if (before.ClosedOn is not { } closed || before.Region is not { } region || !added.Any(TypicalSelectionModel.ChangesDecision)) return [];
+        if (before.ClosedOn is not { } closed || before.Region is not { } region
+            || !added.Any(e => TypicalSelectionModel.ChangesPublished(e, before.Version))) return [];
         var file = new CaseFile(caseId, [.. recorded, .. added], added.Aggregate(before, CaseModel.Evolve));
         var calendar = DecisionContext.At(clock.GetCurrentInstant()).Calendar;
         var today = clock.GetCurrentInstant().InZone(DecisionContext.Zone).Date;

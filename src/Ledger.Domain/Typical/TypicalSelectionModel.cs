@@ -230,7 +230,8 @@ public static class TypicalSelectionModel
             foreach (var entry in edition.Entries)
             {
                 if (!cases.TryGetValue(entry.CaseId, out var file)) continue;
-                var change = file.Events.Skip((int)entry.Text!.CaseVersion).FirstOrDefault(ChangesDecision);
+                var published = entry.Text!.CaseVersion;
+                var change = file.Events.Skip((int)published).FirstOrDefault(e => ChangesPublished(e, published));
                 if (change is null || (supersededOn is { } end && change.On >= end)) continue;
                 var dueOn = calendar.AddWorkingDays(change.On, WithdrawalWorkingDays).Date;
                 var withdrawal = state.Withdrawals.FirstOrDefault(w => w.CaseId == entry.CaseId && w.Edition == edition.Edition);
@@ -250,8 +251,17 @@ public static class TypicalSelectionModel
         _ => false,
     };
 
+    /// <summary>
+    /// True when <paramref name="e"/>, recorded after the case's version <paramref name="publishedVersion"/> was published,
+    /// changes what was published: its decision changed, or a step the publication rests on was voided (its closing, say,
+    /// recorded on a wrong date). A void of a step recorded after publication changes nothing published.
+    /// </summary>
+    public static bool ChangesPublished(CaseEvent e, long publishedVersion) =>
+        ChangesDecision(e) || e is CaseEvent.StepVoided voided && voided.Version <= publishedVersion;
+
     private static string DescribeChange(CaseEvent e) => e switch
     {
+        CaseEvent.StepVoided v => $"step {v.Version} ({v.VoidedType} of {v.VoidedOn:yyyy-MM-dd}) voided: {v.Reason}",
         CaseEvent.ReviewConcluded r => $"{(r.Kind == ReviewKind.Reconsideration ? "reconsideration" : "lawsuit")} concluded: decision {SnakeCase.Of(r.Outcome)} ({r.Reference})",
         CaseEvent.DecisionChangedByBureau c => $"decision {SnakeCase.Of(c.Change)} by the bureau itself: {c.Reason}",
         CaseEvent.PoliceReturnedCase p => $"returned by {p.Agency} ({p.Reference})",

@@ -203,6 +203,22 @@ public class SelectionSpecs
     }
 
     [Fact]
+    public void A_published_case_whose_closing_is_voided_is_due_for_withdrawal()
+    {
+        var spec = TenDrafted().Given(new SelectionApproved(1, D(2026, 4, 20), Approver, "同意", [], null));
+        spec.Given([.. spec.When(new PublishSelection(D(2026, 4, 24), Publisher)).ThenAccepted()]);
+        // The case as published ends with its closing; voiding that closing changes what was published.
+        var closedCase = CompanyCase();
+        spec.WithCase("140824-2025-0004", [.. closedCase,
+            new StepVoided(D(2026, 4, 30), closedCase.Length, "case_closed", D(2025, 4, 28), "结案日期登记错误", "14082400001")]);
+        var due = TypicalSelectionModel.WithdrawalsDue(spec.State, spec.Cases, Calendar.WorkingDayCalendar.China, D(2026, 5, 6)).ShouldHaveSingleItem();
+        due.CaseId.ShouldBe("140824-2025-0004");
+        due.ChangedOn.ShouldBe(D(2026, 4, 30));
+        due.Change.ShouldContain("case_closed");
+        due.Change.ShouldContain("voided");
+    }
+
+    [Fact]
     public void A_corrected_edition_is_a_new_edition_and_the_first_stays()
     {
         var spec = TenDrafted().Given(new SelectionApproved(1, D(2026, 4, 20), Approver, "同意", [], null));
@@ -260,6 +276,13 @@ public sealed class DecisionChangeTests
     public void AReviewChangesThePublishedDecisionUnlessItUpholdsItOrIsWithdrawn(ReviewOutcome outcome, bool changes) =>
         TypicalSelectionModel.ChangesDecision(new CaseEvent.ReviewConcluded(new NodaTime.LocalDate(2025, 7, 1), ReviewKind.Reconsideration, outcome, "复决", []))
             .ShouldBe(changes);
+
+    [Theory]
+    [InlineData(10, 12, true)]   // the closing (step 10) of a case published at version 12, voided
+    [InlineData(13, 12, false)]  // a step recorded after publication, voided: nothing published changes
+    public void AVoidChangesWhatWasPublishedWhenItVoidsAStepThePublicationRestsOn(long voided, long published, bool changes) =>
+        TypicalSelectionModel.ChangesPublished(new CaseEvent.StepVoided(new NodaTime.LocalDate(2026, 5, 6), voided, "case_closed",
+            new NodaTime.LocalDate(2025, 4, 28), "结案日期登记错误", "14082400001"), published).ShouldBe(changes);
 
     [Fact]
     public void TheBureausOwnCorrectionAndAPoliceReturnChangeThePublishedDecision()
