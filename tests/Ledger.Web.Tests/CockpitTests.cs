@@ -40,6 +40,34 @@ public sealed class CockpitTests(LedgerSite site)
     }
 
     [Fact]
+    public async Task TheProvisionsPanelIsTheApisSplitOfFinesAndConfiscationsByLegalBasis()
+    {
+        await using var browser = await site.SignInAsync("official-national");
+        var page = await browser.CockpitAsync("region=150000&from=2020-01-01&to=2020-12-31");
+        var (status, api) = await site.ApiAsync("official-national", "/totals?region=150000&from=2020-01-01&to=2020-12-31&by=provision");
+        status.ShouldBe(200);
+        var lines = api!["lines"]!.AsArray();
+        lines.Select(l => l!["key"]!.GetValue<string>()).ShouldContain("trademark-infringement");
+        (await page.Locator("#provisions-table tbody tr").CountAsync()).ShouldBe(lines.Count);
+        foreach (var line in lines)
+        {
+            var row = page.Locator($"#provisions-table tbody tr[data-key='{line!["key"]!.GetValue<string>()}']");
+            foreach (var figure in Figures)
+            {
+                var cell = row.Locator($"td[data-figure='{figure}']");
+                var shown = MoneyFigures.Contains(figure) ? await cell.GetAttributeAsync("data-yuan") : await cell.GetAttributeAsync("data-value");
+                shown.ShouldBe(ApiFigure(line, figure), $"{line["key"]} {figure}");
+            }
+        }
+        // The lines' money adds up to the headline: every fine and confiscation is on exactly one line.
+        var money = lines.Sum(l => decimal.Parse(l!["fines_and_confiscations"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        money.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).ShouldBe((await HeadlineAsync(page, "fines_and_confiscations")).Exact);
+        (await page.TextContentAsync("#provisions-table tbody tr[data-key='trademark-infringement'] th"))!.ShouldContain("商标法第六十条第二款");
+        await page.Locator("[data-panel='provisions']").ScreenshotAsync(new() { Path = Path.Combine(LedgerSite.ScreenshotDirectory, "cockpit-provisions.png") });
+        browser.Errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task AsOfItsPublicationTheCockpitShowsThePublishedFigure()
     {
         // 内蒙古 2020: 查处商标侵权案287件, 案值790.57万元, 罚没金额433.66万元 (shared/reference-figures.md), published 2021-02.

@@ -177,6 +177,29 @@ function renderKinds(report, filters) {
     lines.map(l => [l.key, l.label.replace(/^[a-z_]+ /, ''), ...EXACT_COLUMNS.map(k => l[k])]));
 }
 
+// 罚没金额 by the provision each fine or confiscation was imposed under (GET /totals?by=provision): the amounts split
+// exactly; a case fined under two laws is on both lines. The label is the API's without its key ("trademark-infringement …").
+function provisionName(line) {
+  if (line.key === 'none') return '无罚没（警告、不予处罚、移送等）';
+  if (line.key === 'unstated') return '未载明条款';
+  return line.label.replace(/^[a-z-]+ /, '');
+}
+function renderProvisions(report, filters) {
+  const lines = [...report.lines].sort((a, b) => Number(b.fines_and_confiscations) - Number(a.fines_and_confiscations) || a.key.localeCompare(b.key));
+  const table = document.getElementById('provisions-table');
+  table.replaceChildren(el('thead', {}, headerRow('依据')), el('tbody', {}, ...lines.map(l => el('tr', { 'data-key': l.key },
+    el('th', { scope: 'row' }, provisionName(l)), ...FIGURES.map(f => figureCell(l, f))))));
+  const money = lines.filter(l => l.key !== 'none');
+  const c = chart('provisions-chart');
+  const option = barOption(money.map(provisionName), [
+    { name: '罚没金额（万元）', type: 'bar', data: money.map(l => wanNumber(l.fines_and_confiscations)) },
+  ], '万元');
+  // A family's citations are long ("商标法实施条例(2002)第五十二条、商标法第六十条第二款"): wrapped under their bar.
+  c.setOption({ ...option, xAxis: { ...option.xAxis, axisLabel: { interval: 0, width: 220, overflow: 'break' } } });
+  tools('provisions', `依据分析-${filters.region || 'national'}-${filters.from}-${filters.to}`, c, ['依据代码', '依据', ...EXACT_HEADER],
+    lines.map(l => [l.key, provisionName(l), ...EXACT_COLUMNS.map(k => l[k])]));
+}
+
 function renderMonthOnMonth(report, filters, unit) {
   const lines = report.lines;
   const cases = FIGURES[0], money = FIGURES[4];
@@ -319,9 +342,10 @@ async function main() {
     document.getElementById('yoy-note').textContent = step === 'quarter' ? '按季度，与上年同季度相比' : '按月，与上年同月相比';
     const analysisQuery = new URLSearchParams();
     for (const name of ['region', 'from', 'to', 'kind', 'campaign', 'flag']) if (filters[name]) analysisQuery.set(name, filters[name]);
-    const [byRegion, byKind, byMonth, yearOnYear, analysis] = await Promise.all([
+    const [byRegion, byKind, byProvision, byMonth, yearOnYear, analysis] = await Promise.all([
       totals(filters, { by: 'region' }),
       totals(filters, { by: 'kind' }),
+      totals(filters, { by: 'provision' }),
       totals(filters, { by: step }),
       totals(filters, { by: step, compare: 'previous-year' }),
       getJson(`/cases/analysis?${analysisQuery}`),
@@ -331,6 +355,7 @@ async function main() {
     renderHeadline(byRegion.total);
     renderRegions(byRegion, filters);
     renderKinds(byKind, filters);
+    renderProvisions(byProvision, filters);
     renderMonthOnMonth(byMonth, filters, unit);
     renderYearOnYear(yearOnYear, filters, unit);
     renderAnalysis(analysis, filters);
