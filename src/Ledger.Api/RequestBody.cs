@@ -58,6 +58,8 @@ public static class RequestBody
             // Content-Length to refuse it earlier), a body shorter than its Content-Length, a malformed chunk (400).
             // A body that ends before its Content-Length means the client closed its side of the connection mid-request:
             // the answer is still sent (it may be reading), but the request log counts it as the client's going away.
+            // Kestrel says why only in its message (its RequestRejectionReason is internal), so the message is matched;
+            // TlsAndProxyTests pins it, so a Kestrel that words it otherwise fails a test rather than mislogging.
             if (e.StatusCode == StatusCodes.Status400BadRequest && e.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal))
                 request.HttpContext.Items[ClientClosedRequestKey] = true;
             throw new ApiProblem(e.StatusCode, "body", e.StatusCode == StatusCodes.Status413PayloadTooLarge
