@@ -185,8 +185,7 @@ public static class QueryEndpoints
         var (history, _) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/history");
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
         // A voided step stays in the history; it names the step that voided it, so an auditor reads both together.
-        var voidedBy = history.Entries.Where(e => e.Event is CaseEvent.StepVoided)
-            .ToDictionary(e => ((CaseEvent.StepVoided)e.Event).Version, e => e.Recorded.Version);
+        var voidedBy = history.VoidedBy();
         return Results.Json(new
         {
             case_id = id,

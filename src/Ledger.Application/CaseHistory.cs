@@ -38,6 +38,11 @@ public sealed record CaseHistory(string CaseId, IReadOnlyList<CaseHistoryEntry> 
         return keys;
     }
 
+    /// <summary>For each voided step (by its version), the version of the step that voided it: the history keeps both.</summary>
+    public IReadOnlyDictionary<long, long> VoidedBy() => Entries
+        .Where(e => e.Event is CaseEvent.StepVoided)
+        .ToDictionary(e => ((CaseEvent.StepVoided)e.Event).Version, e => e.Recorded.Version);
+
     /// <summary>The stream type under which cases are stored.</summary>
     public const string StreamType = "enforcement_case";
 

@@ -117,10 +117,12 @@ public static class CaseCliCommands
     public static void WriteHistory(CaseHistory history)
     {
         var table = new Table().AddColumns("position", "version", "type", "recorded (Asia/Shanghai)", "actor", "effective", "summary");
+        var voidedBy = history.VoidedBy();
         foreach (var entry in history.Entries)
             table.AddRow(entry.Recorded.Position.ToString(CultureInfo.InvariantCulture), entry.Recorded.Version.ToString(CultureInfo.InvariantCulture),
                 entry.Recorded.Type, Local(entry.Recorded.RecordedAt), Markup.Escape(entry.Actor), entry.Event.On.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Markup.Escape(CaseDescriptions.Summarize(entry.Event)));
+                Markup.Escape(CaseDescriptions.Summarize(entry.Event)
+                    + (voidedBy.TryGetValue(entry.Recorded.Version, out var by) ? $" [voided by step {by}]" : "")));
         AnsiConsole.Write(table);
     }
 
