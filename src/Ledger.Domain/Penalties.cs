@@ -59,7 +59,8 @@ public static class PenaltyItems
 
     /// <summary>
     /// The money items summed per provision, in the order of first mention; an item that names none counts under
-    /// <paramref name="unnamed"/> (the case kind's own provision, or "" when the kind has several or none).
+    /// <paramref name="unnamed"/> (the case kind's own provision, or <see cref="ProvisionAmounts.Unstated"/> when the kind has
+    /// several or none).
     /// </summary>
     public static IReadOnlyList<ProvisionAmounts> ByProvision(this IEnumerable<PenaltyItem> items, string unnamed)
     {
