@@ -26,7 +26,7 @@ public static class WebPages
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     /// <summary>The pages behind sign-in: their file, title, and the roles that may open them — those the API lets read
-    /// what the page shows (README, the endpoint table).</summary>
+    /// what the page shows (docs/api.md, the endpoint table).</summary>
     private static readonly (string Name, string Title, Role[] Roles)[] SignedInPages =
     [
         ("cockpit", "驾驶舱", [Role.Official, Role.Auditor]),

@@ -74,7 +74,7 @@ public static class Cli
     public static string MigrationsDirectory => Path.Combine(AppContext.BaseDirectory, "migrations");
 
     /// <summary>How long idle thread-pool workers spin before they block, for a benchmark's header: when the client
-    /// shares two cores with PostgreSQL, the figures move with it (README, performance). .NET's default is 70; the
+    /// shares two cores with PostgreSQL, the figures move with it (docs/performance.md). .NET's default is 70; the
     /// environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit overrides it for one run, and .NET reads that
     /// variable as hexadecimal (70 there means 112), so the header shows the number .NET uses.</summary>
     public static string ThreadPoolSpinSetting()

@@ -15,7 +15,7 @@ public static class ImportCommands
 {
     public static Command Import()
     {
-        var file = new Argument<string>("file") { Description = "A .csv or .jsonl file, one action on one case per row (format: README, examples under tests/import-examples/)" };
+        var file = new Argument<string>("file") { Description = "A .csv or .jsonl file, one action on one case per row (format: docs/cli.md, examples under tests/import-examples/)" };
         var skipInvalid = new Option<bool>("--skip-invalid") { Description = "Write the valid cases and list the refused ones (by default one refused row refuses the whole file)" };
         var source = new Option<string?>("--source") { Description = "The system of record the file comes from, stored with every event (default: the file name)" };
         var parallel = new Option<int>("--parallel") { Description = "Cases written at once", DefaultValueFactory = _ => 4 };

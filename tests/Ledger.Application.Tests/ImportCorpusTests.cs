@@ -8,7 +8,7 @@ namespace Ledger.Application.Tests;
 
 /// <summary>
 /// Import lines broken from a fixed seed (<see cref="HostileJson"/>, applied to a line's fields, or to the line itself):
-/// a file holding one broken line among the README's valid example is refused whole, with a problem naming that line, a
+/// a file holding one broken line among the manual's valid example is refused whole, with a problem naming that line, a
 /// field and a rule, and writes nothing; no broken line escapes as an exception.
 /// </summary>
 public sealed class ImportCorpusTests : IAsyncLifetime

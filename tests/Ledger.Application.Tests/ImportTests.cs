@@ -6,7 +6,7 @@ using Ledger.EventStore.Tests;
 
 namespace Ledger.Application.Tests;
 
-/// <summary><c>ledger import</c>: the example files of the README through command handling, against a real PostgreSQL.</summary>
+/// <summary><c>ledger import</c>: the example files of the manual (docs/cli.md) through command handling, against a real PostgreSQL.</summary>
 public sealed class ImportTests : IAsyncLifetime
 {
     private TestDatabase db = null!;
