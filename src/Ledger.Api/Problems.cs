@@ -41,8 +41,7 @@ public static class Problems
         }
         catch (MerkleLogException log)
         {
-            var (field, rule) = SplitFieldRule(log.Message);
-            return Of(StatusCodes.Status422UnprocessableEntity, field, rule);
+            return Of(StatusCodes.Status422UnprocessableEntity, log.Field, log.Rule);
         }
         catch (ConcurrencyException conflict)
         {
@@ -78,12 +77,6 @@ public static class Problems
 
     private static Dictionary<string, string[]> Errors(string field, string rule) => new() { [field] = [rule] };
 
-    // MerkleLog's messages start with the parameter: "treeSize: must be …".
-    private static (string Field, string Rule) SplitFieldRule(string message)
-    {
-        var colon = message.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 && !message[..colon].Contains(' ') ? (message[..colon], message[(colon + 2)..]) : ("request", message);
-    }
 }
 
 /// <summary>Case versions as entity tags: version 7 is <c>"7"</c>.</summary>

@@ -25,7 +25,28 @@ public sealed record ConsistencyProof(long FromSize, long ToSize, IReadOnlyList<
 public sealed record IntegrationResult(long LeavesAdded, long TreeSize, byte[] RootHash);
 
 /// <summary>Refused log operations: the message names what and why.</summary>
-public sealed class MerkleLogException(string message) : Exception(message);
+public sealed class MerkleLogException : Exception
+{
+    /// <summary>A parameter refused: <paramref name="field"/> names it ("treeSize"), <paramref name="rule"/> says why.</summary>
+    public MerkleLogException(string field, string rule) : base($"{field}: {rule}")
+    {
+        Field = field;
+        Rule = rule;
+    }
+
+    /// <summary>A state of the log that refuses the request (not created yet, a tile missing): no one parameter to name.</summary>
+    public MerkleLogException(string rule) : base(rule)
+    {
+        Field = "request";
+        Rule = rule;
+    }
+
+    /// <summary>The parameter refused, or "request".</summary>
+    public string Field { get; }
+
+    /// <summary>Why.</summary>
+    public string Rule { get; }
+}
 
 /// <summary>
 /// The verifiable log on PostgreSQL (migrations/0005_merkle_log.sql): integrates events as leaves in commit order,
@@ -69,7 +90,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     public async Task<LogState> EnsureCreatedAsync(string origin, SignatureSuite suite, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(origin) || origin.Length > 200 || origin.Any(char.IsControl))
-            throw new MerkleLogException("origin: must be 1 to 200 characters without control characters");
+            throw new MerkleLogException("origin", "must be 1 to 200 characters without control characters");
         await using (var command = dataSource.CreateCommand(
             "insert into ledger.merkle_log (origin, tree_hash, signature_algorithm, root_hash) values ($1, $2, $3, $4) on conflict do nothing"))
         {
@@ -88,7 +109,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     }
 
     private async Task<LogState> RequireStateAsync(CancellationToken ct) =>
-        await GetStateAsync(ct) ?? throw new MerkleLogException("the verifiable log has not been created yet (run `ledger log integrate`)");
+        await GetStateAsync(ct) ?? throw new MerkleLogException("the verifiable log has not been created yet (run `ledger log checkpoint`, or `ledger serve`, which keeps it)");
 
     /// <summary>
     /// Appends every event committed since the last run as a leaf, in commit order, a page per transaction; returns
@@ -105,7 +126,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     public async Task<IntegrationResult> IntegrateAsync(
         int pageSize = 50_000, IProgress<long>? progress = null, TimeSpan waitForCommitted = default, CancellationToken ct = default)
     {
-        if (pageSize is < 1 or > 100_000) throw new MerkleLogException($"pageSize: must be between 1 and 100000; got {pageSize}");
+        if (pageSize is < 1 or > 100_000) throw new MerkleLogException("pageSize", $"must be between 1 and 100000; got {pageSize}");
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using (var take = new NpgsqlCommand($"select pg_advisory_lock({IntegratorLock})", connection)) await take.ExecuteNonQueryAsync(ct);
         var deadline = DateTime.UtcNow + waitForCommitted;
@@ -314,9 +335,9 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     {
         var state = await RequireStateAsync(ct);
         if (treeSize < 1 || treeSize > state.TreeSize)
-            throw new MerkleLogException($"treeSize: must be between 1 and the log's size {state.TreeSize}; got {treeSize}");
+            throw new MerkleLogException("treeSize", $"must be between 1 and the log's size {state.TreeSize}; got {treeSize}");
         foreach (var index in leafIndexes)
-            if (index < 0 || index >= treeSize) throw new MerkleLogException($"leafIndex: must be in [0, {treeSize}); got {index}");
+            if (index < 0 || index >= treeSize) throw new MerkleLogException("leafIndex", $"must be in [0, {treeSize}); got {index}");
         var ranges = leafIndexes.Select(i => MerkleTree.InclusionRanges(i, treeSize)).ToList();
         var hashes = await RangeHashesAsync(state.Hasher, ranges.SelectMany(r => r).ToList(), ct);
         return [.. leafIndexes.Select((index, i) => new InclusionProof(index, treeSize, [.. ranges[i].Select(r => hashes[r])]))];
@@ -325,8 +346,8 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     public async Task<ConsistencyProof> ConsistencyProofAsync(long fromSize, long toSize, CancellationToken ct = default)
     {
         var state = await RequireStateAsync(ct);
-        if (fromSize < 0 || fromSize > toSize) throw new MerkleLogException($"fromSize: must be between 0 and toSize ({toSize}); got {fromSize}");
-        if (toSize > state.TreeSize) throw new MerkleLogException($"toSize: must be at most the log's size {state.TreeSize}; got {toSize}");
+        if (fromSize < 0 || fromSize > toSize) throw new MerkleLogException("fromSize", $"must be between 0 and toSize ({toSize}); got {fromSize}");
+        if (toSize > state.TreeSize) throw new MerkleLogException("toSize", $"must be at most the log's size {state.TreeSize}; got {toSize}");
         var ranges = MerkleTree.ConsistencyRanges(fromSize, toSize);
         var hashes = await RangeHashesAsync(state.Hasher, ranges, ct);
         return new ConsistencyProof(fromSize, toSize, [.. ranges.Select(r => hashes[r])]);
@@ -336,7 +357,7 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     public async Task<byte[]> RootAsync(long treeSize, CancellationToken ct = default)
     {
         var state = await RequireStateAsync(ct);
-        if (treeSize < 0 || treeSize > state.TreeSize) throw new MerkleLogException($"treeSize: must be between 0 and the log's size {state.TreeSize}; got {treeSize}");
+        if (treeSize < 0 || treeSize > state.TreeSize) throw new MerkleLogException("treeSize", $"must be between 0 and the log's size {state.TreeSize}; got {treeSize}");
         if (treeSize == 0) return state.Hasher.EmptyRoot();
         var range = new LeafRange(0, treeSize);
         return (await RangeHashesAsync(state.Hasher, [range], ct))[range];
