@@ -1,3 +1,4 @@
+using Ledger.EventStore;
 using System.Text.Json.Nodes;
 using Ledger.Application;
 using Ledger.Application.Access;
@@ -16,9 +17,9 @@ public static class CommandEndpoints
         {
             var builder = route.StartsCase
                 ? app.MapPost(route.Path, (HttpContext http, CaseCommandHandler handler) =>
-                    Problems.Guard(http, () => HandleAsync(http, route, null, handler)))
+                    HandleAsync(http, route, null, handler))
                 : app.MapPost(route.Path, (HttpContext http, string id, CaseCommandHandler handler) =>
-                    Problems.Guard(http, () => HandleAsync(http, route, id, handler)));
+                    HandleAsync(http, route, id, handler));
             builder.WithName(route.Action)
                 .WithTags("commands")
                 .WithSummary($"{route.Action} ({CaseActionRoutes.Name(route.Role)})")
@@ -89,6 +90,10 @@ public static class CommandEndpoints
         {
             // Over HTTP the key is a header: the problem names it as the caller sent it.
             throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", violation.Rule);
+        }
+        catch (ConcurrencyException conflict)
+        {
+            return Problems.Conflict(http, conflict);
         }
         http.Response.Headers.ETag = ETags.Of(outcome.ToVersion);
         if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";

@@ -13,24 +13,24 @@ public static class IntegrityEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/checkpoints/latest", (HttpContext http, MerkleLog log, NpgsqlDataSource dataSource) =>
-                Problems.Guard(http, () => LatestCheckpointAsync(http, log, dataSource)))
+                LatestCheckpointAsync(http, log, dataSource))
             .WithName("latest_checkpoint").WithTags("integrity")
             .WithSummary("The latest signed checkpoint: the signed note, its fields, the signature and the public key it names")
             .RequireRoles(Role.Auditor, Role.Official);
 
         app.MapGet("/proofs/inclusion", (HttpContext http, MerkleLog log, CaseRegions regions) =>
-                Problems.Guard(http, () => InclusionAsync(http, log, regions)))
+                InclusionAsync(http, log, regions))
             .WithName("inclusion_proof").WithTags("integrity")
             .WithSummary("RFC 9162 inclusion proof of the event at ?position= in the tree of ?tree_size= leaves (default: the latest checkpoint's)")
             .RequireRoles(Role.Auditor);
 
-        app.MapGet("/proofs/consistency", (HttpContext http, MerkleLog log) => Problems.Guard(http, () => ConsistencyAsync(http, log)))
+        app.MapGet("/proofs/consistency", (HttpContext http, MerkleLog log) => ConsistencyAsync(http, log))
             .WithName("consistency_proof").WithTags("integrity")
             .WithSummary("RFC 9162 consistency proof from the tree of ?from= leaves to the tree of ?to= leaves (default: the latest checkpoint's)")
             .RequireRoles(Role.Auditor);
 
         app.MapGet("/cases/{id}/dossier", (HttpContext http, string id, CaseRegions regions, DossierExporter exporter, CaseReadLog reads, IClock clock) =>
-                Problems.Guard(http, () => DossierAsync(http, id, regions, exporter, reads, clock)))
+                DossierAsync(http, id, regions, exporter, reads, clock))
             .WithName("case_dossier").WithTags("integrity", "cases")
             .WithSummary("The case's events exactly as stored, each with its inclusion proof, and the signed checkpoint: `ledger verify-dossier` checks it offline")
             .RequireRoles(Role.Auditor);

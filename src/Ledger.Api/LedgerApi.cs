@@ -61,6 +61,7 @@ public static class LedgerApi
         services.AddSingleton<WebSessions>();
         services.AddSingleton(sp => FailedAuthentications.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationRefusals>();
+        services.AddExceptionHandler<RefusalProblems>();
         services.AddExceptionHandler<DatabaseUnavailable>();
 
         // A request with an Authorization header (or without the pages' cookie) is a bearer-token client; otherwise the
@@ -82,10 +83,11 @@ public static class LedgerApi
 
         var app = builder.Build();
         app.UseForwardedHeaders();
-        app.UseExceptionHandler();
         app.UseStatusCodePages();
         var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ledger.Api.Requests");
         app.Use((http, next) => LogRequestAsync(requests, http, next));
+        // Inside the request log, so a refusal or an unreachable database is logged with the status it was answered with.
+        app.UseExceptionHandler();
         app.Use(app.Services.GetRequiredService<FailedAuthentications>().GuardAsync);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -14,46 +14,63 @@ public sealed class ApiProblem(int status, string field, string rule) : Exceptio
 }
 
 /// <summary>
+/// The endpoints' refusals, answered by ASP.NET's exception handler (<c>UseExceptionHandler</c>) as their problem
+/// details, so no endpoint catches them itself. A handled exception is not logged as an error (ASP.NET Core 10); the
+/// request log names its status.
+/// </summary>
+public sealed class RefusalProblems : Microsoft.AspNetCore.Diagnostics.IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (Problems.For(http, exception) is not { } problem) return false;
+        await problem.ExecuteAsync(http);
+        return true;
+    }
+}
+
+/// <summary>
 /// Every refusal as RFC 9457 problem details: a title for people, <c>errors</c> mapping each field to its rules
 /// for programs, and for a conflict the case's current version (also as the ETag) so the client can re-read and retry.
 /// </summary>
 public static class Problems
 {
-    /// <summary>Runs an endpoint, turning every refusal into its problem response (nothing has been written then:
-    /// refusals happen before, or roll back, the only transaction a request opens).</summary>
-    public static async Task<IResult> Guard(HttpContext http, Func<Task<IResult>> endpoint)
+    /// <summary>
+    /// The problem response for a refusal, or null for any other exception. Nothing has been written when one is thrown:
+    /// refusals happen before, or roll back, the only transaction a request opens.
+    /// </summary>
+    public static IResult? For(HttpContext http, Exception exception)
     {
-        try
+        switch (exception)
         {
-            return await endpoint();
+            case ApiProblem problem:
+                return Of(problem.Status, problem.Field, problem.Rule);
+            case DomainRuleViolation violation:
+                return Of(StatusCodes.Status422UnprocessableEntity, violation.Field, violation.Rule);
+            case EventStoreValidationException invalid:
+                return Of(StatusCodes.Status422UnprocessableEntity, invalid.Field, invalid.Rule);
+            case MerkleLogException log:
+                return Of(StatusCodes.Status422UnprocessableEntity, log.Field, log.Rule);
+            case ConcurrencyException conflict:
+                return Conflict(http, conflict);
+            default:
+                return null;
         }
-        catch (ApiProblem problem)
+    }
+
+    /// <summary>
+    /// 409 with the case's current version, in the body and as the ETag, so the client can re-read and resend. The command
+    /// endpoint answers its conflicts itself: ASP.NET's exception handler removes an ETag from the responses it writes.
+    /// </summary>
+    public static IResult Conflict(HttpContext http, ConcurrencyException conflict)
+    {
+        http.Response.Headers.ETag = ETags.Of(conflict.ActualVersion);
+        return Results.Problem(new ProblemDetails
         {
-            return Of(problem.Status, problem.Field, problem.Rule);
-        }
-        catch (DomainRuleViolation violation)
-        {
-            return Of(StatusCodes.Status422UnprocessableEntity, violation.Field, violation.Rule);
-        }
-        catch (EventStoreValidationException invalid)
-        {
-            return Of(StatusCodes.Status422UnprocessableEntity, invalid.Field, invalid.Rule);
-        }
-        catch (MerkleLogException log)
-        {
-            return Of(StatusCodes.Status422UnprocessableEntity, log.Field, log.Rule);
-        }
-        catch (ConcurrencyException conflict)
-        {
-            http.Response.Headers.ETag = ETags.Of(conflict.ActualVersion);
-            return Results.Problem(new ProblemDetails
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "The case has changed since the version you sent",
-                Detail = $"case {conflict.StreamId} is at version {conflict.ActualVersion}, not {conflict.Expected}; read it again and resend with If-Match: \"{conflict.ActualVersion}\"",
-                Extensions = { ["current_version"] = conflict.ActualVersion, ["errors"] = Errors("If-Match", $"the case is at version {conflict.ActualVersion}") },
-            });
-        }
+            Status = StatusCodes.Status409Conflict,
+            Title = "The case has changed since the version you sent",
+            Detail = $"case {conflict.StreamId} is at version {conflict.ActualVersion}, not {conflict.Expected}; read it again and resend with If-Match: \"{conflict.ActualVersion}\"",
+            Extensions = { ["current_version"] = conflict.ActualVersion, ["errors"] = Errors("If-Match", $"the case is at version {conflict.ActualVersion}") },
+        });
     }
 
     /// <summary>A problem naming one field and its rule.</summary>

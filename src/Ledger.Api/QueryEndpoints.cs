@@ -22,57 +22,57 @@ public static class QueryEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/cases", (HttpContext http, CaseReadLog reads, IClock clock, Npgsql.NpgsqlDataSource dataSource) =>
-                Problems.Guard(http, () => ListAsync(http, reads, clock, dataSource)))
+                ListAsync(http, reads, clock, dataSource))
             .WithName("list_cases").WithTags("cases")
             .WithSummary("Cases of your region, newest filing first: region, status, kind, flag, campaign, overdue, filed_from, filed_to, limit, offset, purpose")
             .RequireRoles(CaseReaders);
 
         app.MapGet("/cases/{id}", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock) =>
-                Problems.Guard(http, () => ShowAsync(http, id, store, regions, reads, clock)))
+                ShowAsync(http, id, store, regions, reads, clock))
             .WithName("show_case").WithTags("cases")
             .WithSummary("A case now, after ?version=N, or as the ledger knew it ?as_of=2025-03-01T00:00+08:00 (also spelled asOf); its deadlines; ETag is the version")
             .RequireRoles(CaseReaders);
 
         app.MapGet("/cases/{id}/history", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
-                Problems.Guard(http, () => HistoryAsync(http, id, store, regions, reads)))
+                HistoryAsync(http, id, store, regions, reads))
             .WithName("case_history").WithTags("cases")
             .WithSummary("Every event of a case as stored: position, version, type, recorded_at, actor, data, metadata, hashes")
             .RequireRoles(HistoryReaders);
 
         app.MapGet("/cases/{id}/redacted", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
-                Problems.Guard(http, () => RedactedAsync(http, id, store, regions, reads)))
+                RedactedAsync(http, id, store, regions, reads))
             .WithName("redacted_case").WithTags("cases")
             .WithSummary("What may be published of a case: natural persons as 某某, no identity numbers, phones or addresses")
             .RequireRoles(Role.Publisher, Role.Auditor);
 
         app.MapGet("/deadlines", (HttpContext http, DeadlineNotices deadlines, CaseReadLog reads) =>
-                Problems.Guard(http, () => DeadlinesAsync(http, deadlines, reads)))
+                DeadlinesAsync(http, deadlines, reads))
             .WithName("deadlines").WithTags("cases")
             .WithSummary("The statutory deadlines the ledger reminds of in your region, earliest due first, each with what its reminder found and the deadline_overdue notice: region, overdue, limit, purpose")
             .RequireRoles(CaseReaders);
 
-        app.MapGet("/inbox", (HttpContext http, BureauInbox inbox, CaseReadLog reads) => Problems.Guard(http, () => InboxAsync(http, inbox, reads)))
+        app.MapGet("/inbox", (HttpContext http, BureauInbox inbox, CaseReadLog reads) => InboxAsync(http, inbox, reads))
             .WithName("inbox").WithTags("cases")
             .WithSummary("What other bureaus referred to your region (leads transferred, related leads, joint handling, transferred cases) and what went to the police or another organ, newest first: region, limit, purpose")
             .RequireRoles(CaseReaders);
 
-        app.MapGet("/totals", (HttpContext http, TotalsReader totals, IClock clock) => Problems.Guard(http, () => TotalsAsync(http, totals, clock)))
+        app.MapGet("/totals", (HttpContext http, TotalsReader totals, IClock clock) => TotalsAsync(http, totals, clock))
             .WithName("totals").WithTags("totals")
             .WithSummary("Penalty totals as `ledger totals` gives them: region, from, to, kind, campaign, flag, by, caliber, as_of, compare")
             .RequireRoles(Role.Official, Role.Auditor);
 
         app.MapGet("/cases/analysis", (HttpContext http, IClock clock, Npgsql.NpgsqlDataSource dataSource) =>
-                Problems.Guard(http, () => AnalysisAsync(http, clock, dataSource)))
+                AnalysisAsync(http, clock, dataSource))
             .WithName("case_analysis").WithTags("cases", "totals")
             .WithSummary("The cockpit's 来源、流程、高发 analyses of the leads registered in a period, as the cases stand now: region, from, to, kind, campaign, flag")
             .RequireRoles(Role.Official, Role.Auditor);
 
-        app.MapGet("/reference/figures", (Delegate)((HttpContext http) => Problems.Guard(http, () => Task.FromResult(PublishedFigures(http)))))
+        app.MapGet("/reference/figures", (Delegate)((HttpContext http) => Task.FromResult(PublishedFigures(http))))
             .WithName("published_figures").WithTags("totals")
             .WithSummary("The figures the source documents published (`ledger reference figures`), each with the totals query that reproduces it as of its publication")
             .RequireRoles(Role.Official, Role.Auditor);
 
-        app.MapGet("/audit/reads", (HttpContext http, CaseReadLog reads) => Problems.Guard(http, () => ReadsAsync(http, reads)))
+        app.MapGet("/audit/reads", (HttpContext http, CaseReadLog reads) => ReadsAsync(http, reads))
             .WithName("case_reads").WithTags("audit")
             .WithSummary("Who read which case of your region, when, through which endpoint, for what stated purpose (newest first; case_id, user, before, limit)")
             .RequireRoles(Role.Auditor);

@@ -32,20 +32,20 @@ public static class TypicalEndpoints
     {
         foreach (var (action, (type, role)) in Actions)
             app.MapPost($"/typical/{{region}}/{{year}}/{action}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
-                    Problems.Guard(http, () => HandleAsync(http, region, year, action, type, selections)))
+                    HandleAsync(http, region, year, action, type, selections))
                 .WithName($"typical_{action}").WithTags("typical cases")
                 .WithSummary($"{action} ({CaseActionRoutes.Name(role)}); headers: Idempotency-Key (required); by is the caller")
                 .Produces<SelectionResponse>()
                 .RequireRoles(role);
 
         app.MapGet("/typical/{region}/{year}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
-                Problems.Guard(http, () => ShowAsync(http, region, year, selections)))
+                ShowAsync(http, region, year, selections))
             .WithName("typical_selection").WithTags("typical cases")
             .WithSummary("The selection: cases in rank order with their texts, approval, editions with their SHA-256, withdrawals due")
             .RequireRoles(Readers);
 
         app.MapGet("/typical/{region}/{year}/editions/{edition}", (HttpContext http, string region, string year, int edition, TypicalCaseSelections selections) =>
-                Problems.Guard(http, () => EditionAsync(http, region, year, edition, selections)))
+                EditionAsync(http, region, year, edition, selections))
             .WithName("typical_edition").WithTags("typical cases")
             .WithSummary("A published edition exactly as published (?format=html, markdown or json); ETag is its SHA-256")
             .RequireRoles(Readers);
