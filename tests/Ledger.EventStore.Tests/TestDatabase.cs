@@ -43,8 +43,8 @@ public static class PrivateCluster
 /// <summary>
 /// The template every migrated test database is copied from: <c>ledger_template_</c> and the first hex digits of the
 /// SHA-256 of the migrations (names and contents), so a changed migration makes a new one and every test process of a
-/// run (test assemblies run at once) shares it. Built under an advisory lock by whichever process comes first, marked
-/// a template that takes no connections, and older templates are dropped.
+/// run (each test assembly is a process of its own) shares it. Built under an advisory lock by whichever process comes
+/// first, marked a template that takes no connections, and older templates are dropped.
 /// </summary>
 public static class MigratedTemplate
 {
@@ -141,7 +141,8 @@ public sealed class TestDatabase : IAsyncDisposable
         string ownerConnection;
         if (migrate)
         {
-            // A copy of a database migrated once per server and set of migrations: about a tenth of migrating each one.
+            // A copy of a database migrated once per server and set of migrations, far cheaper than migrating each one
+            // (the event store's tests took 40 s instead of 75 s).
             var template = await MigratedTemplate.NameAsync(admin);
             await using (var connection = new NpgsqlConnection(admin))
             {
