@@ -136,7 +136,7 @@ public sealed class CaseCommandHandler(
     /// <paramref name="believedNew"/> (the caller just saw no such case) skips reading the case on the first attempt: the
     /// append then expects no stream, so a case created meanwhile is a conflict, read and decided again like any other.</remarks>
     public async Task<IReadOnlyList<CommandOutcome>> HandleSequenceAsync(
-        string caseId, IReadOnlyList<SequencedCommand> commands, string source, CancellationToken ct = default, bool believedNew = false)
+        string caseId, IReadOnlyList<SequencedCommand> commands, string source, bool believedNew = false, CancellationToken ct = default)
     {
         CaseIds.Validate(caseId);
         for (var attempt = 1; ; attempt++)

@@ -129,7 +129,9 @@ public static partial class CaseModel
         var families = rules.FamiliesFor(state.Kind);
         if (c.FineProvision is { } named)
             return families.Contains(named) ? named
-                : throw Refuse("fine_provision", $"'{named}' does not govern {SnakeCase.Of(state.Kind)} cases; choose {(families.Count == 0 ? "none (this kind has no fine provision of its own)" : string.Join(" or ", families))}");
+                : throw Refuse("fine_provision", families.Count == 0
+                    ? $"{SnakeCase.Of(state.Kind)} cases have no fine provision of their own; leave fine_provision out (a fine under another law names it on its item: items[i].provision)"
+                    : $"'{named}' does not govern {SnakeCase.Of(state.Kind)} cases; choose {string.Join(" or ", families)}");
         return families.Count switch
         {
             0 => null,

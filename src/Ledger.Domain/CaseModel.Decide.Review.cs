@@ -42,7 +42,7 @@ public static partial class CaseModel
 
     /// <summary>Varied items that name no provision are under the case kind's own, when it has exactly one (as a decision's are).</summary>
     private static IReadOnlyList<PenaltyItem> WithOwnProvision(IReadOnlyList<PenaltyItem> items, CaseState state, FineRuleBook rules) =>
-        rules.FamiliesFor(state.Kind) is [var own]
+        rules.OwnFamilyOf(state.Kind) is { } own
             ? [.. items.Select(i => i.IsMoneyPaid() && i.Provision is null ? i with { Provision = own } : i)]
             : items;
 

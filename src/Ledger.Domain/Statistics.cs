@@ -60,7 +60,7 @@ public sealed record CaseContribution(
             // 罚没金额 counts every fine and confiscation of the case whatever law imposed it (罚没收入: 罚款、没收款); the
             // breakdown by provision shows how it divides. Items decided before decisions named their provision count
             // under the kind's own provision when it has one.
-            items.ByProvision(Law.FineRuleBook.China.FamiliesFor(state.Kind) is [var own] ? own : ProvisionAmounts.Unstated));
+            items.ByProvision(Law.FineRuleBook.China.OwnFamilyOf(state.Kind) ?? ProvisionAmounts.Unstated));
     }
 
     /// <summary>The date that places the case in a period under <paramref name="caliber"/>, if it has one yet.</summary>

@@ -77,7 +77,7 @@ public sealed class CaseImporter(LedgerEventStore store, CaseCommandHandler hand
             try
             {
                 // A case not in the store when the import began is appended without reading it first (one round trip less).
-                var outcomes = await handler.HandleSequenceAsync(item.CaseId, sequence, source, token, believedNew: !existing.Contains(item.CaseId));
+                var outcomes = await handler.HandleSequenceAsync(item.CaseId, sequence, source, believedNew: !existing.Contains(item.CaseId), token);
                 var fresh = outcomes.Count(o => !o.AlreadyApplied);
                 Interlocked.Add(ref written, fresh);
                 if (fresh > 0) Interlocked.Increment(ref casesWritten);

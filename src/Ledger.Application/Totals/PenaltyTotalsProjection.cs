@@ -163,9 +163,6 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
             : throw new InvalidOperationException($"case {recorded.StreamId}: version {recorded.Version} arrived without version {recorded.Version - 1} before it");
     }
 
-    private static bool VoidsInBatch(List<RecordedEvent> events, string caseId) =>
-        events.Any(e => e.StreamId == caseId && e.Type == StepVoidedType);
-
     private static readonly string StepVoidedType = CaseEventSerializer.TypeNameOf(new CaseEvent.StepVoided(default, 0, "", default, "", ""));
 
     /// <summary>
@@ -176,11 +173,12 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
     {
         var missing = new List<(string, long)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var voiding = events.Where(e => e.Type == StepVoidedType).Select(e => e.StreamId).ToHashSet(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (!seen.Add(e.StreamId) || e.Version == 1) continue;
             var cached = Cached(e.StreamId)?.State;
-            if (cached?.Version != e.Version - 1 || (cached.Steps is null && VoidsInBatch(events, e.StreamId)))
+            if (cached?.Version != e.Version - 1 || (cached.Steps is null && voiding.Contains(e.StreamId)))
                 missing.Add((e.StreamId, e.Version - 1));
         }
         if (missing.Count == 0) return;

@@ -79,6 +79,13 @@ public sealed class FineRuleBook(IReadOnlyList<FineRule> rules)
     /// <summary>All versions of all provisions.</summary>
     public IReadOnlyList<FineRule> Rules { get; } = rules;
 
+    // Asked for every event the totals projection folds (CaseContribution.Of): worked out once per kind.
+    private readonly Dictionary<CaseKind, string?> ownFamilies = Enum.GetValues<CaseKind>().ToDictionary(
+        kind => kind, kind => rules.Where(r => r.Kinds.Contains(kind)).Select(r => r.Family).Distinct().ToList() is [var one] ? one : null);
+
+    /// <summary>The one provision family that governs fines for <paramref name="kind"/>, or null when it has several or none.</summary>
+    public string? OwnFamilyOf(CaseKind kind) => ownFamilies[kind];
+
     /// <summary>The provision families that govern fines for <paramref name="kind"/> (e.g. special marks have two).</summary>
     public IReadOnlyList<string> FamiliesFor(CaseKind kind) =>
         Rules.Where(r => r.Kinds.Contains(kind)).Select(r => r.Family).Distinct().ToList();
