@@ -1,3 +1,4 @@
+using Ledger.Application.Cases;
 using Ledger.EventStore;
 using System.Text.Json.Nodes;
 using Ledger.Application;

@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Ledger.Application;
 using Ledger.Application.Access;
+using Ledger.Application.Cases;
 using Ledger.Application.Deadlines;
 using Ledger.Application.Referrals;
 using Ledger.Application.Totals;
-using Ledger.Domain;
+using Ledger.Application;
 using Ledger.Domain.Calendar;
+using Ledger.Domain;
 using Ledger.EventStore;
 using NodaTime;
 
@@ -279,7 +280,7 @@ public static class QueryEndpoints
         var beijing = NodaTime.Text.OffsetDateTimePattern.ExtendedIso;
         return Results.Json(new
         {
-            figures = Application.Reference.ReferenceDataset.PublishedFigures.Select(f => new
+            figures = Application.Totals.PublishedFigures.All.Select(f => new
             {
                 f.Seed, f.Label, f.Region, region_name = TotalsQuery.RegionLabel(RegionCode.Parse(f.Region)), from = f.From, to = f.To,
                 f.Kind, f.Campaign, f.Flag, caliber = "closed",

@@ -1,4 +1,5 @@
 using Ledger.Application.Access;
+using Ledger.Application.Cases;
 using Ledger.Application.Typical;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
@@ -61,7 +62,7 @@ public static class TypicalEndpoints
     private static async Task<IResult> HandleAsync(HttpContext http, string region, string year, string action, Type type, TypicalCaseSelections selections)
     {
         var caller = http.Caller();
-        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", Application.CaseCommandHandler.MaxIdempotencyKeyLength);
+        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", Application.Cases.CaseCommandHandler.MaxIdempotencyKeyLength);
         var id = InScope(http, region, year);
         var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
         CommandEndpoints.ActAs(fields, "by", caller);

@@ -1,3 +1,4 @@
+using Ledger.Application.Cases;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using Npgsql;

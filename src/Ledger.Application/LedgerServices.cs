@@ -1,3 +1,4 @@
+using Ledger.Application.Cases;
 using Ledger.Application.Deadlines;
 using Ledger.Application.Messaging;
 using Ledger.Application.Referrals;

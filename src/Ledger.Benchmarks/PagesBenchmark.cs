@@ -1,18 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ledger.Application;
 using Ledger.Application.Access;
 using Ledger.Application.Projections;
-using Ledger.Application.Reference;
 using Ledger.Application.Totals;
+using Ledger.Application;
+using Ledger.Cli;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
+using Ledger.Simulation.Reference;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace Ledger.Benchmarks;
 
@@ -35,25 +36,10 @@ internal static class PagesBenchmark
         "from=2016-01-01&to=2025-12-31",
     ];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(System.CommandLine.ParseResult parse, int loads, CancellationToken ct)
     {
-        var loads = 30;
-        string? connection = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--loads" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n is >= 1 and <= 1_000:
-                    loads = n; i++; break;
-                case "--connection" when i + 1 < args.Length:
-                    connection = args[++i]; break;
-                default:
-                    Console.Error.WriteLine($"pages: '{args[i]}' is not an option (--loads N between 1 and 1000, --connection CONNECTION)");
-                    return 2;
-            }
-        }
-
-        var connections = await LedgerDatabase.ResolveAsync(connection, Console.Error.WriteLine, CancellationToken.None);
+        if (loads is < 1 or > 1_000) throw new Ledger.Cli.CliInputException($"--loads: {loads} is not 1 to 1,000");
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         var database = $"ledger_bench_pages_{Environment.ProcessId}";
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database);
         try

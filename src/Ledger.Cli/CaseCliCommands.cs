@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ledger.Application.Cases;
 using Ledger.Application;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;

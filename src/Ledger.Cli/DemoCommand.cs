@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ledger.Application.Cases;
 using Ledger.Application;
 using Ledger.Domain;
 using Ledger.EventStore;

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Ledger.Application;
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application.Reference;
 using Ledger.Application.Typical;
+using Ledger.Application;
 using Ledger.EventStore;
+using Ledger.Simulation.Reference;
 using NodaTime;
 using Spectre.Console;
 
@@ -42,7 +43,7 @@ public static class ImportCommands
     }
 
     /// <summary>Progress on standard error, at most once a second, so long imports show they are moving.</summary>
-    internal static IProgress<ImportProgress> ProgressLine()
+    public static IProgress<ImportProgress> ProgressLine()
     {
         var last = Stopwatch.StartNew();
         var gate = new object();

@@ -23,7 +23,6 @@ root.Subcommands.Add(IntegrityCommands.Verify());
 root.Subcommands.Add(IntegrityCommands.VerifyDossier());
 root.Subcommands.Add(ApiCommands.Serve());
 root.Subcommands.Add(ApiCommands.Users());
-root.Subcommands.Add(BenchCommands.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Ledger.EventStore.Hosting;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 
 namespace Ledger.Api.Tests;
 

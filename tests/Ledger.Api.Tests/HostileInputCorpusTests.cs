@@ -1,10 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using Ledger.Application.Access;
-using Ledger.Application.Simulation;
-using Ledger.Domain;
 using Ledger.Domain.Serialization;
+using Ledger.Domain;
+using Ledger.Simulation;
 using Ledger.Testing;
 using NodaTime;
 

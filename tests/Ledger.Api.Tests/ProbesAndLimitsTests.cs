@@ -1,6 +1,6 @@
 using System.Net;
 using Ledger.EventStore.Hosting;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 
 namespace Ledger.Api.Tests;
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Security.Cryptography;
-using Ledger.Application;
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application.Reference;
+using Ledger.Application;
 using Ledger.EventStore;
+using Ledger.Simulation.Reference;
 
 namespace Ledger.Api.Tests;
 

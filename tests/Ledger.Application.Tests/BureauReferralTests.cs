@@ -1,7 +1,7 @@
 using Ledger.Application.Referrals;
 using Ledger.Application.Tests.Support;
 using Ledger.Domain;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static Ledger.Domain.CaseCommand;
 

@@ -1,6 +1,7 @@
+using Ledger.Application.Cases;
 using Ledger.Domain;
 using Ledger.EventStore;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 using static Ledger.Domain.CaseCommand;
 
 namespace Ledger.Application.Tests;

@@ -1,7 +1,8 @@
+using Ledger.Application.Cases;
 using Ledger.Application.Deadlines;
-using Ledger.Domain;
 using Ledger.Application.Tests.Support;
-using Ledger.EventStore.Tests;
+using Ledger.Domain;
+using Ledger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using static Ledger.Domain.CaseCommand;

@@ -1,7 +1,7 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.EventStore.Tests;
 using Ledger.Testing;
 
 namespace Ledger.Application.Tests;

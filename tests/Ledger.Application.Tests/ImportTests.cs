@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
 using Ledger.Domain;
 using Ledger.EventStore;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 
 namespace Ledger.Application.Tests;
 

@@ -1,12 +1,12 @@
-using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Model;
+using JasperFx.CodeGeneration;
 using Ledger.Application.Deadlines;
 using Ledger.Application.Messaging;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Weasel.Core;
 using Weasel.Core.Migrations;
+using Weasel.Core;
 using Wolverine;
 
 namespace Ledger.Application.Tests;

@@ -1,12 +1,13 @@
+using Ledger.Application.Cases;
 using Ledger.Application.Projections;
-using Ledger.Application.Simulation;
 using Ledger.Application.Tests.Support;
 using Ledger.Application.Totals;
 using Ledger.Domain;
 using Ledger.EventStore;
-using Ledger.EventStore.Tests;
-using NodaTime;
+using Ledger.Simulation;
+using Ledger.Testing;
 using NodaTime.Testing;
+using NodaTime;
 using Npgsql;
 using static Ledger.Domain.CaseCommand;
 

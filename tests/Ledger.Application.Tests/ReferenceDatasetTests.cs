@@ -1,13 +1,14 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Ledger.Application.Reference;
+using System.Text.Json;
+using Ledger.Application.Cases;
 using Ledger.Application.Totals;
 using Ledger.Application.Typical;
-using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.Domain.Typical;
+using Ledger.Domain;
 using Ledger.EventStore;
-using Ledger.EventStore.Tests;
+using Ledger.Simulation.Reference;
+using Ledger.Testing;
 
 namespace Ledger.Application.Tests;
 
@@ -92,7 +93,7 @@ public sealed class ReferenceDatasetTests(ReferenceDatasetTests.LoadedReference 
             last.Recorded.RecordedAt.ShouldBe(correction.RecordedAt);
             history.State.ClosedOn.ShouldBe(correction.ClosedOn);
             // As the ledger knew the case when the figure was published, the original decision stood.
-            var published = correction.Region.Value.StartsWith("15", StringComparison.Ordinal) ? ReferenceDataset.InnerMongoliaPublished : ReferenceDataset.TaiyuanPublished;
+            var published = correction.Region.Value.StartsWith("15", StringComparison.Ordinal) ? PublishedFigures.InnerMongoliaPublished : PublishedFigures.TaiyuanPublished;
             var then = await CaseHistory.LoadAsync(Store, correction.CaseId, asOf: published);
             then.State.AmountImposed.ShouldBe(correction.FinesBefore + correction.ConfiscationsBefore);
             history.State.AmountImposed.ShouldBe(correction.FinesAfter + correction.ConfiscationsAfter);

@@ -1,7 +1,7 @@
-using Ledger.Domain;
 using Ledger.Domain.Law;
+using Ledger.Domain;
 using Ledger.EventStore.Migrations;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 
 namespace Ledger.Application.Tests;
 

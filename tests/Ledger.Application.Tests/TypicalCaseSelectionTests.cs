@@ -1,10 +1,11 @@
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application.Reference;
 using Ledger.Application.Typical;
-using Ledger.Domain;
 using Ledger.Domain.Typical;
+using Ledger.Domain;
 using Ledger.EventStore;
-using Ledger.EventStore.Tests;
+using Ledger.Simulation.Reference;
+using Ledger.Testing;
 using Npgsql;
 using static Ledger.Domain.Typical.SelectionCommand;
 

@@ -1,11 +1,12 @@
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application.Reference;
 using Ledger.Application.Tests.Support;
 using Ledger.Application.Typical;
-using Ledger.Domain;
 using Ledger.Domain.Typical;
+using Ledger.Domain;
 using Ledger.EventStore;
-using Ledger.EventStore.Tests;
+using Ledger.Simulation.Reference;
+using Ledger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using static Ledger.Domain.Typical.SelectionCommand;

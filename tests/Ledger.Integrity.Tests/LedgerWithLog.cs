@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ledger.EventStore;
 using Ledger.Integrity.Signing;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 using Npgsql;
 
 namespace Ledger.Integrity.Tests;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ledger.Application.Cases;
 
 namespace Ledger.Web.Tests;
 
@@ -50,10 +51,10 @@ public sealed class CasePagesTests(LedgerSite site)
     {
         // A lead of 新城区 filed on a wrong date, the filing voided by the head of the bureau (a case of this test's own).
         const string caseId = "150102-2025-0901";
-        var handler = new Ledger.Application.CaseCommandHandler(Ledger.Application.LedgerEvents.Store(site.Db.App), NodaTime.SystemClock.Instance);
+        var handler = new Ledger.Application.Cases.CaseCommandHandler(Ledger.Application.LedgerEvents.Store(site.Db.App), NodaTime.SystemClock.Instance);
         var n = 0;
         Task Send(Ledger.Domain.CaseCommand command) =>
-            handler.HandleAsync(new Ledger.Application.CommandEnvelope(caseId, "recorder-xincheng", $"void-page-{++n}"), command);
+            handler.HandleAsync(new Ledger.Application.Cases.CommandEnvelope(caseId, "recorder-xincheng", $"void-page-{++n}"), command);
         await Send(new Ledger.Domain.CaseCommand.RegisterLead(new NodaTime.LocalDate(2025, 3, 3), Ledger.Domain.LeadSource.Inspection, "检查发现销售假冒口罩",
             Ledger.Domain.RegionCode.Parse("150102"), Ledger.Domain.CaseKind.TrademarkInfringement,
             new Ledger.Domain.Party(Ledger.Domain.PartyKind.Organisation, "某药房有限公司"), null, new NodaTime.LocalDate(2025, 3, 1), [], []));

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ledger.Application.Totals;
 using Microsoft.Playwright;
 
 namespace Ledger.Web.Tests;

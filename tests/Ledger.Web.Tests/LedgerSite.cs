@@ -1,13 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Ledger.Application;
 using Ledger.Application.Access;
 using Ledger.Application.Projections;
-using Ledger.Application.Reference;
 using Ledger.Application.Totals;
-using Ledger.EventStore.Tests;
-using Ledger.Integrity;
+using Ledger.Application;
 using Ledger.Integrity.Signing;
+using Ledger.Integrity;
+using Ledger.Simulation.Reference;
+using Ledger.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Ledger.Application.Cases;
 using Ledger.Domain;
 using Ledger.EventStore;
 using NodaTime;

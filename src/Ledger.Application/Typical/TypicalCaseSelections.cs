@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ledger.Application.Cases;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.Domain.Typical;

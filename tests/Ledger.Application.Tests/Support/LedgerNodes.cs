@@ -1,5 +1,6 @@
+using Ledger.Application.Cases;
 using Ledger.Domain;
-using Ledger.EventStore.Tests;
+using Ledger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

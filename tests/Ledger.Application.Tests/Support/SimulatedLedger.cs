@@ -1,7 +1,7 @@
-using Ledger.Application.Simulation;
 using Ledger.Application.Totals;
 using Ledger.Domain;
 using Ledger.EventStore;
+using Ledger.Simulation;
 
 namespace Ledger.Application.Tests.Support;
 

@@ -3,20 +3,21 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using JasperFx.Events;
+using Ledger.Cli;
 using Ledger.Domain.Serialization;
-using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
-using Marten;
+using Ledger.EventStore;
 using Marten.Events;
 using Marten.Services;
+using Marten;
 using Npgsql;
 using NpgsqlTypes;
 using Spectre.Console;
 using Casing = Weasel.Core.Casing;
 using EnumStorage = Weasel.Core.EnumStorage;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// <c>ledger bench append</c>: the ledger's store beside bare Marten (the same Marten, append mode, stream keys,
@@ -42,7 +43,7 @@ internal static class AppendBenchmark
         if (scale is <= 0 or > 100) throw new CliInputException($"--scale must be > 0 and ≤ 100; got {scale}");
         int Count(int n) => Math.Max(10, (int)(n * scale));
 
-        var connections = await Cli.ConnectAsync(parse, ct);
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         // A throwaway database, so the benchmark's streams never mix with real records.
         var database = $"ledger_bench_{Environment.ProcessId}";
         await using (var admin = LedgerDatabase.CreateDataSource(connections.Owner))
@@ -62,7 +63,7 @@ internal static class AppendBenchmark
                 await using var vacuum = maintenance.CreateCommand("vacuum analyze");
                 await vacuum.ExecuteNonQueryAsync(ct);
             }
-            await new Migrator(maintenance, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+            await new Migrator(maintenance, LedgerCli.MigrationsDirectory).ApplyAsync(null, ct);
             // Bare Marten creates its own schema, as Marten does by default.
             await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
             using (var bare = BareMarten(ownerSource))
@@ -104,7 +105,7 @@ internal static class AppendBenchmark
             var bench = new Runner(store, marten, dataSource);
 
             var results = new List<Scenario>();
-            AnsiConsole.MarkupLine($"[bold]bench append[/] in database {database} (durable commits; scale {scale}; {Cli.ThreadPoolSpinSetting()})");
+            AnsiConsole.MarkupLine($"[bold]bench append[/] in database {database} (durable commits; scale {scale}; {BenchmarkHeader.ThreadPoolSpinSetting()})");
             results.Add(await Measure("(a) 1 event per append, new streams, 1 client", "events/s", Count(1500), VacuumAsync,
                 new("ledger", n => bench.AppendSingleAsync(n, clients: 1, ct)),
                 new("marten", n => bench.MartenSingleAsync(n, clients: 1, ct)),

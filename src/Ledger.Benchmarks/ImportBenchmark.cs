@@ -1,20 +1,22 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
-using Ledger.Application;
+using System.Text;
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application.Simulation;
-using Ledger.Domain;
+using Ledger.Application;
+using Ledger.Cli;
 using Ledger.Domain.Serialization;
-using Ledger.EventStore;
+using Ledger.Domain;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
-using NodaTime;
+using Ledger.EventStore;
+using Ledger.Simulation;
 using NodaTime.Text;
+using NodaTime;
 using Npgsql;
 using Spectre.Console;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// <c>ledger bench import</c>: a JSON Lines file of simulated case actions (valid histories through Decide, with the
@@ -29,14 +31,14 @@ internal static class ImportBenchmark
     {
         if (actionCount is < 1_000 or > 10_000_000) throw new CliInputException($"--actions: between 1000 and 10000000 (got {actionCount})");
         if (baselineActions < 100 || baselineActions > actionCount) throw new CliInputException($"--baseline-actions: between 100 and --actions (got {baselineActions})");
-        var connections = await Cli.ConnectAsync(parse, ct);
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         var database = $"ledger_bench_import_{Environment.ProcessId}";
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
         var file = Path.Combine(Path.GetTempPath(), $"ledger-bench-import-{Environment.ProcessId}.jsonl");
         try
         {
             await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
-                await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+                await new Migrator(ownerSource, LedgerCli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             // Composed as `ledger import` is: the handler plans deadline reminders in each case's transaction.
             await using var ledger = await CliLedger.StartAsync(application, ct);

@@ -1,6 +1,8 @@
+using Ledger.Application.Cases;
+using Ledger.Application;
 using Ledger.EventStore;
 
-namespace Ledger.Application.Simulation;
+namespace Ledger.Simulation;
 
 /// <summary>
 /// Loads simulated cases through the store's bulk import (<see cref="LedgerEventStore.ImportAsync"/>: one Marten

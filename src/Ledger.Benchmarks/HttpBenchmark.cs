@@ -1,4 +1,3 @@
-using Ledger.Application;
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
@@ -8,10 +7,12 @@ using Ledger.Api;
 using Ledger.Application.Access;
 using Ledger.Application.Projections;
 using Ledger.Application.Totals;
+using Ledger.Application;
+using Ledger.Cli;
 using Ledger.Domain;
-using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
+using Ledger.EventStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,7 @@ using NodaTime;
 using Npgsql;
 using Spectre.Console;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// `ledger bench http`: the API served by Kestrel on loopback, driven by a bounded number of concurrent clients for a
@@ -38,13 +39,13 @@ internal static class HttpBenchmark
     {
         if (clients is < 1 or > 256) throw new CliInputException($"--clients: between 1 and 256 (got {clients})");
         if (seconds is < 1 or > 600) throw new CliInputException($"--seconds: between 1 and 600 (got {seconds})");
-        var connections = await Cli.ConnectAsync(parse, ct);
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         var database = $"ledger_bench_http_{Environment.ProcessId}";
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
         try
         {
             await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
-                await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+                await new Migrator(ownerSource, LedgerCli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
             await using var issuer = LedgerDatabase.CreateDataSource(owner);
@@ -66,7 +67,7 @@ internal static class HttpBenchmark
             await using var app = LedgerApi.Build(builder);
             await app.StartAsync(ct);
             var address = new Uri(app.Urls.First());
-            AnsiConsole.MarkupLine($"[bold]bench http[/] {clients} clients, {seconds} s per mix, API on {address} (Kestrel, loopback), database {database}; {Cli.ThreadPoolSpinSetting()}");
+            AnsiConsole.MarkupLine($"[bold]bench http[/] {clients} clients, {seconds} s per mix, API on {address} (Kestrel, loopback), database {database}; {BenchmarkHeader.ThreadPoolSpinSetting()}");
 
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
             HttpClient ClientFor(string token)
@@ -143,7 +144,7 @@ internal static class HttpBenchmark
                 await response.Content.LoadIntoBufferAsync(ct);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (!response.IsSuccessStatusCode && Interlocked.Increment(ref errors) == 1)
-                    Cli.Info($"{name}: first error {(int)response.StatusCode} {response.RequestMessage?.RequestUri?.PathAndQuery}: {await response.Content.ReadAsStringAsync(ct)}");
+                    LedgerCli.Info($"{name}: first error {(int)response.StatusCode} {response.RequestMessage?.RequestUri?.PathAndQuery}: {await response.Content.ReadAsStringAsync(ct)}");
                 return response;
             }
             for (var n = 0; clock.Elapsed < duration && !ct.IsCancellationRequested; n++) await iteration(client, index * IterationsPerClient + n, Time);

@@ -3,7 +3,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>Filters over the case view; all optional. <see cref="Overdue"/> compares the next due date with <c>today</c>.</summary>
 public sealed record CaseListQuery(

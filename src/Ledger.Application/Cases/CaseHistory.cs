@@ -4,7 +4,7 @@ using Ledger.Domain.Serialization;
 using Ledger.EventStore;
 using NodaTime;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>One recorded event of a case: as stored, and as the domain reads it.</summary>
 public sealed record CaseHistoryEntry(RecordedEvent Recorded, CaseEvent Event)

@@ -4,7 +4,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>How the leads of a period moved through the procedure (流程分析), stage by stage.</summary>
 public sealed record CaseFlow(

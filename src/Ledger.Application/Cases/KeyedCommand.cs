@@ -7,7 +7,7 @@ using Ledger.Domain.Serialization;
 using Ledger.Domain.Typical;
 using Ledger.EventStore;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>
 /// What an idempotency key is bound to, as its first recorded event says: the command, who sent it and the SHA-256 of

@@ -1,21 +1,22 @@
-using Ledger.Application.Simulation;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Ledger.Cli;
 using Ledger.Domain.Serialization;
-using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
-using Ledger.Integrity;
+using Ledger.EventStore;
 using Ledger.Integrity.Merkle;
 using Ledger.Integrity.Signing;
+using Ledger.Integrity;
+using Ledger.Simulation;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using Spectre.Console;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// <c>ledger bench log</c>: leaf integration rate, <c>ledger verify</c> time and proof latency on a log of millions of
@@ -36,14 +37,14 @@ internal static class LogBenchmark
         if (verifyEvents < 1 || verifyEvents > events) throw new CliInputException($"--verify-events: must be between 1 and --events ({events}); got {verifyEvents}");
         if (proofs is < 10 or > 1_000_000) throw new CliInputException($"--proofs: must be between 10 and 1,000,000; got {proofs}");
 
-        var connections = await Cli.ConnectAsync(parse, ct);
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         const string database = "ledger_bench_log";
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
         var folder = Path.Combine(Path.GetTempPath(), $"ledger-bench-keys-{Environment.ProcessId}");
         try
         {
             await using var ownerSource = LedgerDatabase.CreateDataSource(owner);
-            await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+            await new Migrator(ownerSource, LedgerCli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
             var log = new MerkleLog(dataSource);
@@ -175,9 +176,9 @@ internal static class LogBenchmark
         }
         var raw = rawRows / rawClock.Elapsed.TotalSeconds;
         var clock = Stopwatch.StartNew();
-        var result = await log.IntegrateAsync(progress: new Progress<long>(n => { if (n % 1_000_000 == 0) Cli.Info($"  integrated {n:N0}"); }), waitForCommitted: MerkleLog.CheckpointWait, ct: ct);
+        var result = await log.IntegrateAsync(progress: new Progress<long>(n => { if (n % 1_000_000 == 0) LedgerCli.Info($"  integrated {n:N0}"); }), waitForCommitted: MerkleLog.CheckpointWait, ct: ct);
         var rate = result.LeavesAdded / clock.Elapsed.TotalSeconds;
-        Cli.Info($"  integrated {result.LeavesAdded:N0} leaves in {clock.Elapsed.TotalSeconds:F1} s");
+        LedgerCli.Info($"  integrated {result.LeavesAdded:N0} leaves in {clock.Elapsed.TotalSeconds:F1} s");
         return (rate, raw);
     }
 
@@ -232,7 +233,7 @@ internal static class LogBenchmark
             }
             await BulkLoader.LoadAsync(store, requests, ct);
             if ((batchEnd - from) % 1_000_000 == 0 || batchEnd == to)
-                Cli.Info($"  loaded {batchEnd:N0} events ({(batchEnd - from) / clock.Elapsed.TotalSeconds:N0}/s)");
+                LedgerCli.Info($"  loaded {batchEnd:N0} events ({(batchEnd - from) / clock.Elapsed.TotalSeconds:N0}/s)");
         }
         await using (var analyze = owner.CreateCommand("analyze ledger.mt_events")) await analyze.ExecuteNonQueryAsync(ct);
     }

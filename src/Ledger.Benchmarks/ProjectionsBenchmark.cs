@@ -1,17 +1,18 @@
 using System.Diagnostics;
-using JasperFx.Events;
 using JasperFx.Events.Projections;
+using JasperFx.Events;
 using Ledger.Application.Projections;
+using Ledger.Cli;
 using Ledger.Domain.Serialization;
-using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
+using Ledger.EventStore;
 using Marten;
 using Npgsql;
 using Spectre.Console;
 using MartenProjection = Marten.Events.Projections.IProjection;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// <c>ledger bench projections</c>: what each way of running an asynchronous projection costs by itself — the ledger's
@@ -26,13 +27,13 @@ internal static class ProjectionsBenchmark
     public static async Task<int> RunAsync(System.CommandLine.ParseResult parse, long events, CancellationToken ct)
     {
         if (events is < 1_000 or > 10_000_000) throw new CliInputException($"--events: between 1000 and 10000000 (got {events})");
-        var connections = await Cli.ConnectAsync(parse, ct);
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         var database = $"ledger_bench_projections_{Environment.ProcessId}";
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
         try
         {
             await using var ownerSource = LedgerDatabase.CreateDataSource(owner);
-            await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+            await new Migrator(ownerSource, LedgerCli.MigrationsDirectory).ApplyAsync(null, ct);
             await using (var register = ownerSource.CreateCommand($"insert into ledger.projections (name) values ('{RunnerProjection}')"))
                 await register.ExecuteNonQueryAsync(ct);
             AnsiConsole.MarkupLine($"[bold]bench projections[/] in database {database}: {events:N0} events ({Environment.ProcessorCount} cores)");
@@ -54,7 +55,7 @@ internal static class ProjectionsBenchmark
                 var seconds = clock.Elapsed.TotalSeconds;
                 if (counted != events) throw new InvalidOperationException($"{side} counted {counted:N0} events of {events:N0}");
                 results[side].Add(events / seconds);
-                Cli.Info($"  {side}: {events / seconds:N0} events/s");
+                LedgerCli.Info($"  {side}: {events / seconds:N0} events/s");
             }
 
             var baseline = results["baseline"].Average();

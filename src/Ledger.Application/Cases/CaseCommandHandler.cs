@@ -8,7 +8,7 @@ using Ledger.EventStore;
 using Npgsql;
 using NodaTime;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>Who sends a command, its idempotency key, and optionally the case version the sender saw (If-Match).</summary>
 public sealed record CommandEnvelope(string CaseId, string Actor, string IdempotencyKey, long? ExpectedVersion = null);

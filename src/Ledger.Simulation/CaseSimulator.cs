@@ -1,9 +1,10 @@
-using Ledger.Domain;
+using Ledger.Application;
 using Ledger.Domain.Law;
+using Ledger.Domain;
 using NodaTime;
 using static Ledger.Domain.CaseCommand;
 
-namespace Ledger.Application.Simulation;
+namespace Ledger.Simulation;
 
 /// <summary>One command of a simulated case, the events the domain decided for it, and when it is recorded.</summary>
 public sealed record SimulatedStep(CaseCommand Command, IReadOnlyList<CaseEvent> Events, Instant RecordedAt);

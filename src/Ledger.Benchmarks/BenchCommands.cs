@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Ledger.Cli;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// Benchmarks. Every figure is a ratio to a baseline measured in the same run on the same cluster, so the
@@ -8,9 +9,11 @@ namespace Ledger.Cli;
 /// </summary>
 public static class BenchCommands
 {
-    public static Command Create()
+    /// <summary>The benchmarks, each a subcommand of <c>ledger-bench</c> (<c>ops/bench</c>).</summary>
+    public static RootCommand Create()
     {
-        var bench = new Command("bench", "Measure the ledger against a raw-SQL baseline in the same run");
+        var bench = new RootCommand("The ledger's benchmarks: each measures the ledger beside a baseline in the same run, on the same cluster");
+        bench.Options.Add(CliOptions.Connection);
         var scale = new Option<double>("--scale")
         {
             Description = "Multiply the number of operations (1 = about a minute on 2 cores)",
@@ -18,7 +21,7 @@ public static class BenchCommands
         };
         var append = new Command("append", "Append, read-fold and racing-writer throughput of the ledger beside bare Marten and a plain INSERT/SELECT of the same row shape");
         append.Options.Add(scale);
-        append.SetAction((parse, ct) => Cli.RunAsync(() => AppendBenchmark.RunAsync(parse, parse.GetValue(scale), ct)));
+        append.SetAction((parse, ct) => LedgerCli.RunAsync(() => AppendBenchmark.RunAsync(parse, parse.GetValue(scale), ct)));
         bench.Subcommands.Add(append);
 
         var events = new Option<long>("--events") { Description = "Events to simulate and load (default 10,000,000)", DefaultValueFactory = _ => 10_000_000 };
@@ -29,7 +32,7 @@ public static class BenchCommands
         {
             events, runs, baselineRuns, keep,
         };
-        totals.SetAction((parse, ct) => Cli.RunAsync(() => TotalsBenchmark.RunAsync(parse, parse.GetValue(events), parse.GetValue(runs), parse.GetValue(baselineRuns), parse.GetValue(keep), ct)));
+        totals.SetAction((parse, ct) => LedgerCli.RunAsync(() => TotalsBenchmark.RunAsync(parse, parse.GetValue(events), parse.GetValue(runs), parse.GetValue(baselineRuns), parse.GetValue(keep), ct)));
         bench.Subcommands.Add(totals);
 
         var actions = new Option<int>("--actions") { Description = "Actions in the file (default 100,000)", DefaultValueFactory = _ => 100_000 };
@@ -39,7 +42,7 @@ public static class BenchCommands
         {
             actions, baselineActions, parallel,
         };
-        import.SetAction((parse, ct) => Cli.RunAsync(() => ImportBenchmark.RunAsync(parse, parse.GetValue(actions), parse.GetValue(baselineActions), parse.GetValue(parallel), ct)));
+        import.SetAction((parse, ct) => LedgerCli.RunAsync(() => ImportBenchmark.RunAsync(parse, parse.GetValue(actions), parse.GetValue(baselineActions), parse.GetValue(parallel), ct)));
         bench.Subcommands.Add(import);
 
         var logEvents = new Option<long>("--events") { Description = "Events in the log (default 10,000,000)", DefaultValueFactory = _ => 10_000_000 };
@@ -50,7 +53,7 @@ public static class BenchCommands
         {
             logEvents, verifyEvents, proofs, keepLog,
         };
-        logBench.SetAction((parse, ct) => Cli.RunAsync(() => LogBenchmark.RunAsync(parse, parse.GetValue(logEvents), parse.GetValue(verifyEvents), parse.GetValue(proofs), parse.GetValue(keepLog), ct)));
+        logBench.SetAction((parse, ct) => LedgerCli.RunAsync(() => LogBenchmark.RunAsync(parse, parse.GetValue(logEvents), parse.GetValue(verifyEvents), parse.GetValue(proofs), parse.GetValue(keepLog), ct)));
         bench.Subcommands.Add(logBench);
 
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (default 16)", DefaultValueFactory = _ => 16 };
@@ -59,7 +62,7 @@ public static class BenchCommands
         {
             clients, seconds,
         };
-        http.SetAction((parse, ct) => Cli.RunAsync(() => HttpBenchmark.RunAsync(parse, parse.GetValue(clients), parse.GetValue(seconds), ct)));
+        http.SetAction((parse, ct) => LedgerCli.RunAsync(() => HttpBenchmark.RunAsync(parse, parse.GetValue(clients), parse.GetValue(seconds), ct)));
         bench.Subcommands.Add(http);
 
         var projectionEvents = new Option<long>("--events") { Description = "Synthetic events to load (default 200,000)", DefaultValueFactory = _ => 200_000 };
@@ -67,8 +70,16 @@ public static class BenchCommands
         {
             projectionEvents,
         };
-        projections.SetAction((parse, ct) => Cli.RunAsync(() => ProjectionsBenchmark.RunAsync(parse, parse.GetValue(projectionEvents), ct)));
+        projections.SetAction((parse, ct) => LedgerCli.RunAsync(() => ProjectionsBenchmark.RunAsync(parse, parse.GetValue(projectionEvents), ct)));
         bench.Subcommands.Add(projections);
+
+        var loads = new Option<int>("--loads") { Description = "Loads of each cockpit view (1 to 1,000; default 30)", DefaultValueFactory = _ => 30 };
+        var pages = new Command("pages", "The cockpit's page load in Debian's Chromium over the reference dataset: first paint and each chart's data, beside an authenticated GET /health")
+        {
+            loads,
+        };
+        pages.SetAction((parse, ct) => LedgerCli.RunAsync(() => PagesBenchmark.RunAsync(parse, parse.GetValue(loads), ct)));
+        bench.Subcommands.Add(pages);
         return bench;
     }
 }

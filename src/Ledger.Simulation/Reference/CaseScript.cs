@@ -1,8 +1,9 @@
 using Ledger.Application.Import;
+using Ledger.Application;
 using Ledger.Domain;
 using NodaTime;
 
-namespace Ledger.Application.Reference;
+namespace Ledger.Simulation.Reference;
 
 /// <summary>
 /// Writes one case of the reference dataset as the actions a bureau would record: each command is decided by the

@@ -3,7 +3,7 @@ using Ledger.Domain.Calendar;
 using NodaTime;
 using static Ledger.Domain.CaseEvent;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>Plain-language lines for auditors: one per event, and the facts of a case as of a version.</summary>
 public static class CaseDescriptions

@@ -6,7 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>A case's row of <c>ledger.case_view</c> (migrations/0002, 0015) from its state, written by <see cref="CaseViewProjection"/>.</summary>
 public static class CaseViewWriter

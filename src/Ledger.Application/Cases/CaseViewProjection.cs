@@ -11,7 +11,7 @@ using IStorageOperation = Weasel.Storage.IStorageOperation;
 using IStorageSession = Weasel.Storage.IStorageSession;
 using NoDataReturnedCall = Weasel.Storage.NoDataReturnedCall;
 
-namespace Ledger.Application;
+namespace Ledger.Application.Cases;
 
 /// <summary>
 /// The case view (<c>ledger.case_view</c>, a flat table so that officials' filters stay plain indexed SQL) as a Marten

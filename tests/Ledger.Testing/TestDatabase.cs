@@ -2,7 +2,7 @@ using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
 using Npgsql;
 
-namespace Ledger.EventStore.Tests;
+namespace Ledger.Testing;
 
 /// <summary>
 /// The PostgreSQL server the tests run against: LEDGER_TEST_CONNECTION (a superuser connection) when set,

@@ -1,13 +1,15 @@
+using Ledger.Application.Cases;
 using Ledger.Application.Import;
 using Ledger.Application.Projections;
 using Ledger.Application.Totals;
 using Ledger.Application.Typical;
-using Ledger.Domain;
+using Ledger.Application;
 using Ledger.Domain.Typical;
+using Ledger.Domain;
 using Ledger.EventStore;
 using NodaTime;
 
-namespace Ledger.Application.Reference;
+namespace Ledger.Simulation.Reference;
 
 /// <summary>A published figure beside what the ledger answers as of its publication and now.</summary>
 public sealed record ReproducedFigure(PublishedFigure Figure, TotalsFigures AsPublished, TotalsFigures Current, IReadOnlyList<ReferenceCorrection> Corrections)

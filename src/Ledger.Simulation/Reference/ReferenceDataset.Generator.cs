@@ -1,9 +1,11 @@
 using Ledger.Application.Import;
+using Ledger.Application;
 using Ledger.Domain;
 using NodaTime;
+using static Ledger.Application.Totals.PublishedFigures;
 using static Ledger.Domain.CaseCommand;
 
-namespace Ledger.Application.Reference;
+namespace Ledger.Simulation.Reference;
 
 public sealed partial class ReferenceDataset
 {

@@ -1,20 +1,21 @@
-using Ledger.Application;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Ledger.Application.Projections;
-using Ledger.Application.Simulation;
 using Ledger.Application.Totals;
+using Ledger.Application;
+using Ledger.Cli;
 using Ledger.Domain;
-using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
+using Ledger.EventStore;
+using Ledger.Simulation;
 using NodaTime;
 using Npgsql;
 using Spectre.Console;
 
-namespace Ledger.Cli;
+namespace Ledger.Benchmarks;
 
 /// <summary>
 /// <c>ledger bench totals</c>: ten years of simulated cases across every province (about ten events a case), bulk
@@ -34,12 +35,12 @@ internal static class TotalsBenchmark
         if (targetEvents is < 10_000 or > 100_000_000) throw new CliInputException($"--events: between 10000 and 100000000 (got {targetEvents})");
         if (runs is < 10 or > 10_000) throw new CliInputException($"--runs: between 10 and 10000 (got {runs})");
         if (baselineRuns is < 1 or > 100) throw new CliInputException($"--baseline-runs: between 1 and 100 (got {baselineRuns})");
-        var connections = await Cli.ConnectAsync(parse, ct);
+        var connections = await LedgerCli.ConnectAsync(parse, ct);
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, Database, ct);
         try
         {
             await using var ownerSource = LedgerDatabase.CreateDataSource(owner);
-            await new Migrator(ownerSource, Cli.MigrationsDirectory).ApplyAsync(null, ct);
+            await new Migrator(ownerSource, LedgerCli.MigrationsDirectory).ApplyAsync(null, ct);
             var application = connections.Embedded ? LedgerDatabase.WithUser(owner, LedgerDatabase.ApplicationRole) : owner;
             await using var dataSource = LedgerDatabase.CreateDataSource(application);
             var store = LedgerEvents.Store(dataSource);

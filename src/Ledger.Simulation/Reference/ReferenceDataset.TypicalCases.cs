@@ -1,7 +1,7 @@
 using Ledger.Domain;
 using NodaTime;
 
-namespace Ledger.Application.Reference;
+namespace Ledger.Simulation.Reference;
 
 /// <summary>A case of a reference typical-case list and the significance (典型意义) its publisher wrote.</summary>
 public sealed record ReferenceTypicalCase(string CaseId, string Significance);
