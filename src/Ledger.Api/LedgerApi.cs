@@ -76,6 +76,8 @@ public static class LedgerApi
         // Every endpoint, including readiness and the OpenAPI document, needs a valid token or session; only liveness
         // (/health), the sign-in page and the pages' assets say otherwise (WebPages).
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        // The API's JSON (ApiJson) for typed results too, and so for the response schemas OpenAPI describes.
+        services.ConfigureHttpJsonOptions(json => ApiJson.Apply(json.SerializerOptions));
         services.AddProblemDetails();
         services.AddOpenApi();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
@@ -92,8 +94,9 @@ public static class LedgerApi
         app.UseAuthentication();
         app.UseAuthorization();
 
-        CommandEndpoints.Map(app);
-        QueryEndpoints.Map(app);
+        CaseCommandEndpoints.Map(app);
+        CaseReadEndpoints.Map(app);
+        TotalsEndpoints.Map(app);
         IntegrityEndpoints.Map(app);
         TypicalEndpoints.Map(app);
         WebPages.Map(app);

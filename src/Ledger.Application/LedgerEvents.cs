@@ -1,8 +1,8 @@
 using Ledger.Application.Cases;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace Ledger.Application;
 

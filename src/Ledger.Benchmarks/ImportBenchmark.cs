@@ -1,18 +1,18 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
+using Ledger.Application;
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application;
 using Ledger.Cli;
-using Ledger.Domain.Serialization;
 using Ledger.Domain;
+using Ledger.Domain.Serialization;
+using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
-using Ledger.EventStore;
 using Ledger.Simulation;
-using NodaTime.Text;
 using NodaTime;
+using NodaTime.Text;
 using Npgsql;
 using Spectre.Console;
 

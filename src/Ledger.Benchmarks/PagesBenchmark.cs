@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Ledger.Application;
 using Ledger.Application.Access;
 using Ledger.Application.Projections;
 using Ledger.Application.Totals;
-using Ledger.Application;
 using Ledger.Cli;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;

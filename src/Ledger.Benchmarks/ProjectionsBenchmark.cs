@@ -1,12 +1,12 @@
 using System.Diagnostics;
-using JasperFx.Events.Projections;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Ledger.Application.Projections;
 using Ledger.Cli;
 using Ledger.Domain.Serialization;
+using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
-using Ledger.EventStore;
 using Marten;
 using Npgsql;
 using Spectre.Console;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Ledger.Application.Cases;
 using Ledger.Application;
+using Ledger.Application.Cases;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.EventStore;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Ledger.Application;
+using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
-using Ledger.EventStore;
 using Npgsql;
 
 namespace Ledger.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Ledger.Application.Cases;
 using Ledger.Application;
+using Ledger.Application.Cases;
 using Ledger.Domain;
 using Ledger.EventStore;
 using Ledger.EventStore.Hosting;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Ledger.Application;
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
 using Ledger.Application.Typical;
-using Ledger.Application;
 using Ledger.EventStore;
 using Ledger.Simulation.Reference;
 using NodaTime;

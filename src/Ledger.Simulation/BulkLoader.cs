@@ -1,5 +1,5 @@
-using Ledger.Application.Cases;
 using Ledger.Application;
+using Ledger.Application.Cases;
 using Ledger.EventStore;
 
 namespace Ledger.Simulation;

@@ -1,6 +1,6 @@
 using Ledger.Application;
-using Ledger.Domain.Law;
 using Ledger.Domain;
+using Ledger.Domain.Law;
 using NodaTime;
 using static Ledger.Domain.CaseCommand;
 

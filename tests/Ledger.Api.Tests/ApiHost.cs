@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ledger.Application.Access;
 using Ledger.Domain;
 using Ledger.Testing;

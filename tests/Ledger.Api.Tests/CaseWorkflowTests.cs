@@ -265,6 +265,30 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
         (await client.GetFromJsonObjectAsync("/health"))["status"]!.GetValue<string>().ShouldBe("ok");
         (await client.GetFromJsonObjectAsync("/ready"))["status"]!.GetValue<string>().ShouldBe("ready");
     }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesWhatTheReadsAnswerInTheApisOwnSpelling()
+    {
+        var document = await host.Client("official-jishan").GetFromJsonObjectAsync("/openapi/v1.json");
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        JsonObject ResponseSchema(string path, string method = "get")
+        {
+            var content = document["paths"]![path]![method]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!.AsObject();
+            var name = content["$ref"]!.GetValue<string>().Split('/')[^1];
+            return schemas[name]!.AsObject();
+        }
+        string[] Properties(JsonObject schema) => [.. schema["properties"]!.AsObject().Select(p => p.Key)];
+
+        Properties(ResponseSchema("/totals")).ShouldBe(["caliber", "caliber_basis", "as_of", "current", "region", "region_name", "from", "to", "kinds",
+            "campaign", "flag", "group_by", "compare", "compared_from", "compared_to", "projection", "lines", "total"]);
+        Properties(ResponseSchema("/cases/{id}")).ShouldBe(["case_id", "version", "as_of", "deadlines_as_of", "state", "deadlines"]);
+        Properties(ResponseSchema("/cases")).ShouldBe(["total", "offset", "limit", "cases"]);
+        Properties(ResponseSchema("/cases/{id}/history")).ShouldBe(["case_id", "version", "events"]);
+        Properties(ResponseSchema("/cases/analysis")).ShouldContain("high_incidence");
+        Properties(ResponseSchema("/typical/{region}/{year}/nominations", "post")).ShouldContain("already_applied");
+        foreach (var route in CaseActionRoutes.All.Take(3))
+            document["paths"]![route.Path]!["post"]!["responses"]!.AsObject().ShouldContain(r => r.Key == "201" || r.Key == "200", route.Path);
+    }
 }
 
 internal static class HttpClientJson

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using Ledger.Application.Access;
-using Ledger.Domain.Serialization;
 using Ledger.Domain;
+using Ledger.Domain.Serialization;
 using Ledger.Simulation;
 using Ledger.Testing;
 using NodaTime;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
+using Ledger.Application;
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
-using Ledger.Application;
 using Ledger.EventStore;
 using Ledger.Simulation.Reference;
 
@@ -29,19 +29,19 @@ public sealed class TypicalCaseApiTests : IAsyncLifetime
 
     public Task DisposeAsync() => host.DisposeAsync();
 
-    private async Task Ok(string user, string action, object body)
+    private async Task Ok(string user, string path, object body)
     {
-        var response = await host.PostAsync(user, $"{Path}/{action}", body);
+        var response = await host.PostAsync(user, $"{Path}/{path}", body);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
     public async Task Publisher_writes_approver_approves_and_readers_get_the_edition_exactly_as_published()
     {
-        await Ok("publisher-jishan", "nominate_case", new { case_id = Shoes, naming = "surname_stars" });
-        await Ok("publisher-jishan", "draft_case", new { case_id = Shoes, significance = "销售者能证明合法取得并说明提供者的，依法不予处罚，并追溯上游供货商。" });
-        await Ok("approver-jishan", "approve_selection", new { on = "2026-04-20", opinion = "同意发布。", shortfall_reason = "本县本年度仅此一件案件符合条件。" });
-        await Ok("publisher-jishan", "publish_selection", new { on = "2026-04-26" });
+        await Ok("publisher-jishan", "nominations", new { case_id = Shoes, naming = "surname_stars" });
+        await Ok("publisher-jishan", "drafts", new { case_id = Shoes, significance = "销售者能证明合法取得并说明提供者的，依法不予处罚，并追溯上游供货商。" });
+        await Ok("approver-jishan", "approval", new { on = "2026-04-20", opinion = "同意发布。", shortfall_reason = "本县本年度仅此一件案件符合条件。" });
+        await Ok("publisher-jishan", "publication", new { on = "2026-04-26" });
 
         var selection = await ApiHost.BodyAsync(await host.Client("official-jishan").GetAsync(Path));
         var edition = selection["editions"]!.AsArray().Single()!;
@@ -68,7 +68,7 @@ public sealed class TypicalCaseApiTests : IAsyncLifetime
     [Fact]
     public async Task Roles_scope_personal_data_and_identity_are_enforced_and_nothing_is_written()
     {
-        await Ok("publisher-jishan", "nominate_case", new { case_id = Shoes });
+        await Ok("publisher-jishan", "nominations", new { case_id = Shoes });
         var events = await host.CountAsync("ledger.events");
 
         async Task Refused(string user, string path, object body, HttpStatusCode status, string? field = null, string? rule = null)
@@ -81,17 +81,17 @@ public sealed class TypicalCaseApiTests : IAsyncLifetime
             r.ShouldContain(rule!);
         }
 
-        await Refused("publisher-jishan", $"{Path}/approve_selection", new { on = "2026-04-20", opinion = "同意", shortfall_reason = "少" }, HttpStatusCode.Forbidden);
-        await Refused("approver-jishan", $"{Path}/nominate_case", new { case_id = Shoes }, HttpStatusCode.Forbidden);
-        await Refused("recorder-jishan", $"{Path}/draft_case", new { case_id = Shoes, significance = "意义" }, HttpStatusCode.Forbidden);
-        await Refused("publisher-jishan", "/typical/140823/2025/nominate_case", new { case_id = Shoes }, HttpStatusCode.Forbidden, "region", "outside your scope");
-        await Refused("publisher-jishan", $"{Path}/draft_case", new { case_id = Shoes, significance = "当事人王建国电话13935900000" },
+        await Refused("publisher-jishan", $"{Path}/approval", new { on = "2026-04-20", opinion = "同意", shortfall_reason = "少" }, HttpStatusCode.Forbidden);
+        await Refused("approver-jishan", $"{Path}/nominations", new { case_id = Shoes }, HttpStatusCode.Forbidden);
+        await Refused("recorder-jishan", $"{Path}/drafts", new { case_id = Shoes, significance = "意义" }, HttpStatusCode.Forbidden);
+        await Refused("publisher-jishan", "/typical/140823/2025/nominations", new { case_id = Shoes }, HttpStatusCode.Forbidden, "region", "outside your scope");
+        await Refused("publisher-jishan", $"{Path}/drafts", new { case_id = Shoes, significance = "当事人王建国电话13935900000" },
             HttpStatusCode.UnprocessableEntity, "significance", "“13935900000” (characters 9–19) is a phone number");
-        await Refused("publisher-jishan", $"{Path}/draft_case", new { case_id = Shoes, significance = "意义", by = "someone-else" },
+        await Refused("publisher-jishan", $"{Path}/drafts", new { case_id = Shoes, significance = "意义", by = "someone-else" },
             HttpStatusCode.UnprocessableEntity, "by", "is the person sending this command");
-        await Refused("publisher-jishan", $"{Path}/draft_case", new { case_id = Shoes }, HttpStatusCode.UnprocessableEntity);
-        await Refused("publisher-jishan", $"{Path}/draft_case", new { case_id = Shoes, significance = "意义", colour = "red" }, HttpStatusCode.UnprocessableEntity);
-        await Refused("publisher-jishan", "/typical/140824/20x5/nominate_case", new { case_id = Shoes }, HttpStatusCode.UnprocessableEntity, "year", "a year from 2000 to 2100");
+        await Refused("publisher-jishan", $"{Path}/drafts", new { case_id = Shoes }, HttpStatusCode.UnprocessableEntity);
+        await Refused("publisher-jishan", $"{Path}/drafts", new { case_id = Shoes, significance = "意义", colour = "red" }, HttpStatusCode.UnprocessableEntity);
+        await Refused("publisher-jishan", "/typical/140824/20x5/nominations", new { case_id = Shoes }, HttpStatusCode.UnprocessableEntity, "year", "a year from 2000 to 2100");
         (await host.Client("recorder-jishan").GetAsync(Path)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await host.Client("official-yuncheng").GetAsync("/typical/140824/2025")).StatusCode.ShouldBe(HttpStatusCode.OK, "稷山 lies within 运城");
         (await host.Client("official-jishan").GetAsync("/typical/140800/2025")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
@@ -103,16 +103,16 @@ public sealed class TypicalCaseApiTests : IAsyncLifetime
     [Fact]
     public async Task AKeyReusedForAnotherBodyIsRefusedNamingTheHeaderAndWritesNothing()
     {
-        var first = await host.PostAsync("publisher-jishan", $"{Path}/nominate_case", new { case_id = Shoes }, key: "nominate-once");
+        var first = await host.PostAsync("publisher-jishan", $"{Path}/nominations", new { case_id = Shoes }, key: "nominate-once");
         first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
         var events = await host.CountAsync("ledger.events");
 
-        var other = await host.PostAsync("publisher-jishan", $"{Path}/nominate_case", new { case_id = Shoes, naming = "surname_stars" }, key: "nominate-once");
+        var other = await host.PostAsync("publisher-jishan", $"{Path}/nominations", new { case_id = Shoes, naming = "surname_stars" }, key: "nominate-once");
 
         other.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, await other.Content.ReadAsStringAsync());
         (await ApiHost.ProblemAsync(other)).Field.ShouldBe("Idempotency-Key");
         (await host.CountAsync("ledger.events")).ShouldBe(events);
-        var again = await host.PostAsync("publisher-jishan", $"{Path}/nominate_case", new { case_id = Shoes }, key: "nominate-once");
+        var again = await host.PostAsync("publisher-jishan", $"{Path}/nominations", new { case_id = Shoes }, key: "nominate-once");
         again.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
     }
 }

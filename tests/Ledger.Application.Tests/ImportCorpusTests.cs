@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
 using Ledger.Testing;

@@ -1,12 +1,12 @@
-using JasperFx.CodeGeneration.Model;
 using JasperFx.CodeGeneration;
+using JasperFx.CodeGeneration.Model;
 using Ledger.Application.Deadlines;
 using Ledger.Application.Messaging;
 using Ledger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Weasel.Core.Migrations;
 using Weasel.Core;
+using Weasel.Core.Migrations;
 using Wolverine;
 
 namespace Ledger.Application.Tests;

@@ -6,8 +6,8 @@ using Ledger.Domain;
 using Ledger.EventStore;
 using Ledger.Simulation;
 using Ledger.Testing;
-using NodaTime.Testing;
 using NodaTime;
+using NodaTime.Testing;
 using Npgsql;
 using static Ledger.Domain.CaseCommand;
 

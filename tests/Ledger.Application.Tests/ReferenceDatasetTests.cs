@@ -1,11 +1,11 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ledger.Application.Cases;
 using Ledger.Application.Totals;
 using Ledger.Application.Typical;
+using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.Domain.Typical;
-using Ledger.Domain;
 using Ledger.EventStore;
 using Ledger.Simulation.Reference;
 using Ledger.Testing;

@@ -1,5 +1,5 @@
-using Ledger.Domain.Law;
 using Ledger.Domain;
+using Ledger.Domain.Law;
 using Ledger.EventStore.Migrations;
 using Ledger.Testing;
 

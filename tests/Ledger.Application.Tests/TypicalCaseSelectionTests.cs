@@ -1,8 +1,8 @@
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
 using Ledger.Application.Typical;
-using Ledger.Domain.Typical;
 using Ledger.Domain;
+using Ledger.Domain.Typical;
 using Ledger.EventStore;
 using Ledger.Simulation.Reference;
 using Ledger.Testing;

@@ -1,11 +1,11 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Ledger.Application;
 using Ledger.Application.Access;
 using Ledger.Application.Projections;
 using Ledger.Application.Totals;
-using Ledger.Application;
-using Ledger.Integrity.Signing;
 using Ledger.Integrity;
+using Ledger.Integrity.Signing;
 using Ledger.Simulation.Reference;
 using Ledger.Testing;
 using Microsoft.AspNetCore.Builder;

@@ -5,8 +5,8 @@ using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.Domain.Serialization;
 using Ledger.EventStore;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 
 namespace Ledger.Application.Cases;
 

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Ledger.Domain;
 using Ledger.Domain.Calendar;
 using Ledger.Domain.Serialization;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using NodaTime;
 
 namespace Ledger.Application.Cases;
 

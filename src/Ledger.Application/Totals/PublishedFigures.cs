@@ -1,8 +1,8 @@
 using System.Globalization;
 using Ledger.Application.Totals;
 using Ledger.Domain;
-using NodaTime.Text;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Ledger.Application.Totals;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ledger.Domain;
 using NodaTime;
 using NodaTime.Text;
@@ -37,77 +38,17 @@ public static class TotalsReportFormats
     public static string Change(decimal now, decimal before) =>
         before == 0 ? (now == 0 ? "0.0%" : "—") : ((now - before) / before * 100m).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) + "%";
 
-    private static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>The report as JSON.</summary>
-    public static string Json(TotalsReport report)
+    private static readonly JsonSerializerOptions DocumentJson = new()
     {
-        var query = report.Query;
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            json.WriteStartObject();
-            json.WriteString("caliber", SnakeCase.Of(query.Caliber));
-            json.WriteString("caliber_basis", CaliberBasis(query.Caliber));
-            json.WriteString("as_of", ChinaTime(report.AsOf));
-            json.WriteBoolean("current", report.Current);
-            json.WriteString("region", query.Region?.Value);
-            json.WriteString("region_name", TotalsQuery.RegionLabel(query.Region));
-            json.WriteString("from", Iso(query.Period.Start));
-            json.WriteString("to", Iso(query.Period.End));
-            json.WriteStartArray("kinds");
-            foreach (var kind in query.Kinds ?? []) json.WriteStringValue(SnakeCase.Of(kind));
-            json.WriteEndArray();
-            json.WriteString("campaign", query.Campaign);
-            json.WriteString("flag", query.Flag);
-            json.WriteString("group_by", SnakeCase.Of(query.By));
-            json.WriteString("compare", query.Compare == TotalsComparison.None ? null : SnakeCase.Of(query.Compare).Replace('_', '-'));
-            if (report.ComparedPeriod is { } compared)
-            {
-                json.WriteString("compared_from", Iso(compared.Start));
-                json.WriteString("compared_to", Iso(compared.End));
-            }
-            json.WriteStartObject("projection");
-            json.WriteString("name", report.Projection.Name);
-            json.WriteString("checkpoint", report.Projection.Checkpoint.ToString());
-            json.WriteNumber("events_applied", report.Projection.EventsApplied);
-            json.WriteString("last_recorded_at", report.Projection.LastRecordedAt is { } last ? ChinaTime(last) : null);
-            json.WriteNumber("events_behind", report.Projection.EventsBehind);
-            json.WriteEndObject();
-            json.WriteStartArray("lines");
-            foreach (var line in report.Lines) WriteLine(json, line);
-            json.WriteEndArray();
-            json.WritePropertyName("total");
-            WriteLine(json, report.Total);
-            json.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
-    private static void WriteLine(Utf8JsonWriter json, TotalsLine line)
-    {
-        json.WriteStartObject();
-        json.WriteString("key", line.Key);
-        json.WriteString("label", line.Label);
-        WriteFigures(json, line.Figures);
-        if (line.Compared is { } compared)
-        {
-            json.WriteStartObject("compared");
-            WriteFigures(json, compared);
-            json.WriteEndObject();
-        }
-        json.WriteEndObject();
-    }
-
-    private static void WriteFigures(Utf8JsonWriter json, TotalsFigures f)
-    {
-        json.WriteNumber("cases", f.Cases);
-        json.WriteString("case_value", f.CaseValue.ToString());
-        json.WriteString("fines", f.Fines.ToString());
-        json.WriteString("confiscations", f.Confiscations.ToString());
-        json.WriteString("fines_and_confiscations", f.FinesAndConfiscations.ToString());
-        json.WriteNumber("transferred_to_police", f.TransferredToPolice);
-    }
+    /// <summary>The report as JSON (<c>ledger totals --format json</c>): <see cref="TotalsDocument"/>, as <c>GET /totals</c> answers it.</summary>
+    public static string Json(TotalsReport report) => JsonSerializer.Serialize(TotalsDocument.Of(report), DocumentJson);
 
     /// <summary>The report as CSV (RFC 4180): one row per line and a final "total" row, each naming caliber and as-of.</summary>
     public static string Csv(TotalsReport report)
@@ -148,4 +89,60 @@ public static class TotalsReportFormats
     /// <summary>A CSV cell (RFC 4180): quoted when it holds a comma, quote or line break.</summary>
     public static string Quote(string cell) =>
         cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+}
+
+/// <summary>
+/// A totals report as JSON carries it: the question with its caliber and as-of instant (China Standard Time, to the
+/// microsecond, so it can be passed back as <c>as_of</c>), the projection's place, the lines and the total. Money is exact
+/// yuan as a string with two decimals. The same document for the API (<c>GET /totals</c>) and the CLI.
+/// </summary>
+public sealed record TotalsDocument(
+    string Caliber, string CaliberBasis, string AsOf, bool Current, string? Region, string RegionName, string From, string To,
+    IReadOnlyList<string> Kinds, string? Campaign, string? Flag, string GroupBy, string? Compare,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ComparedFrom,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ComparedTo,
+    TotalsDocumentProjection Projection, IReadOnlyList<TotalsDocumentLine> Lines, TotalsDocumentLine Total)
+{
+    /// <summary>The document of <paramref name="report"/>.</summary>
+    public static TotalsDocument Of(TotalsReport report)
+    {
+        var query = report.Query;
+        var projection = report.Projection;
+        return new TotalsDocument(
+            SnakeCase.Of(query.Caliber), TotalsReportFormats.CaliberBasis(query.Caliber), TotalsReportFormats.ChinaTime(report.AsOf), report.Current,
+            query.Region?.Value, TotalsQuery.RegionLabel(query.Region), TotalsReportFormats.Iso(query.Period.Start), TotalsReportFormats.Iso(query.Period.End),
+            [.. (query.Kinds ?? []).Select(k => SnakeCase.Of(k))], query.Campaign, query.Flag, SnakeCase.Of(query.By),
+            query.Compare == TotalsComparison.None ? null : SnakeCase.Of(query.Compare).Replace('_', '-'),
+            report.ComparedPeriod is { } compared ? TotalsReportFormats.Iso(compared.Start) : null,
+            report.ComparedPeriod is { } comparedAgain ? TotalsReportFormats.Iso(comparedAgain.End) : null,
+            new TotalsDocumentProjection(projection.Name, projection.Checkpoint.ToString(), projection.EventsApplied,
+                projection.LastRecordedAt is { } last ? TotalsReportFormats.ChinaTime(last) : null, projection.EventsBehind),
+            [.. report.Lines.Select(TotalsDocumentLine.Of)], TotalsDocumentLine.Of(report.Total));
+    }
+}
+
+/// <summary>Where the totals projection stood when the report was read.</summary>
+public sealed record TotalsDocumentProjection(string Name, string Checkpoint, long EventsApplied, string? LastRecordedAt, long EventsBehind);
+
+/// <summary>A line of a totals report: its key and label, its figures and, with <c>compare</c>, the compared period's.</summary>
+public sealed record TotalsDocumentLine(
+    string Key, string Label, long Cases, string CaseValue, string Fines, string Confiscations, string FinesAndConfiscations, long TransferredToPolice,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TotalsDocumentFigures? Compared)
+{
+    /// <summary>The document line of <paramref name="line"/>.</summary>
+    public static TotalsDocumentLine Of(TotalsLine line)
+    {
+        var f = line.Figures;
+        return new TotalsDocumentLine(line.Key, line.Label, f.Cases, f.CaseValue.ToString(), f.Fines.ToString(), f.Confiscations.ToString(),
+            f.FinesAndConfiscations.ToString(), f.TransferredToPolice, line.Compared is { } c ? TotalsDocumentFigures.Of(c) : null);
+    }
+}
+
+/// <summary>The compared period's figures of a line.</summary>
+public sealed record TotalsDocumentFigures(
+    long Cases, string CaseValue, string Fines, string Confiscations, string FinesAndConfiscations, long TransferredToPolice)
+{
+    /// <summary>The document figures of <paramref name="f"/>.</summary>
+    public static TotalsDocumentFigures Of(TotalsFigures f) =>
+        new(f.Cases, f.CaseValue.ToString(), f.Fines.ToString(), f.Confiscations.ToString(), f.FinesAndConfiscations.ToString(), f.TransferredToPolice);
 }

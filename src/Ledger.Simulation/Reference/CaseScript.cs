@@ -1,5 +1,5 @@
-using Ledger.Application.Import;
 using Ledger.Application;
+using Ledger.Application.Import;
 using Ledger.Domain;
 using NodaTime;
 

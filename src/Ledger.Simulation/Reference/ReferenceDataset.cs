@@ -2,8 +2,8 @@ using System.Globalization;
 using Ledger.Application.Import;
 using Ledger.Application.Totals;
 using Ledger.Domain;
-using NodaTime.Text;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Ledger.Simulation.Reference;
 

@@ -1,11 +1,11 @@
+using Ledger.Application;
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
 using Ledger.Application.Projections;
 using Ledger.Application.Totals;
 using Ledger.Application.Typical;
-using Ledger.Application;
-using Ledger.Domain.Typical;
 using Ledger.Domain;
+using Ledger.Domain.Typical;
 using Ledger.EventStore;
 using NodaTime;
 

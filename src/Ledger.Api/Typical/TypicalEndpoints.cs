@@ -4,6 +4,7 @@ using Ledger.Application.Typical;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
 using Ledger.Domain.Typical;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 
 namespace Ledger.Api;
@@ -15,39 +16,40 @@ namespace Ledger.Api;
 /// </summary>
 public static class TypicalEndpoints
 {
-    private static readonly Dictionary<string, (Type Command, Role Role)> Actions = new()
-    {
-        ["nominate_case"] = (typeof(SelectionCommand.NominateCase), Role.Publisher),
-        ["remove_nomination"] = (typeof(SelectionCommand.RemoveNomination), Role.Publisher),
-        ["draft_case"] = (typeof(SelectionCommand.DraftCase), Role.Publisher),
-        ["rank_cases"] = (typeof(SelectionCommand.RankCases), Role.Publisher),
-        ["approve_selection"] = (typeof(SelectionCommand.ApproveSelection), Role.Approver),
-        ["publish_selection"] = (typeof(SelectionCommand.PublishSelection), Role.Publisher),
-        ["withdraw_published_case"] = (typeof(SelectionCommand.WithdrawPublishedCase), Role.Publisher),
-    };
+    /// <summary>Each selection action: the noun it is posted to under <c>/typical/{region}/{year}/</c>, as the case actions are
+    /// (<see cref="CaseActionRoutes"/>), its command and the one role that sends it.</summary>
+    private static readonly (string Action, string Path, Type Command, Role Role)[] Actions =
+    [
+        ("nominate_case", "nominations", typeof(SelectionCommand.NominateCase), Role.Publisher),
+        ("remove_nomination", "nomination-removals", typeof(SelectionCommand.RemoveNomination), Role.Publisher),
+        ("draft_case", "drafts", typeof(SelectionCommand.DraftCase), Role.Publisher),
+        ("rank_cases", "ranking", typeof(SelectionCommand.RankCases), Role.Publisher),
+        ("approve_selection", "approval", typeof(SelectionCommand.ApproveSelection), Role.Approver),
+        ("publish_selection", "publication", typeof(SelectionCommand.PublishSelection), Role.Publisher),
+        ("withdraw_published_case", "withdrawals", typeof(SelectionCommand.WithdrawPublishedCase), Role.Publisher),
+    ];
 
     /// <summary>Who reads selections and their published editions.</summary>
     internal static readonly Role[] Readers = [Role.Publisher, Role.Approver, Role.Official, Role.Auditor];
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        foreach (var (action, (type, role)) in Actions)
-            app.MapPost($"/typical/{{region}}/{{year}}/{action}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
+        var selection = app.MapGroup("/typical/{region}/{year}").WithTags("typical cases");
+        foreach (var (action, path, type, role) in Actions)
+            selection.MapPost($"/{path}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
                     HandleAsync(http, region, year, action, type, selections))
-                .WithName($"typical_{action}").WithTags("typical cases")
+                .WithName($"typical_{action}")
                 .WithSummary($"{action} ({CaseActionRoutes.Name(role)}); headers: Idempotency-Key (required); by is the caller")
-                .Produces<SelectionResponse>()
                 .RequireRoles(role);
 
-        app.MapGet("/typical/{region}/{year}", (HttpContext http, string region, string year, TypicalCaseSelections selections) =>
-                ShowAsync(http, region, year, selections))
-            .WithName("typical_selection").WithTags("typical cases")
+        selection.MapGet("", (HttpContext http, string region, string year, TypicalCaseSelections selections) => ShowAsync(http, region, year, selections))
+            .WithName("typical_selection")
             .WithSummary("The selection: cases in rank order with their texts, approval, editions with their SHA-256, withdrawals due")
             .RequireRoles(Readers);
 
-        app.MapGet("/typical/{region}/{year}/editions/{edition}", (HttpContext http, string region, string year, int edition, TypicalCaseSelections selections) =>
+        selection.MapGet("/editions/{edition}", (HttpContext http, string region, string year, int edition, TypicalCaseSelections selections) =>
                 EditionAsync(http, region, year, edition, selections))
-            .WithName("typical_edition").WithTags("typical cases")
+            .WithName("typical_edition")
             .WithSummary("A published edition exactly as published (?format=html, markdown or json); ETag is its SHA-256")
             .RequireRoles(Readers);
     }
@@ -59,13 +61,13 @@ public static class TypicalEndpoints
         return id;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, string region, string year, string action, Type type, TypicalCaseSelections selections)
+    private static async Task<Ok<SelectionResponse>> HandleAsync(HttpContext http, string region, string year, string action, Type type, TypicalCaseSelections selections)
     {
         var caller = http.Caller();
         var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", Application.Cases.CaseCommandHandler.MaxIdempotencyKeyLength);
         var id = InScope(http, region, year);
         var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
-        CommandEndpoints.ActAs(fields, "by", caller);
+        CaseCommandEndpoints.ActAs(fields, "by", caller);
         var command = (SelectionCommand)CaseCommandSerializer.FromFields(type, action, fields);
         SelectionOutcome outcome;
         try
@@ -78,7 +80,7 @@ public static class TypicalEndpoints
             throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "Idempotency-Key", violation.Rule);
         }
         if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
-        return Results.Json(new SelectionResponse(id.StreamId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied), ApiJson.Options);
+        return TypedResults.Ok(new SelectionResponse(id.StreamId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied));
     }
 
     private static async Task<IResult> ShowAsync(HttpContext http, string region, string year, TypicalCaseSelections selections)

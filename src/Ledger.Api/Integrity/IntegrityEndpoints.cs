@@ -105,7 +105,7 @@ public static class IntegrityEndpoints
     {
         QueryParameters.OnlyKnown(http.Request, "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var region = await QueryEndpoints.RequireInScopeAsync(http, id, regions);
+        var region = await CaseReadEndpoints.RequireInScopeAsync(http, id, regions);
         var dossier = await exporter.ExportAsync(id, clock.GetCurrentInstant(), http.RequestAborted);
         await reads.RecordAsync(http.Caller(), [(id, region.Value)], "GET /cases/{id}/dossier", purpose, http.RequestAborted);
         return Results.Content(dossier.ToJson(), "application/json; charset=utf-8");

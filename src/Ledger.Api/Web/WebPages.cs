@@ -31,8 +31,8 @@ public static class WebPages
     [
         ("cockpit", "驾驶舱", [Role.Official, Role.Auditor]),
         ("figures", "已发布数字", [Role.Official, Role.Auditor]),
-        ("cases", "案件", QueryEndpoints.CaseReaders),
-        ("case", "案件详情", QueryEndpoints.CaseReaders),
+        ("cases", "案件", CaseReadEndpoints.CaseReaders),
+        ("case", "案件详情", CaseReadEndpoints.CaseReaders),
         // Dossiers are the auditors' (GET /cases/{id}/dossier); the checks themselves run in the browser.
         ("verify", "案卷核验", [Role.Auditor]),
         ("publications", "典型案例发布", TypicalEndpoints.Readers),

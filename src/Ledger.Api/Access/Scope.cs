@@ -59,4 +59,17 @@ public static class ApiJson
     {
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
+
+    /// <summary>
+    /// Makes <paramref name="target"/> (ASP.NET's options for typed results) write as <see cref="Options"/> does, all but
+    /// dictionary keys: those of a problem's <c>errors</c> are field names as the caller sent them (<c>If-Match</c>,
+    /// <c>items[1].amount</c>), and no answer of the API holds a dictionary of the domain's.
+    /// </summary>
+    public static void Apply(JsonSerializerOptions target)
+    {
+        target.PropertyNamingPolicy = Options.PropertyNamingPolicy;
+        target.Encoder = Options.Encoder;
+        target.RespectNullableAnnotations = Options.RespectNullableAnnotations;
+        foreach (var converter in Options.Converters) target.Converters.Add(converter);
+    }
 }

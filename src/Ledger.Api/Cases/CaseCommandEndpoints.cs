@@ -1,16 +1,16 @@
-using Ledger.Application.Cases;
-using Ledger.EventStore;
 using System.Text.Json.Nodes;
 using Ledger.Application;
 using Ledger.Application.Access;
+using Ledger.Application.Cases;
 using Ledger.Domain;
 using Ledger.Domain.Serialization;
+using Ledger.EventStore;
 using Microsoft.OpenApi;
 
 namespace Ledger.Api;
 
-/// <summary>One POST endpoint per case action (see <see cref="CaseActionRoutes"/>).</summary>
-public static class CommandEndpoints
+/// <summary>The case commands: one POST endpoint per case action (see <see cref="CaseActionRoutes"/>).</summary>
+public static class CaseCommandEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
