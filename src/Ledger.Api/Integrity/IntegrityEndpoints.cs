@@ -2,6 +2,7 @@ using Ledger.Application.Access;
 using Ledger.Application.Typical;
 using Ledger.Integrity;
 using Ledger.Integrity.Signing;
+using Microsoft.AspNetCore.Http.HttpResults;
 using NodaTime;
 using Npgsql;
 
@@ -36,7 +37,7 @@ public static class IntegrityEndpoints
             .RequireRoles(Role.Auditor);
     }
 
-    private static async Task<IResult> LatestCheckpointAsync(HttpContext http, MerkleLog log, NpgsqlDataSource dataSource)
+    private static async Task<Ok<CheckpointResponse>> LatestCheckpointAsync(HttpContext http, MerkleLog log, NpgsqlDataSource dataSource)
     {
         QueryParameters.OnlyKnown(http.Request);
         var checkpoint = await log.LatestCheckpointAsync(http.RequestAborted)
@@ -44,19 +45,8 @@ public static class IntegrityEndpoints
         await using var command = dataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.KeyId });
         var publicKey = await command.ExecuteScalarAsync(http.RequestAborted) as string;
-        return Results.Json(new
-        {
-            origin = checkpoint.Origin,
-            tree_hash = checkpoint.TreeHash,
-            tree_size = checkpoint.TreeSize,
-            root = Convert.ToHexStringLower(checkpoint.RootHash),
-            issued_at = checkpoint.IssuedAt,
-            key_id = checkpoint.KeyId,
-            signature_algorithm = checkpoint.SignatureAlgorithm,
-            note = checkpoint.Note,
-            signature = Convert.ToBase64String(checkpoint.Signature),
-            public_key = publicKey,
-        }, ApiJson.Options);
+        return TypedResults.Ok(new CheckpointResponse(checkpoint.Origin, checkpoint.TreeHash, checkpoint.TreeSize, Convert.ToHexStringLower(checkpoint.RootHash),
+            checkpoint.IssuedAt, checkpoint.KeyId, checkpoint.SignatureAlgorithm, checkpoint.Note, Convert.ToBase64String(checkpoint.Signature), publicKey));
     }
 
     private static async Task<long> TreeSizeAsync(HttpContext http, MerkleLog log, string parameter)
@@ -67,7 +57,7 @@ public static class IntegrityEndpoints
         return latest.TreeSize;
     }
 
-    private static async Task<IResult> InclusionAsync(HttpContext http, MerkleLog log, CaseRegions regions)
+    private static async Task<Ok<InclusionProofResponse>> InclusionAsync(HttpContext http, MerkleLog log, CaseRegions regions)
     {
         QueryParameters.OnlyKnown(http.Request, "position", "tree_size");
         var position = QueryParameters.Long(http.Request, "position", 1)
@@ -84,21 +74,18 @@ public static class IntegrityEndpoints
         if (leaf.LeafIndex >= treeSize)
             throw new ApiProblem(StatusCodes.Status422UnprocessableEntity, "tree_size", $"the event is leaf {leaf.LeafIndex}, not within a tree of {treeSize} leaves");
         var proof = (await log.InclusionProofsAsync([leaf.LeafIndex], treeSize, http.RequestAborted))[0];
-        return Results.Json(new
-        {
-            position, stream_id = leaf.StreamId, version = leaf.Version, leaf_index = leaf.LeafIndex, tree_size = treeSize,
-            path = proof.Path.Select(Convert.ToHexStringLower),
-        }, ApiJson.Options);
+        return TypedResults.Ok(new InclusionProofResponse(position, leaf.StreamId, leaf.Version, leaf.LeafIndex, treeSize,
+            [.. proof.Path.Select(Convert.ToHexStringLower)]));
     }
 
-    private static async Task<IResult> ConsistencyAsync(HttpContext http, MerkleLog log)
+    private static async Task<Ok<ConsistencyProofResponse>> ConsistencyAsync(HttpContext http, MerkleLog log)
     {
         QueryParameters.OnlyKnown(http.Request, "from", "to");
         var from = QueryParameters.Long(http.Request, "from", 0)
             ?? throw new ApiProblem(StatusCodes.Status400BadRequest, "from", "is required: the size of the older tree (a checkpoint you hold)");
         var to = await TreeSizeAsync(http, log, "to");
         var proof = await log.ConsistencyProofAsync(from, to, http.RequestAborted);
-        return Results.Json(new { from_size = proof.FromSize, to_size = proof.ToSize, path = proof.Path.Select(Convert.ToHexStringLower) }, ApiJson.Options);
+        return TypedResults.Ok(new ConsistencyProofResponse(proof.FromSize, proof.ToSize, [.. proof.Path.Select(Convert.ToHexStringLower)]));
     }
 
     private static async Task<IResult> DossierAsync(HttpContext http, string id, CaseRegions regions, DossierExporter exporter, CaseReadLog reads, IClock clock)
@@ -111,3 +98,15 @@ public static class IntegrityEndpoints
         return Results.Content(dossier.ToJson(), "application/json; charset=utf-8");
     }
 }
+
+/// <summary>The latest signed checkpoint (<c>GET /checkpoints/latest</c>): the signed note, its fields, the signature and
+/// the public key of the key it names (null when the key is not registered).</summary>
+public sealed record CheckpointResponse(
+    string Origin, string TreeHash, long TreeSize, string Root, Instant IssuedAt, string KeyId, string SignatureAlgorithm, string Note, string Signature,
+    string? PublicKey);
+
+/// <summary>An RFC 9162 inclusion proof of one event (<c>GET /proofs/inclusion</c>), hashes in lower-case hex.</summary>
+public sealed record InclusionProofResponse(long Position, string StreamId, long Version, long LeafIndex, long TreeSize, IReadOnlyList<string> Path);
+
+/// <summary>An RFC 9162 consistency proof between two tree sizes (<c>GET /proofs/consistency</c>), hashes in lower-case hex.</summary>
+public sealed record ConsistencyProofResponse(long FromSize, long ToSize, IReadOnlyList<string> Path);

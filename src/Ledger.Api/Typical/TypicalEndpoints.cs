@@ -83,35 +83,19 @@ public static class TypicalEndpoints
         return TypedResults.Ok(new SelectionResponse(id.StreamId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied));
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext http, string region, string year, TypicalCaseSelections selections)
+    private static async Task<Ok<SelectionDetailResponse>> ShowAsync(HttpContext http, string region, string year, TypicalCaseSelections selections)
     {
         QueryParameters.OnlyKnown(http.Request);
         var id = InScope(http, region, year);
         var view = await selections.ViewAsync(id, ct: http.RequestAborted);
         var state = view.State;
         if (state.Region is null) throw new ApiProblem(StatusCodes.Status404NotFound, "region", $"no selection of {id} is open");
-        return Results.Json(new
-        {
-            selection = id.StreamId,
-            region = id.Region.Value,
-            year = id.Year,
-            version = state.Version,
-            naming = state.Naming,
-            next_edition = state.NextEdition,
-            approval = state.Approval,
-            cases = state.Entries.Select((e, i) => new
-            {
-                rank = i + 1, e.CaseId, case_region = e.CaseRegion.Value, e.Kind, e.ClosedOn, nominated_by = e.NominatedBy,
-                text = e.Text is { } t ? new { t.Title, t.Facts, t.Outcome, t.Significance, t.CaseVersion, t.WrittenByPublisher, t.By } : null,
-            }),
-            editions = state.Editions.Select(e => new
-            {
-                e.Edition, published_on = e.On, published_by = e.By, approved_by = e.Approval.By, approved_on = e.Approval.On,
-                shortfall_reason = e.Approval.ShortfallReason, cases = e.Entries.Select(x => x.CaseId), documents = e.Documents,
-            }),
-            withdrawals = state.Withdrawals,
-            withdrawals_due = view.WithdrawalsDue,
-        }, ApiJson.Options);
+        return TypedResults.Ok(new SelectionDetailResponse(id.StreamId, id.Region.Value, id.Year, state.Version, state.Naming, state.NextEdition, state.Approval,
+            [.. state.Entries.Select((e, i) => new SelectionCase(i + 1, e.CaseId, e.CaseRegion.Value, e.Kind, e.ClosedOn, e.NominatedBy,
+                e.Text is { } t ? new SelectionCaseText(t.Title, t.Facts, t.Outcome, t.Significance, t.CaseVersion, t.WrittenByPublisher, t.By) : null))],
+            [.. state.Editions.Select(e => new SelectionEditionItem(e.Edition, e.On, e.By, e.Approval.By, e.Approval.On, e.Approval.ShortfallReason,
+                [.. e.Entries.Select(x => x.CaseId)], e.Documents))],
+            state.Withdrawals, view.WithdrawalsDue));
     }
 
     private static async Task<IResult> EditionAsync(HttpContext http, string region, string year, int edition, TypicalCaseSelections selections)
@@ -129,3 +113,22 @@ public static class TypicalEndpoints
 
 /// <summary>What a selection command recorded.</summary>
 public sealed record SelectionResponse(string Selection, long FromVersion, long ToVersion, IReadOnlyList<string> EventTypes, bool AlreadyApplied);
+
+/// <summary>A selection (<c>GET /typical/{region}/{year}</c>): its cases in rank order with their texts, the approval of the
+/// content as it stands, the published editions with their documents' SHA-256, withdrawals made and due.</summary>
+public sealed record SelectionDetailResponse(
+    string Selection, string Region, int Year, long Version, PersonNaming Naming, int NextEdition, SelectionApproval? Approval,
+    IReadOnlyList<SelectionCase> Cases, IReadOnlyList<SelectionEditionItem> Editions, IReadOnlyList<SelectionWithdrawal> Withdrawals,
+    IReadOnlyList<WithdrawalDue> WithdrawalsDue);
+
+/// <summary>A case of the selection at its rank.</summary>
+public sealed record SelectionCase(int Rank, string CaseId, string CaseRegion, CaseKind Kind, LocalDate ClosedOn, string NominatedBy, SelectionCaseText? Text);
+
+/// <summary>The text drafted for a case, the case version it was written from, what the publisher wrote and who drafted it.</summary>
+public sealed record SelectionCaseText(
+    string Title, string Facts, string Outcome, string Significance, long CaseVersion, IReadOnlyList<string> WrittenByPublisher, string By);
+
+/// <summary>A published edition: when and by whom, its approval, its cases and its stored documents.</summary>
+public sealed record SelectionEditionItem(
+    int Edition, LocalDate PublishedOn, string PublishedBy, string ApprovedBy, LocalDate ApprovedOn, string? ShortfallReason, IReadOnlyList<string> Cases,
+    IReadOnlyList<PublishedDocument> Documents);
