@@ -134,13 +134,22 @@ public static class IntegrityCommands
             return ExitCodes.Ok;
         }));
 
-        var checkpoint = new Command("checkpoint", "Integrate every committed event and sign a checkpoint of the whole log") { KeyOption };
+        var publish = new Option<string?>("--out")
+        {
+            Description = "Also write the signed checkpoint to this file (JSON: the note and its signature), to keep or publish outside the database; " +
+                          "`ledger verify --trusted-checkpoint` reads it",
+        };
+        var checkpoint = new Command("checkpoint", "Integrate every committed event and sign a checkpoint of the whole log") { KeyOption, publish };
         checkpoint.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var signer = Signer(parse);
+            var file = parse.GetValue(publish);
+            if (file is not null && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder && !Directory.Exists(folder))
+                throw new CliInputException($"--out: the folder {folder} does not exist");
             await using var dataSource = await OpenAsync(parse, ct);
             var signed = await SignAsync(new MerkleLog(dataSource), signer, ct);
             Console.Out.Write(signed is null ? "the ledger holds no events yet; nothing to sign\n" : signed.Note);
+            if (signed is not null && file is not null) await File.WriteAllTextAsync(file, PublishedCheckpoint.ToJson(signed), ct);
             return ExitCodes.Ok;
         }));
 
@@ -191,9 +200,14 @@ public static class IntegrityCommands
     public static Command Verify()
     {
         var trusted = TrustedKeysOption("the public key beside the configured signing key");
+        var publishedFiles = new Option<string[]>("--trusted-checkpoint")
+        {
+            Description = "A signed checkpoint kept outside the database (`ledger log checkpoint --out`, or GET /checkpoints/latest saved); repeatable. " +
+                          "Everything it covers must be present and unchanged; what was recorded after the latest is listed by position",
+        };
         var command = new Command("verify",
             "Verify the whole ledger: every stream's chain, every leaf, every checkpoint's signature and its consistency with the latest. Exit 0 only when everything verifies")
-            { KeyOption, trusted };
+            { KeyOption, trusted, publishedFiles };
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var keys = TrustedKeys(parse.GetValue(trusted), () =>
@@ -203,17 +217,32 @@ public static class IntegrityCommands
                 if (!File.Exists(publicPath)) throw new CliInputException($"--trusted-key: give the public key(s) to verify checkpoints with ({publicPath} does not exist)");
                 return [publicPath];
             });
+            var published = (parse.GetValue(publishedFiles) ?? []).Select(ReadPublishedCheckpoint).ToList();
             await using var dataSource = await OpenAsync(parse, ct);
-            var report = await new LedgerVerifier(dataSource, keys).VerifyAsync(new Progress<long>(n => { if (n % 200_000 == 0 && n > 0) Cli.Info($"  {n:N0} events"); }), ct);
+            var report = await new LedgerVerifier(dataSource, keys, published).VerifyAsync(new Progress<long>(n => { if (n % 200_000 == 0 && n > 0) Cli.Info($"  {n:N0} events"); }), ct);
             foreach (var notice in report.Notices) Console.Out.WriteLine($"notice: {notice}");
             foreach (var discrepancy in report.Discrepancies) Console.Out.WriteLine($"DISCREPANCY {discrepancy}");
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(report.Ok ? "OK" : $"FAILED: {report.Discrepancies.Count} discrepancies")}: {report.Events:N0} events in {report.Streams:N0} streams, " +
-                $"{report.Leaves:N0} leaves ({report.PendingEvents:N0} events not yet integrated), {report.Checkpoints} checkpoints, " +
+                $"{report.Leaves:N0} leaves ({report.PendingEvents:N0} events not yet integrated), {report.Checkpoints} checkpoints" +
+                $"{(report.PublishedCheckpoints > 0 ? $" and {report.PublishedCheckpoints} published" : "")}, " +
                 $"trusted keys {string.Join(", ", keys.Select(k => k.KeyId))}; {report.Elapsed.TotalSeconds:F1} s"));
             return report.Ok ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
+    }
+
+    /// <summary>A <c>--trusted-checkpoint</c> file, refused naming the option and the file when it cannot be read.</summary>
+    private static Checkpoint ReadPublishedCheckpoint(string path)
+    {
+        try
+        {
+            return PublishedCheckpoint.FromJson(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"--trusted-checkpoint: {path}: {e.Message.TrimEnd('.')}");
+        }
     }
 
     /// <summary><c>ledger case export</c>.</summary>

@@ -28,7 +28,7 @@ public sealed record Discrepancy(string What, string? StreamId = null, long? Ver
 /// faults (events recorded with a source instant before a checkpoint that does not contain them: imports).</summary>
 public sealed record VerificationReport(
     long Events, int Streams, long Leaves, long PendingEvents, int Checkpoints,
-    IReadOnlyList<Discrepancy> Discrepancies, IReadOnlyList<string> Notices, TimeSpan Elapsed)
+    IReadOnlyList<Discrepancy> Discrepancies, IReadOnlyList<string> Notices, TimeSpan Elapsed, int PublishedCheckpoints = 0)
 {
     public bool Ok => Discrepancies.Count == 0;
 }
@@ -38,9 +38,18 @@ public sealed record VerificationReport(
 /// the stored tiles, the root at every checkpoint against the leaves, every checkpoint's signature against keys the
 /// caller trusts (never keys read from the database), and every checkpoint's consistency with the latest.
 /// One pass over the events in log order; memory grows with the number of streams, not of events.
+/// <para>Checkpoints kept outside the database (<paramref name="publishedCheckpoints"/>, <see cref="PublishedCheckpoint"/>)
+/// are checked the same way, and more: whatever one covers must be present and unchanged, so a ledger restored from a
+/// backup (or rewritten together with the checkpoints it stores) is held to what was published. Leaves a published
+/// checkpoint vouches for and the log no longer holds are reported by leaf index; the events recorded after the latest
+/// published checkpoint are listed by position, since nothing outside the database vouches for them.</para>
 /// </summary>
-public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollection<CheckpointPublicKey> trustedKeys)
+public sealed class LedgerVerifier(
+    NpgsqlDataSource dataSource, IReadOnlyCollection<CheckpointPublicKey> trustedKeys, IReadOnlyCollection<Checkpoint>? publishedCheckpoints = null)
 {
+    /// <summary>How many positions a notice lists before it gives only their count.</summary>
+    private const int PositionsListed = 50;
+
     private const int Batch = 20_000;
 
     public async Task<VerificationReport> VerifyAsync(IProgress<long>? progress = null, CancellationToken ct = default)
@@ -71,15 +80,33 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
         }
         if (state is null) notices.Add("no verifiable log yet: only the hash chains were checked (run `ledger log checkpoint`)");
 
+        // Published checkpoints: signed by a trusted key, of this log, and covering no more than the log holds.
+        var published = publishedCheckpoints ?? [];
+        foreach (var c in published)
+        {
+            var size = c.TreeSize;
+            if (c.SignatureProblem(trustedKeys) is { } signature) found.Add(new Discrepancy($"the published checkpoint: {signature}", CheckpointSize: size));
+            if (state is not null && (c.Origin != state.Origin || c.TreeHash != state.Hasher.Name))
+                found.Add(new Discrepancy($"the published checkpoint is of log '{c.Origin}' ({c.TreeHash}), not of this log '{state.Origin}' ({state.Hasher.Name})", CheckpointSize: size));
+            var held = state?.TreeSize ?? 0;
+            if (size > held)
+                found.Add(new Discrepancy(
+                    $"the published checkpoint vouches for {size} leaves but the log holds {held}: leaves {held}–{size - 1} are missing (lost by a restore, or removed)",
+                    LeafIndex: held, CheckpointSize: size));
+            checkpoints.Add(c);
+        }
+
         var chains = new ChainFollower();
         var compact = new CompactRange(hasher);
         var recomputedTiles = new TileEdge(hasher, 0, new Dictionary<(int, long), byte[][]>());
         var leafPlaces = new Dictionary<long, (string StreamId, long Version, long Position)>();
-        var checkpointAt = checkpoints.GroupBy(c => c.TreeSize).ToDictionary(g => g.Key, g => g.First());
+        var checkpointAt = checkpoints.GroupBy(c => c.TreeSize).ToDictionary(g => g.Key, g => g.ToList());
         var sizes = checkpoints.Select(c => c.TreeSize).Order().ToList();
         var nextSize = 0;
         Instant? lastCheckpointBefore = null;
         long expectedLeaf = 0, events = 0, pending = 0, leaves = 0;
+        var unvouched = new List<long>();
+        var vouchedUpTo = published.Count > 0 ? published.Max(c => c.TreeSize) : long.MaxValue;
 
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var command = new NpgsqlCommand(LogOrderSql, connection))
@@ -99,7 +126,11 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
                     if (state is not null && (recorded!.TransactionId, recorded.Position).CompareTo((state.Integrated.TransactionId, state.Integrated.Position)) <= 0)
                         found.Add(new Discrepancy("the event is not in the log although the integrator has passed its place in commit order (inserted behind the log's back)",
                             recorded.StreamId, recorded.Version, recorded.Position));
-                    else pending++;
+                    else
+                    {
+                        pending++;
+                        if (published.Count > 0) unvouched.Add(recorded!.Position);
+                    }
                     continue;
                 }
 
@@ -113,7 +144,7 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
                 // Checkpoints issued before this leaf entered the log: an event recorded before them was backdated.
                 while (nextSize < sizes.Count && sizes[nextSize] <= leafIndex)
                 {
-                    var issued = checkpointAt[sizes[nextSize++]].IssuedAt;
+                    var issued = checkpointAt[sizes[nextSize++]].Min(c => c.IssuedAt);
                     if (lastCheckpointBefore is null || issued > lastCheckpointBefore) lastCheckpointBefore = issued;
                 }
 
@@ -134,10 +165,12 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
                 }
                 compact.Append(leafHash);
                 recomputedTiles.Append(leafHash);
-                if (checkpointAt.TryGetValue(compact.Size, out var checkpoint) && !compact.Root().AsSpan().SequenceEqual(checkpoint.RootHash))
-                    found.Add(new Discrepancy(
-                        $"the signed root {Convert.ToHexStringLower(checkpoint.RootHash)} differs from the root recomputed from the events {Convert.ToHexStringLower(compact.Root())}",
-                        CheckpointSize: checkpoint.TreeSize));
+                if (checkpointAt.TryGetValue(compact.Size, out var atThisSize))
+                    foreach (var checkpoint in atThisSize.Where(c => !compact.Root().AsSpan().SequenceEqual(c.RootHash)).DistinctBy(c => Convert.ToHexStringLower(c.RootHash)))
+                        found.Add(new Discrepancy(
+                            $"the signed root {Convert.ToHexStringLower(checkpoint.RootHash)}{(published.Contains(checkpoint) ? " (a published checkpoint)" : "")} differs from the root recomputed from the events {Convert.ToHexStringLower(compact.Root())}",
+                            CheckpointSize: checkpoint.TreeSize));
+                if (leafIndex >= vouchedUpTo) unvouched.Add(position);
                 if (leaves % Batch == 0)
                 {
                     await CompareTilesAsync(recomputedTiles.TakeChanged(), leafPlaces, found, ct);
@@ -178,7 +211,8 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
                 found.Add(new Discrepancy("the log's row holds a root that differs from the root recomputed from the events"));
             if (checkpoints.Count > 0)
             {
-                var latest = checkpoints.MaxBy(c => c.TreeSize)!;
+                // The latest the log can be proven against; a published checkpoint beyond the log was reported above.
+                var latest = checkpoints.Where(c => c.TreeSize <= state.TreeSize).MaxBy(c => c.TreeSize) ?? checkpoints.MaxBy(c => c.TreeSize)!;
                 foreach (var earlier in checkpoints.Where(c => c.TreeSize < latest.TreeSize && c.TreeSize <= state.TreeSize && latest.TreeSize <= state.TreeSize))
                 {
                     string? problem = null;
@@ -197,7 +231,14 @@ public sealed class LedgerVerifier(NpgsqlDataSource dataSource, IReadOnlyCollect
             }
         }
 
-        return new VerificationReport(events, heads, leaves, pending, checkpoints.Count, found, notices, clock.Elapsed);
+        if (published.Count > 0 && unvouched.Count > 0)
+        {
+            notices.Add($"{unvouched.Count} event(s) were recorded after the latest published checkpoint (size {vouchedUpTo}); nothing outside the " +
+                        $"database vouches for them: position(s) {string.Join(", ", unvouched.Take(PositionsListed))}" +
+                        (unvouched.Count > PositionsListed ? $" and {unvouched.Count - PositionsListed} more" : ""));
+        }
+
+        return new VerificationReport(events, heads, leaves, pending, checkpoints.Count - published.Count, found, notices, clock.Elapsed, published.Count);
     }
 
     /// <summary>What verification reads: every leaf with its event (columns 0–3 the leaf, then

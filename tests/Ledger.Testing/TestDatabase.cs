@@ -158,7 +158,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             // Commits on the shared test server do not wait for their WAL to reach the disk: no test there stops the
             // server or the machine, so what they check (visibility, order, conflicts, constraints, every figure) is
-            // the same, and a commit costs ~0.1 ms instead of an fsync. The tests that crash a server under load
+            // the same, and no commit waits for an fsync. The tests that crash a server under load
             // (DatabaseRestartTests) run on a private cluster of their own, durable as production is.
             await using var connection = new NpgsqlConnection(admin);
             await connection.OpenAsync();
