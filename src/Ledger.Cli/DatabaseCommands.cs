@@ -73,11 +73,56 @@ public static class DatabaseCommands
             Console.Write(Ledger.Application.Messaging.LedgerMessaging.SchemaScript());
             return ExitCodes.Ok;
         });
+        var backupTo = new Option<string>("--to") { Description = "The folder to back up into (base/: the base backup; wal/: the WAL archive, written from now on)", Required = true };
+        var backup = new Command("backup",
+            "Back the private cluster up with PostgreSQL's own tools: archive every WAL segment from now on and take a base backup (the first backup restarts the server once)")
+            { backupTo };
+        backup.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            RequireEmbedded(parse, "backup");
+            var cluster = LedgerDatabase.EmbeddedCluster(Cli.Info);
+            await cluster.StartAsync(ct);
+            var taken = await cluster.BackupAsync(parse.GetValue(backupTo)!, ct);
+            Console.Out.WriteLine($"backed up into {taken.BaseDirectory}; WAL archived into {taken.WalDirectory} from now on");
+            Console.Out.WriteLine("keep the signed checkpoints outside the backup too (ledger log checkpoint --out): ledger verify --trusted-checkpoint holds a restore to them");
+            return ExitCodes.Ok;
+        }));
+        var restoreFrom = new Option<string>("--from") { Description = "A folder `ledger db backup` wrote", Required = true };
+        var restoreData = new Option<string>("--data") { Description = "A new folder for the restored cluster's data", Required = true };
+        var until = new Option<string?>("--until") { Description = "Replay the archived WAL up to this instant (2025-03-01T12:00+08:00); default: all of it" };
+        var restore = new Command("restore",
+            "Restore a backup into a new private cluster of its own, to an instant or to the end of the archive, start it and print its connection string")
+            { restoreFrom, restoreData, until };
+        restore.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            RequireEmbedded(parse, "restore");
+            var instant = parse.GetValue(until) is { } text ? InstantArgument.Parse(text, "--until") : (NodaTime.Instant?)null;
+            var from = new ClusterBackup(Path.GetFullPath(parse.GetValue(restoreFrom)!));
+            if (!Directory.Exists(from.BaseDirectory)) throw new CliInputException($"--from: {from.BaseDirectory} does not exist; give a folder `ledger db backup` wrote");
+            if (Directory.Exists(parse.GetValue(restoreData)!)) throw new CliInputException($"--data: {parse.GetValue(restoreData)} exists; restore into a new folder");
+            var restored = await EmbeddedPostgres.RestoreAsync(from, parse.GetValue(restoreData)!, instant, Cli.Info, ct);
+            var connection = restored.ConnectionString(restored.RunningPort()!.Value, LedgerDatabase.DatabaseName);
+            Console.Out.WriteLine(connection);
+            Cli.Info($"restored{(instant is { } i ? $" to {InstantArgument.Format(i)}" : "")}; check it against the checkpoints kept outside the database: " +
+                     "ledger verify --connection \"<the line above>\" --trusted-checkpoint cp.json …");
+            return ExitCodes.Ok;
+        }));
+
         db.Subcommands.Add(start);
+        db.Subcommands.Add(backup);
+        db.Subcommands.Add(restore);
         db.Subcommands.Add(stop);
         db.Subcommands.Add(status);
         db.Subcommands.Add(martenSchema);
         db.Subcommands.Add(wolverineSchema);
         return db;
+    }
+
+    /// <summary>Backups and restores drive the private cluster's files; a server of your own is backed up by its administrator.</summary>
+    private static void RequireEmbedded(ParseResult parse, string what)
+    {
+        if (!string.IsNullOrWhiteSpace(parse.GetValue(CliOptions.Connection) ?? Environment.GetEnvironmentVariable(LedgerDatabase.ConnectionVariable)))
+            throw new CliInputException($"--connection: `ledger db {what}` works on the private cluster (.ledger/pg); back a server of your own up with " +
+                                        "pg_basebackup and archive_command, as docs/event-store.md (Backups) describes");
     }
 }

@@ -32,9 +32,10 @@ public sealed class LedgerWithLog : IAsyncDisposable
     public LedgerEventStore Store { get; }
     public MerkleLog Log { get; }
 
-    public static async Task<LedgerWithLog> CreateAsync(SignatureSuite? suite = null)
+    /// <summary>A ledger on the shared test server, or on the server of <paramref name="admin"/> (a superuser connection).</summary>
+    public static async Task<LedgerWithLog> CreateAsync(SignatureSuite? suite = null, string? admin = null)
     {
-        var db = await TestDatabase.CreateAsync();
+        var db = await TestDatabase.CreateAsync(admin: admin);
         var folder = Path.Combine(Path.GetTempPath(), $"ledger-keys-{Guid.NewGuid():N}");
         var signer = CheckpointKeyFiles.Create(Path.Combine(folder, "checkpoint.pem"), suite ?? SignatureSuite.EcdsaP256);
         return new LedgerWithLog(db, folder, signer);

@@ -22,7 +22,7 @@ public sealed class EmbeddedPostgresException(string message) : Exception(messag
 /// invoking user's): another local account cannot connect without reading it. Connection strings name the file
 /// (<c>Passfile</c>), never the password, so printing one gives nothing away.</para>
 /// </summary>
-public sealed class EmbeddedPostgres
+public sealed partial class EmbeddedPostgres
 {
     public const string SuperUser = "ledger";
 
