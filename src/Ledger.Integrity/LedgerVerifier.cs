@@ -105,7 +105,13 @@ public sealed class LedgerVerifier(
         var nextSize = 0;
         Instant? lastCheckpointBefore = null;
         long expectedLeaf = 0, events = 0, pending = 0, leaves = 0;
+        // The first positions recorded after the latest published checkpoint, and how many there are (memory stays bounded).
         var unvouched = new List<long>();
+        long unvouchedCount = 0;
+        void Unvouched(long position)
+        {
+            if (unvouchedCount++ < PositionsListed) unvouched.Add(position);
+        }
         var vouchedUpTo = published.Count > 0 ? published.Max(c => c.TreeSize) : long.MaxValue;
 
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
@@ -129,7 +135,7 @@ public sealed class LedgerVerifier(
                     else
                     {
                         pending++;
-                        if (published.Count > 0) unvouched.Add(recorded!.Position);
+                        if (published.Count > 0) Unvouched(recorded!.Position);
                     }
                     continue;
                 }
@@ -170,7 +176,7 @@ public sealed class LedgerVerifier(
                         found.Add(new Discrepancy(
                             $"the signed root {Convert.ToHexStringLower(checkpoint.RootHash)}{(published.Contains(checkpoint) ? " (a published checkpoint)" : "")} differs from the root recomputed from the events {Convert.ToHexStringLower(compact.Root())}",
                             CheckpointSize: checkpoint.TreeSize));
-                if (leafIndex >= vouchedUpTo) unvouched.Add(position);
+                if (leafIndex >= vouchedUpTo) Unvouched(position);
                 if (leaves % Batch == 0)
                 {
                     await CompareTilesAsync(recomputedTiles.TakeChanged(), leafPlaces, found, ct);
@@ -231,11 +237,11 @@ public sealed class LedgerVerifier(
             }
         }
 
-        if (published.Count > 0 && unvouched.Count > 0)
+        if (unvouchedCount > 0)
         {
-            notices.Add($"{unvouched.Count} event(s) were recorded after the latest published checkpoint (size {vouchedUpTo}); nothing outside the " +
-                        $"database vouches for them: position(s) {string.Join(", ", unvouched.Take(PositionsListed))}" +
-                        (unvouched.Count > PositionsListed ? $" and {unvouched.Count - PositionsListed} more" : ""));
+            notices.Add($"{unvouchedCount} event(s) were recorded after the latest published checkpoint (size {vouchedUpTo}); nothing outside the " +
+                        $"database vouches for them: position(s) {string.Join(", ", unvouched)}" +
+                        (unvouchedCount > PositionsListed ? $" and {unvouchedCount - PositionsListed} more" : ""));
         }
 
         return new VerificationReport(events, heads, leaves, pending, checkpoints.Count - published.Count, found, notices, clock.Elapsed, published.Count);
