@@ -1,9 +1,5 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
 using Ledger.Application.Access;
 using Ledger.Domain;
-using Ledger.Domain.Serialization;
 using Npgsql;
 
 namespace Ledger.Api;
@@ -48,28 +44,5 @@ public sealed class CaseRegions(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand("select region from ledger.case_view where case_id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = caseId });
         return await command.ExecuteScalarAsync(ct) is string region ? RegionCode.Parse(region) : null;
-    }
-}
-
-/// <summary>The API's JSON: the domain's conventions (snake_case, ISO dates, money as strings of yuan), Chinese
-/// written as itself, markup-significant characters still escaped.</summary>
-public static class ApiJson
-{
-    public static JsonSerializerOptions Options { get; } = new(CaseEventSerializer.Options)
-    {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-    };
-
-    /// <summary>
-    /// Makes <paramref name="target"/> (ASP.NET's options for typed results) write as <see cref="Options"/> does, all but
-    /// dictionary keys: those of a problem's <c>errors</c> are field names as the caller sent them (<c>If-Match</c>,
-    /// <c>items[1].amount</c>), and no answer of the API holds a dictionary of the domain's.
-    /// </summary>
-    public static void Apply(JsonSerializerOptions target)
-    {
-        target.PropertyNamingPolicy = Options.PropertyNamingPolicy;
-        target.Encoder = Options.Encoder;
-        target.RespectNullableAnnotations = Options.RespectNullableAnnotations;
-        foreach (var converter in Options.Converters) target.Converters.Add(converter);
     }
 }
