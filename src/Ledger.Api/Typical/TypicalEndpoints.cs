@@ -64,7 +64,7 @@ public static class TypicalEndpoints
     private static async Task<Ok<SelectionResponse>> HandleAsync(HttpContext http, string region, string year, string action, Type type, TypicalCaseSelections selections)
     {
         var caller = http.Caller();
-        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", Application.Cases.CaseCommandHandler.MaxIdempotencyKeyLength);
+        var key = RequestBody.RequiredHeader(http.Request, "Idempotency-Key", CaseCommandHandler.MaxIdempotencyKeyLength);
         var id = InScope(http, region, year);
         var fields = await RequestBody.ReadObjectAsync(http.Request, http.RequestAborted);
         CaseCommandEndpoints.ActAs(fields, "by", caller);

@@ -36,6 +36,7 @@ public sealed partial class EmbeddedPostgres
     {
         var port = RunningPort() ?? throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running; start it before backing it up");
         var backup = new ClusterBackup(Path.GetFullPath(directory));
+        RequirePlainPath(backup.Directory);
         if (System.IO.Directory.Exists(backup.BaseDirectory) && System.IO.Directory.EnumerateFileSystemEntries(backup.BaseDirectory).Any())
             throw new EmbeddedPostgresException($"{backup.BaseDirectory} already holds a backup; back up into a new folder");
         System.IO.Directory.CreateDirectory(backup.WalDirectory);
@@ -77,7 +78,7 @@ public sealed partial class EmbeddedPostgres
 
         var (backupCode, backupOutput) = await ExecAsync(Path.Combine(_binDirectory, "pg_basebackup"), ct,
             "-d", $"host=127.0.0.1 port={port.ToString(CultureInfo.InvariantCulture)} user={SuperUser} passfile={PasswordFile}", "-w",
-            "-D", backup.BaseDirectory, "-F", "p", "-X", "stream", "-c", "fast", "--no-sync");
+            "-D", backup.BaseDirectory, "-F", "p", "-X", "stream", "-c", "fast");
         if (backupCode != 0) throw new EmbeddedPostgresException($"pg_basebackup failed (exit {backupCode}): {backupOutput.Trim()}");
         File.Copy(PasswordFile, backup.PasswordFile, overwrite: true);
         return backup;
@@ -91,6 +92,7 @@ public sealed partial class EmbeddedPostgres
     public static async Task<EmbeddedPostgres> RestoreAsync(ClusterBackup backup, string dataDirectory, Instant? until, Action<string>? log = null,
         CancellationToken ct = default)
     {
+        RequirePlainPath(backup.Directory);
         if (!File.Exists(Path.Combine(backup.BaseDirectory, "PG_VERSION")))
             throw new EmbeddedPostgresException($"{backup.BaseDirectory} holds no base backup (no PG_VERSION)");
         var cluster = For(dataDirectory, log);
@@ -146,6 +148,14 @@ public sealed partial class EmbeddedPostgres
                 throw new EmbeddedPostgresException($"the restored cluster in {cluster.DataDirectory} is still replaying WAL after 2 minutes; see its server.log");
             await Task.Delay(200, ct);
         }
+    }
+
+    /// <summary>The backup folder is written into the server's archive and restore commands, inside shell quotes and after
+    /// PostgreSQL's own % escapes: a folder whose name holds a quote, a percent sign or a line break is refused.</summary>
+    private static void RequirePlainPath(string directory)
+    {
+        if (directory.IndexOfAny(['\'', '%', '\n', '\r']) >= 0)
+            throw new EmbeddedPostgresException($"the backup folder '{directory}' holds a quote, a percent sign or a line break; choose a plain path");
     }
 
     private static bool ServerLogSays(EmbeddedPostgres cluster, string text)
