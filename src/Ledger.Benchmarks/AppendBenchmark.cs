@@ -20,7 +20,7 @@ using EnumStorage = Weasel.Core.EnumStorage;
 namespace Ledger.Benchmarks;
 
 /// <summary>
-/// <c>ledger bench append</c>: the ledger's store beside bare Marten (the same Marten, append mode, stream keys,
+/// <c>ops/bench append</c>: the ledger's store beside bare Marten (the same Marten, append mode, stream keys,
 /// headers and event JSON, and nothing of the ledger's: no triggers, no hash chain, no unique event id, no outcome
 /// read-back) and beside a raw INSERT of the same row shape, in one run, in one throwaway database.
 /// </summary>

@@ -24,7 +24,7 @@ using Spectre.Console;
 namespace Ledger.Benchmarks;
 
 /// <summary>
-/// `ledger bench http`: the API served by Kestrel on loopback, driven by a bounded number of concurrent clients for a
+/// `ops/bench http`: the API served by Kestrel on loopback, driven by a bounded number of concurrent clients for a
 /// fixed time per mix, each request timed. The baseline, measured in the same run, is an authenticated GET /health:
 /// the floor of HTTP, routing and the token lookup, with no ledger work.
 /// </summary>

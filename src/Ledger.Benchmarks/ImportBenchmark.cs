@@ -19,7 +19,7 @@ using Spectre.Console;
 namespace Ledger.Benchmarks;
 
 /// <summary>
-/// <c>ledger bench import</c>: a JSON Lines file of simulated case actions (valid histories through Decide, with the
+/// <c>ops/bench import</c>: a JSON Lines file of simulated case actions (valid histories through Decide, with the
 /// instants they were recorded) imported into a throwaway database — reading, checking and writing, all timed —
 /// beside the baseline of the same command handling one action per call and per transaction (what a client posting
 /// actions one by one gets), measured in the same run on other cases of the same kind. Then the file is imported

@@ -19,7 +19,7 @@ using Spectre.Console;
 namespace Ledger.Benchmarks;
 
 /// <summary>
-/// <c>ledger bench log</c>: leaf integration rate, <c>ledger verify</c> time and proof latency on a log of millions of
+/// <c>ops/bench log</c>: leaf integration rate, <c>ledger verify</c> time and proof latency on a log of millions of
 /// events, each beside a plain-SQL baseline measured in the same run. Events are synthetic (ten per stream, valid hash
 /// chains) and loaded through the store's bulk import (<see cref="LedgerEventStore.ImportAsync"/>), many streams per
 /// transaction, since appending 10 million one append at a time would take hours and is measured by <c>bench append</c>.

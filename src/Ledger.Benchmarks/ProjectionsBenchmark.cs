@@ -15,7 +15,7 @@ using MartenProjection = Marten.Events.Projections.IProjection;
 namespace Ledger.Benchmarks;
 
 /// <summary>
-/// <c>ledger bench projections</c>: what each way of running an asynchronous projection costs by itself — the ledger's
+/// <c>ops/bench projections</c>: what each way of running an asynchronous projection costs by itself — the ledger's
 /// commit-order runner (<see cref="ProjectionRunner"/>) and Marten's async daemon — each driving a projection that only
 /// counts, over the same synthetic events, beside the baseline of reading those events in commit order and doing
 /// nothing with them. Decides, with the gap test, which one runs the penalty totals (docs/decisions/0001).

@@ -18,7 +18,7 @@ using Spectre.Console;
 namespace Ledger.Benchmarks;
 
 /// <summary>
-/// <c>ledger bench totals</c>: ten years of simulated cases across every province (about ten events a case), bulk
+/// <c>ops/bench totals</c>: ten years of simulated cases across every province (about ten events a case), bulk
 /// loaded; the projection rebuilt; then the officials' two typical questions asked through the public query path,
 /// current and as of an instant, each beside the same answer computed by a plain GROUP BY over the events table.
 /// The answers must agree, or the benchmark fails.
