@@ -80,6 +80,7 @@ public static class DatabaseCommands
         backup.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             RequireEmbedded(parse, "backup");
+            if (ClusterBackup.PathProblem(Path.GetFullPath(parse.GetValue(backupTo)!)) is { } problem) throw new CliInputException($"--to: {problem}");
             var cluster = LedgerDatabase.EmbeddedCluster(Cli.Info);
             await cluster.StartAsync(ct);
             var taken = await cluster.BackupAsync(parse.GetValue(backupTo)!, ct);
@@ -98,6 +99,7 @@ public static class DatabaseCommands
             RequireEmbedded(parse, "restore");
             var instant = parse.GetValue(until) is { } text ? InstantArgument.Parse(text, "--until") : (NodaTime.Instant?)null;
             var from = new ClusterBackup(Path.GetFullPath(parse.GetValue(restoreFrom)!));
+            if (ClusterBackup.PathProblem(from.Directory) is { } problem) throw new CliInputException($"--from: {problem}");
             if (!Directory.Exists(from.BaseDirectory)) throw new CliInputException($"--from: {from.BaseDirectory} does not exist; give a folder `ledger db backup` wrote");
             if (Directory.Exists(parse.GetValue(restoreData)!)) throw new CliInputException($"--data: {parse.GetValue(restoreData)} exists; restore into a new folder");
             var restored = await EmbeddedPostgres.RestoreAsync(from, parse.GetValue(restoreData)!, instant, Cli.Info, ct);

@@ -172,10 +172,13 @@ public sealed class LedgerVerifier(
                 compact.Append(leafHash);
                 recomputedTiles.Append(leafHash);
                 if (checkpointAt.TryGetValue(compact.Size, out var atThisSize))
-                    foreach (var checkpoint in atThisSize.Where(c => !compact.Root().AsSpan().SequenceEqual(c.RootHash)).DistinctBy(c => Convert.ToHexStringLower(c.RootHash)))
+                {
+                    var root = compact.Root();
+                    foreach (var checkpoint in atThisSize.Where(c => !root.AsSpan().SequenceEqual(c.RootHash)).DistinctBy(c => Convert.ToHexStringLower(c.RootHash)))
                         found.Add(new Discrepancy(
-                            $"the signed root {Convert.ToHexStringLower(checkpoint.RootHash)}{(published.Contains(checkpoint) ? " (a published checkpoint)" : "")} differs from the root recomputed from the events {Convert.ToHexStringLower(compact.Root())}",
+                            $"the signed root {Convert.ToHexStringLower(checkpoint.RootHash)}{(published.Contains(checkpoint) ? " (a published checkpoint)" : "")} differs from the root recomputed from the events {Convert.ToHexStringLower(root)}",
                             CheckpointSize: checkpoint.TreeSize));
+                }
                 if (leafIndex >= vouchedUpTo) Unvouched(position);
                 if (leaves % Batch == 0)
                 {

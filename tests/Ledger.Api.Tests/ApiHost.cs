@@ -125,6 +125,9 @@ public sealed class ApiHost : IAsyncLifetime
     {
         var response = await PostAsync(recorder, "/cases", Lead(caseId, region));
         response.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        // The new case's address and version, as a client reads them from the headers.
+        response.Headers.Location!.OriginalString.ShouldBe($"/cases/{Uri.EscapeDataString(caseId)}");
+        response.Headers.ETag!.Tag.ShouldBe("\"1\"");
     }
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();

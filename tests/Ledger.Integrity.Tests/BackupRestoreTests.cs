@@ -80,8 +80,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             (await new LedgerVerifier(restored, ledger.TrustedKeys, [first, second]).VerifyAsync()).Ok.ShouldBeTrue();
 
             // The restored cluster is a ledger of its own: it takes new records, and archives nothing into the source's archive.
-            await using var store = new EventStore.LedgerEventStore(restored, new([new(typeof(LedgerWithLog.FineRecorded), "fine_recorded.v1")]),
-                new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
+            await using var store = LedgerWithLog.StoreOn(restored);
             await store.AppendAsync(new EventStore.AppendRequest("after-restore", "case", EventStore.ExpectedVersion.NoStream,
                 [new EventStore.NewEvent(Guid.NewGuid(), new LedgerWithLog.FineRecorded(1, 100))], new EventStore.EventMetadata("officer-001", Guid.NewGuid()).ToJson()));
         }

@@ -16,7 +16,7 @@ public sealed class LedgerWithLog : IAsyncDisposable
         Db = db;
         KeyFolder = keyFolder;
         Signer = signer;
-        Store = new LedgerEventStore(db.App, EventTypes, Json);
+        Store = StoreOn(db.App);
         Log = new MerkleLog(db.App);
     }
 
@@ -25,6 +25,9 @@ public sealed class LedgerWithLog : IAsyncDisposable
 
     private static readonly EventTypes EventTypes = new([new(typeof(FineRecorded), "fine_recorded.v1")]);
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>A store of these tests' events on <paramref name="dataSource"/> (a restored copy, say).</summary>
+    public static LedgerEventStore StoreOn(NpgsqlDataSource dataSource) => new(dataSource, EventTypes, Json);
 
     public TestDatabase Db { get; }
     public string KeyFolder { get; }

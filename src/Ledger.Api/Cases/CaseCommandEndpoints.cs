@@ -99,9 +99,8 @@ public static class CaseCommandEndpoints
         http.Response.Headers.ETag = ETags.Of(outcome.ToVersion);
         if (outcome.AlreadyApplied) http.Response.Headers["Idempotent-Replayed"] = "true";
         var body = new CommandResponse(outcome.CaseId, outcome.FromVersion, outcome.ToVersion, outcome.EventTypes, outcome.AlreadyApplied, outcome.RecordedAt);
-        if (!route.StartsCase) return Results.Json(body, ApiJson.Options);
-        http.Response.Headers.Location = $"/cases/{Uri.EscapeDataString(caseId)}";
-        return Results.Json(body, ApiJson.Options, statusCode: StatusCodes.Status201Created);
+        if (route.StartsCase) return TypedResults.Created($"/cases/{Uri.EscapeDataString(caseId)}", body);
+        return TypedResults.Ok(body);
     }
 
     private static string TakeCaseId(JsonObject fields)

@@ -9,21 +9,17 @@ namespace Ledger.Api;
 /// written as itself, markup-significant characters still escaped.</summary>
 public static class ApiJson
 {
-    public static JsonSerializerOptions Options { get; } = new(CaseEventSerializer.Options)
-    {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-    };
-
     /// <summary>
-    /// Makes <paramref name="target"/> (ASP.NET's options for typed results) write as <see cref="Options"/> does, all but
-    /// dictionary keys: those of a problem's <c>errors</c> are field names as the caller sent them (<c>If-Match</c>,
-    /// <c>items[1].amount</c>), and no answer of the API holds a dictionary of the domain's.
+    /// Makes <paramref name="target"/> (ASP.NET's options, which every answer and the OpenAPI schemas use) write as the
+    /// domain's events are written, all but dictionary keys: those of a problem's <c>errors</c> are field names as the
+    /// caller sent them (<c>If-Match</c>, <c>items[1].amount</c>), and no answer of the API holds a dictionary of the domain's.
     /// </summary>
     public static void Apply(JsonSerializerOptions target)
     {
-        target.PropertyNamingPolicy = Options.PropertyNamingPolicy;
-        target.Encoder = Options.Encoder;
-        target.RespectNullableAnnotations = Options.RespectNullableAnnotations;
-        foreach (var converter in Options.Converters) target.Converters.Add(converter);
+        var domain = CaseEventSerializer.Options;
+        target.PropertyNamingPolicy = domain.PropertyNamingPolicy;
+        target.RespectNullableAnnotations = domain.RespectNullableAnnotations;
+        target.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        foreach (var converter in domain.Converters) target.Converters.Add(converter);
     }
 }

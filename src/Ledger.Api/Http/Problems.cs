@@ -93,7 +93,6 @@ public static class Problems
     });
 
     private static Dictionary<string, string[]> Errors(string field, string rule) => new() { [field] = [rule] };
-
 }
 
 /// <summary>Case versions as entity tags: version 7 is <c>"7"</c>.</summary>

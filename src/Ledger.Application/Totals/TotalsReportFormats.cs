@@ -108,13 +108,14 @@ public sealed record TotalsDocument(
     {
         var query = report.Query;
         var projection = report.Projection;
+        var compared = report.ComparedPeriod;
         return new TotalsDocument(
             SnakeCase.Of(query.Caliber), TotalsReportFormats.CaliberBasis(query.Caliber), TotalsReportFormats.ChinaTime(report.AsOf), report.Current,
             query.Region?.Value, TotalsQuery.RegionLabel(query.Region), TotalsReportFormats.Iso(query.Period.Start), TotalsReportFormats.Iso(query.Period.End),
             [.. (query.Kinds ?? []).Select(k => SnakeCase.Of(k))], query.Campaign, query.Flag, SnakeCase.Of(query.By),
             query.Compare == TotalsComparison.None ? null : SnakeCase.Of(query.Compare).Replace('_', '-'),
-            report.ComparedPeriod is { } compared ? TotalsReportFormats.Iso(compared.Start) : null,
-            report.ComparedPeriod is { } comparedAgain ? TotalsReportFormats.Iso(comparedAgain.End) : null,
+            compared is null ? null : TotalsReportFormats.Iso(compared.Start),
+            compared is null ? null : TotalsReportFormats.Iso(compared.End),
             new TotalsDocumentProjection(projection.Name, projection.Checkpoint.ToString(), projection.EventsApplied,
                 projection.LastRecordedAt is { } last ? TotalsReportFormats.ChinaTime(last) : null, projection.EventsBehind),
             [.. report.Lines.Select(TotalsDocumentLine.Of)], TotalsDocumentLine.Of(report.Total));

@@ -17,6 +17,13 @@ public sealed record ClusterBackup(string Directory)
 
     /// <summary>The cluster's password file, kept with the backup: the restored cluster has the same roles and passwords.</summary>
     public string PasswordFile => Path.Combine(Directory, "cluster.pgpass");
+
+    /// <summary>Why <paramref name="directory"/> cannot hold a backup, or null. The folder is written into the server's archive
+    /// and restore commands, inside shell quotes and after PostgreSQL's own % escapes.</summary>
+    public static string? PathProblem(string directory) =>
+        directory.IndexOfAny(['\'', '%', '\n', '\r']) >= 0
+            ? $"'{directory}' holds a quote, a percent sign or a line break, which the server's archive and restore commands cannot carry; choose a plain path"
+            : null;
 }
 
 /// <summary>
@@ -150,12 +157,9 @@ public sealed partial class EmbeddedPostgres
         }
     }
 
-    /// <summary>The backup folder is written into the server's archive and restore commands, inside shell quotes and after
-    /// PostgreSQL's own % escapes: a folder whose name holds a quote, a percent sign or a line break is refused.</summary>
     private static void RequirePlainPath(string directory)
     {
-        if (directory.IndexOfAny(['\'', '%', '\n', '\r']) >= 0)
-            throw new EmbeddedPostgresException($"the backup folder '{directory}' holds a quote, a percent sign or a line break; choose a plain path");
+        if (ClusterBackup.PathProblem(directory) is { } problem) throw new EmbeddedPostgresException($"the backup folder {problem}");
     }
 
     private static bool ServerLogSays(EmbeddedPostgres cluster, string text)
