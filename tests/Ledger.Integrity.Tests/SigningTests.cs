@@ -81,6 +81,10 @@ public sealed class SigningTests : IDisposable
     {
         await using var ledger = await LedgerWithLog.CreateAsync();
         await ledger.AppendAsync(streams: 1, events: 1);
+        // The first event in the log before this test holds a transaction open: other tests' transactions on the cluster
+        // may still hold the integrator back, and it waits for them here, not below (where it may not wait at all).
+        await ledger.Log.EnsureCreatedAsync(LedgerWithLog.Origin, ledger.Signer.Suite);
+        (await ledger.Log.IntegrateAsync(waitForCommitted: TimeSpan.FromSeconds(30))).TreeSize.ShouldBe(1);
         // Written (and stamped) before the checkpoint, committed after it: the next checkpoint holds it, as it should.
         await using (var connection = await ledger.Db.App.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
