@@ -14,9 +14,11 @@ namespace Ledger.Api;
 
 /// <summary>
 /// The API's settings, from configuration (section <c>Ledger</c>; environment <c>Ledger__Connection</c> and so on):
-/// the application role's connection string, and the background work's key, origin and pace.
+/// the application role's connection string (and a hot standby's, for reads), and the background work's key, origin and pace.
 /// </summary>
-public sealed record LedgerApiSettings(string Connection, string? SigningKeyPath, string Origin, TimeSpan BackgroundInterval, TimeSpan CheckpointInterval)
+public sealed record LedgerApiSettings(
+    string Connection, string? SigningKeyPath, string Origin, TimeSpan BackgroundInterval, TimeSpan CheckpointInterval,
+    string? ReadConnection = null, TimeSpan? ReadWait = null)
 {
     public static LedgerApiSettings From(IConfiguration configuration)
     {
@@ -29,7 +31,9 @@ public sealed record LedgerApiSettings(string Connection, string? SigningKeyPath
             string.IsNullOrWhiteSpace(section["SigningKey"]) ? null : section["SigningKey"],
             string.IsNullOrWhiteSpace(section["Origin"]) ? "ledger.local" : section["Origin"]!,
             TimeSpan.FromSeconds(section.GetValue("BackgroundSeconds", 2.0)),
-            TimeSpan.FromSeconds(section.GetValue("CheckpointSeconds", 60.0)));
+            TimeSpan.FromSeconds(section.GetValue("CheckpointSeconds", 60.0)),
+            string.IsNullOrWhiteSpace(section["ReadConnection"]) ? null : section["ReadConnection"],
+            TimeSpan.FromMilliseconds(section.GetValue("ReadWaitMilliseconds", 500.0)));
     }
 }
 
@@ -49,12 +53,10 @@ public static class LedgerApi
         // operator reads at that level, so Wolverine speaks up only for warnings and errors.
         builder.Logging.AddFilter("Wolverine", LogLevel.Warning);
         builder.Logging.AddFilter("JasperFx", LogLevel.Warning);
-        services.AddSingleton<TotalsReader>();
         services.AddSingleton<MerkleLog>();
-        services.AddSingleton<DossierExporter>();
         services.AddSingleton<ApiUsers>();
         services.AddSingleton<CaseReadLog>();
-        services.AddSingleton<CaseRegions>();
+        services.AddSingleton(CreateReadRouting);
         services.AddSingleton<LedgerBackgroundWork>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
 
@@ -93,6 +95,8 @@ public static class LedgerApi
         app.Use(app.Services.GetRequiredService<FailedAuthentications>().GuardAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        var routing = app.Services.GetRequiredService<ReadRouting>();
+        app.Use(routing.RouteAsync);
 
         CaseCommandEndpoints.Map(app);
         CaseReadEndpoints.Map(app);
@@ -108,6 +112,21 @@ public static class LedgerApi
         app.MapGet("/ready", ReadyAsync).WithName("ready").WithTags("operations")
             .WithSummary("The database answers and is migrated; how far the log is");
         return app;
+    }
+
+    /// <summary>Reads go to the primary, or to the hot standby of <c>Ledger:ReadConnection</c> (<see cref="ReadRouting"/>).</summary>
+    private static ReadRouting CreateReadRouting(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<LedgerApiSettings>();
+        var clock = services.GetRequiredService<IClock>();
+        var primary = new ReadSide("primary", services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<LedgerEventStore>(), clock);
+        ReadSide? replica = null;
+        if (settings.ReadConnection is { } readConnection)
+        {
+            var dataSource = LedgerDatabase.CreateDataSource(readConnection);
+            replica = new ReadSide("replica", dataSource, LedgerEvents.Store(dataSource, clock), clock);
+        }
+        return new ReadRouting(primary, replica, settings.ReadWait ?? TimeSpan.FromMilliseconds(500), services.GetRequiredService<ILogger<ReadRouting>>());
     }
 
     private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, CancellationToken ct)

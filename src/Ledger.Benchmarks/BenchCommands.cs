@@ -58,11 +58,15 @@ public static class BenchCommands
 
         var clients = new Option<int>("--clients") { Description = "Concurrent clients (default 16)", DefaultValueFactory = _ => 16 };
         var seconds = new Option<int>("--seconds") { Description = "Seconds each mix runs (default 15)", DefaultValueFactory = _ => 15 };
+        var standby = new Option<bool>("--standby")
+        {
+            Description = "Also create a hot standby of the private cluster and run the read mix with reads on it, and with two API nodes (one reading the primary, one the standby)",
+        };
         var http = new Command("http", "Requests/s and p50/p99 of a write mix and a read mix through the HTTP API on loopback, beside an authenticated health check")
         {
-            clients, seconds,
+            clients, seconds, standby,
         };
-        http.SetAction((parse, ct) => LedgerCli.RunAsync(() => HttpBenchmark.RunAsync(parse, parse.GetValue(clients), parse.GetValue(seconds), ct)));
+        http.SetAction((parse, ct) => LedgerCli.RunAsync(() => HttpBenchmark.RunAsync(parse, parse.GetValue(clients), parse.GetValue(seconds), parse.GetValue(standby), ct)));
         bench.Subcommands.Add(http);
 
         var projectionEvents = new Option<long>("--events") { Description = "Synthetic events to load (default 200,000)", DefaultValueFactory = _ => 200_000 };

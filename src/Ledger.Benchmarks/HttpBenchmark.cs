@@ -35,13 +35,16 @@ internal static class HttpBenchmark
         public double Rate => Requests / Elapsed.TotalSeconds;
     }
 
-    public static async Task<int> RunAsync(ParseResult parse, int clients, int seconds, CancellationToken ct)
+    public static async Task<int> RunAsync(ParseResult parse, int clients, int seconds, bool withStandby, CancellationToken ct)
     {
         if (clients is < 1 or > 256) throw new CliInputException($"--clients: between 1 and 256 (got {clients})");
         if (seconds is < 1 or > 600) throw new CliInputException($"--seconds: between 1 and 600 (got {seconds})");
         var connections = await LedgerCli.ConnectAsync(parse, ct);
+        if (withStandby && !connections.Embedded)
+            throw new CliInputException("--standby: creates a standby of the private cluster; without --connection / LEDGER_CONNECTION");
         var database = $"ledger_bench_http_{Environment.ProcessId}";
         var owner = await LedgerDatabase.EnsureDatabaseAsync(connections.Owner, database, ct);
+        EmbeddedPostgres? standby = null;
         try
         {
             await using (var ownerSource = LedgerDatabase.CreateDataSource(owner))
@@ -54,25 +57,24 @@ internal static class HttpBenchmark
             var official = (await accounts.AddAsync("bench-official", Role.Official, RegionCode.Parse("140800"), null, "bench", ct)).Token;
             var approver = (await accounts.AddAsync("bench-approver", Role.Approver, RegionCode.Parse("140824"), "14082400001", "bench", ct)).Token;
 
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Ledger:Connection"] = application,
-                ["Ledger:BackgroundSeconds"] = "0",
-            });
-            builder.Logging.ClearProviders();
-            // Only failures are logged: a 500 in a run is a bug to see, not a number to average.
-            builder.Logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Error);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            await using var app = LedgerApi.Build(builder);
-            await app.StartAsync(ct);
+            await using var app = await StartApiAsync(application, readConnection: null, ct);
             var address = new Uri(app.Urls.First());
             AnsiConsole.MarkupLine($"[bold]bench http[/] {clients} clients, {seconds} s per mix, API on {address} (Kestrel, loopback), database {database}; {BenchmarkHeader.ThreadPoolSpinSetting()}");
+            // The second node: another API reading from a hot standby of the cluster (streaming replication, loopback).
+            WebApplication? readingStandby = null;
+            if (withStandby)
+            {
+                standby = await LedgerDatabase.EmbeddedCluster(LedgerCli.Info)
+                    .CreateStandbyAsync(Path.Combine(LedgerDatabase.Home(), "clusters", $"bench-standby-{Environment.ProcessId}"), ct);
+                readingStandby = await StartApiAsync(application,
+                    standby.ConnectionString(standby.RunningPort()!.Value, database, connections.Embedded ? LedgerDatabase.ApplicationRole : EmbeddedPostgres.SuperUser), ct);
+            }
+            await using var standbyApi = readingStandby;
 
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-            HttpClient ClientFor(string token)
+            HttpClient ClientFor(string token, Uri? at = null)
             {
-                var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = address };
+                var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = at ?? address };
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 return client;
             }
@@ -91,7 +93,8 @@ internal static class HttpBenchmark
             var store = LedgerEvents.Store(dataSource);
             await new ProjectionRunner(store, new PenaltyTotalsProjection(store)).CatchUpAsync(null, ct);
             var ids = cases.ToArray();
-            results.Add(await RunMixAsync("read: case, history or version, list of 20, totals or filtered list", clients, duration, i => ClientFor(i % 2 == 0 ? recorder : official),
+            Task<Mix> ReadMixAsync(string name, Func<int, Uri> nodeOf) => RunMixAsync(name, clients, duration,
+                i => ClientFor(i % 2 == 0 ? recorder : official, nodeOf(i)),
                 async (client, iteration, time) =>
                 {
                     var asRecorder = iteration / IterationsPerClient % 2 == 0; // as clientFor chose the token
@@ -100,7 +103,16 @@ internal static class HttpBenchmark
                     await time(() => client.GetAsync(asRecorder ? $"/cases/{id}/history" : $"/cases/{id}?version=2"));
                     await time(() => client.GetAsync("/cases?limit=20"));
                     await time(() => client.GetAsync(asRecorder ? "/cases?limit=20&status=investigating" : $"/totals?from={Today.Year}-01-01&to={Today.Year}-12-31&by=region"));
-                }, ct));
+                }, ct);
+            results.Add(await ReadMixAsync("read: case, history or version, list of 20, totals or filtered list", _ => address));
+            if (standbyApi is not null)
+            {
+                var standbyAddress = new Uri(standbyApi.Urls.First());
+                results.Add(await ReadMixAsync("read, as above, every read answered by the standby", _ => standbyAddress));
+                // Clients 0,1 | 2,3 | …: each pair (a recorder and an official) on one node, alternately.
+                results.Add(await ReadMixAsync("read, as above, two nodes: half the clients read the primary, half the standby",
+                    i => i / 2 % 2 == 0 ? address : standbyAddress));
+            }
 
             var baseline = results[0].Rate;
             var table = new Table().AddColumns("mix", "requests", "errors", "requests/s", "p50 ms", "p99 ms", "ratio to baseline");
@@ -109,15 +121,48 @@ internal static class HttpBenchmark
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{ids.Length:N0} cases written; {Environment.ProcessorCount} cores; server and clients share this machine");
             await app.StopAsync(CancellationToken.None);
+            if (standbyApi is not null) await standbyApi.StopAsync(CancellationToken.None);
             return results.Any(m => m.Errors > 0) ? ExitCodes.Failure : ExitCodes.Ok;
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
+            if (standby is not null) await RemoveStandbyAsync(standby, connections.Owner);
             await using var admin = LedgerDatabase.CreateDataSource(connections.Owner);
             await using var drop = admin.CreateCommand($"drop database if exists {database} with (force)");
             await drop.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>The API on a free loopback port, reading from <paramref name="readConnection"/> when given, with no background work.</summary>
+    private static async Task<WebApplication> StartApiAsync(string application, string? readConnection, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ledger:Connection"] = application,
+            ["Ledger:ReadConnection"] = readConnection,
+            ["Ledger:BackgroundSeconds"] = "0",
+        });
+        builder.Logging.ClearProviders();
+        // Only failures are logged: a 500 in a run is a bug to see, not a number to average.
+        builder.Logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Error);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = LedgerApi.Build(builder);
+        await app.StartAsync(ct);
+        return app;
+    }
+
+    /// <summary>Stops the benchmark's standby, deletes its files and drops its replication slot (which would keep WAL).</summary>
+    private static async Task RemoveStandbyAsync(EmbeddedPostgres standby, string owner)
+    {
+        await standby.StopAsync(CancellationToken.None, immediate: true);
+        Directory.Delete(standby.DataDirectory, recursive: true);
+        foreach (var file in new[] { standby.PasswordFile, standby.DataDirectory + ".lock" }) File.Delete(file);
+        await using var admin = LedgerDatabase.CreateDataSource(owner);
+        await using var drop = admin.CreateCommand("select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1");
+        drop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EmbeddedPostgres.StandbyName(standby.DataDirectory) });
+        await drop.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     // Iteration numbers are client * this + n, so each client's case ids are its own.

@@ -29,14 +29,26 @@ public static class ApiCommands
             Description = "Serve HTTPS with this server certificate: a PEM file (with its key, or give --certificate-key), or a .pfx/.p12 file (password in LEDGER_CERTIFICATE_PASSWORD)",
         };
         var certificateKey = new Option<string?>("--certificate-key") { Description = "The PEM private key of --certificate, when not in the same file" };
+        var readConnection = new Option<string?>("--read-connection")
+        {
+            Description = "Answer reads (cases, lists, totals, proofs, the dashboard) from this hot standby (`ledger db standby` prints one); " +
+                          "writes go to the primary, and a caller reads its own writes",
+        };
+        var readWait = new Option<int>("--read-wait-ms")
+        {
+            Description = "How long a read waits for the standby to replay the caller's last write before the primary answers it (default 500)",
+            DefaultValueFactory = _ => 500,
+        };
         var command = new Command("serve", "Serve the HTTP API (and keep totals, the verifiable log and checkpoints up to date) until Ctrl+C")
         {
-            host, port, checkpointEvery, IntegrityCommands.SigningKeyOption, certificate, certificateKey,
+            host, port, checkpointEvery, IntegrityCommands.SigningKeyOption, certificate, certificateKey, readConnection, readWait,
         };
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             if (parse.GetValue(port) is < 0 or > 65535) throw new CliInputException($"--port: is 0 to 65535 (got {parse.GetValue(port)})");
             if (parse.GetValue(checkpointEvery) < 1) throw new CliInputException("--checkpoint-every: must be at least 1 second");
+            if (parse.GetValue(readWait) is < 0 or > 60_000) throw new CliInputException($"--read-wait-ms: is 0 to 60000 (got {parse.GetValue(readWait)})");
+            var standby = parse.GetValue(readConnection) is { } read ? await ReadConnectionAsync(read, ct) : null;
             if (!System.Net.IPAddress.TryParse(parse.GetValue(host), out var address))
                 throw new CliInputException($"--host: an IP address such as 127.0.0.1 (got '{parse.GetValue(host)}')");
             if (parse.GetValue(certificateKey) is not null && parse.GetValue(certificate) is null)
@@ -58,6 +70,8 @@ public static class ApiCommands
                 ["Ledger:SigningKey"] = keyPath,
                 ["Ledger:Origin"] = IntegrityCommands.LogOrigin,
                 ["Ledger:CheckpointSeconds"] = parse.GetValue(checkpointEvery).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Ledger:ReadConnection"] = standby,
+                ["Ledger:ReadWaitMilliseconds"] = parse.GetValue(readWait).ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
             builder.Logging.ClearProviders();
             builder.Logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz");
@@ -81,6 +95,30 @@ public static class ApiCommands
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The standby of <c>--read-connection</c>, checked before serving: it answers, holds the ledger's schema and
+    /// is in recovery (a hot standby). A primary given by mistake would serve reads without ever lagging, but the
+    /// operator meant something else.</summary>
+    private static async Task<string> ReadConnectionAsync(string connection, CancellationToken ct)
+    {
+        Npgsql.NpgsqlConnectionStringBuilder parsed;
+        try { parsed = new Npgsql.NpgsqlConnectionStringBuilder(connection); }
+        catch (ArgumentException e) { throw new CliInputException($"--read-connection: not a connection string ({e.Message})"); }
+        try
+        {
+            await using var dataSource = LedgerDatabase.CreateDataSource(parsed.ConnectionString);
+            await using var command = dataSource.CreateCommand("select pg_is_in_recovery(), to_regclass('ledger.case_view') is not null");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (!reader.GetBoolean(1)) throw new CliInputException("--read-connection: the database there holds no ledger (no ledger.case_view); give the standby of this ledger's primary");
+            if (!reader.GetBoolean(0)) throw new CliInputException("--read-connection: that server is not a standby (pg_is_in_recovery() is false); give a hot standby of the primary (`ledger db standby`)");
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            throw new CliInputException($"--read-connection: cannot read from it ({e.Message})");
+        }
+        return parsed.ConnectionString;
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string path, string? keyPath)

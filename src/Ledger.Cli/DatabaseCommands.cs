@@ -35,30 +35,61 @@ public static class DatabaseCommands
 
     public static Command Db()
     {
-        var db = new Command("db", "Manage the embedded private PostgreSQL cluster (.ledger/pg)");
-        var start = new Command("start", "Start (creating if needed) the private cluster and print its connection string");
-        start.SetAction((_, ct) => Cli.RunAsync(async () =>
+        var db = new Command("db", "Manage the embedded private PostgreSQL cluster (.ledger/pg) and its standbys");
+        // start, stop and status work on .ledger/pg, or on another private cluster of this machine (a standby, a restore).
+        Option<string?> DataOption() => new("--data") { Description = "The data folder of another private cluster (a standby, a restore); default .ledger/pg" };
+        EmbeddedPostgres ClusterOf(ParseResult parse, Option<string?> data) =>
+            parse.GetValue(data) is { } folder ? EmbeddedPostgres.For(folder, Cli.Info) : LedgerDatabase.EmbeddedCluster(Cli.Info);
+
+        var startData = DataOption();
+        var start = new Command("start", "Start (creating if needed) the private cluster and print its connection string") { startData };
+        start.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
-            var admin = await LedgerDatabase.EmbeddedCluster(Cli.Info).StartAsync(ct);
-            Console.WriteLine(await LedgerDatabase.EnsureDatabaseAsync(admin, LedgerDatabase.DatabaseName, ct));
+            var cluster = ClusterOf(parse, startData);
+            if (parse.GetValue(startData) is not null && !File.Exists(Path.Combine(cluster.DataDirectory, "PG_VERSION")))
+                throw new CliInputException($"--data: {cluster.DataDirectory} holds no cluster; `ledger db start` without --data creates the ledger's own");
+            var admin = await cluster.StartAsync(ct);
+            // A standby is read-only: its ledger database arrives with the primary's WAL.
+            Console.WriteLine(await cluster.IsStandbyAsync(ct)
+                ? new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = LedgerDatabase.DatabaseName }.ConnectionString
+                : await LedgerDatabase.EnsureDatabaseAsync(admin, LedgerDatabase.DatabaseName, ct));
             return ExitCodes.Ok;
         }));
-        var stop = new Command("stop", "Stop the private cluster (by the pid in its own postmaster.pid)");
-        stop.SetAction((_, ct) => Cli.RunAsync(async () =>
+        var stopData = DataOption();
+        var stop = new Command("stop", "Stop the private cluster (by the pid in its own postmaster.pid)") { stopData };
+        stop.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
-            var cluster = LedgerDatabase.EmbeddedCluster(Cli.Info);
+            var cluster = ClusterOf(parse, stopData);
             Console.WriteLine(await cluster.StopAsync(ct) ? $"stopped {cluster.DataDirectory}" : $"not running: {cluster.DataDirectory}");
             return ExitCodes.Ok;
         }));
-        var status = new Command("status", "Say whether the private cluster runs, and where");
-        status.SetAction(_ =>
+        var statusData = DataOption();
+        var status = new Command("status", "Say whether the private cluster runs, where, and whether it is a standby") { statusData };
+        status.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
-            var cluster = LedgerDatabase.EmbeddedCluster(Cli.Info);
+            var cluster = ClusterOf(parse, statusData);
             Console.WriteLine(cluster.RunningPort() is { } port
-                ? $"running: {cluster.DataDirectory} on 127.0.0.1:{port}"
+                ? $"running: {cluster.DataDirectory} on 127.0.0.1:{port}{(await cluster.IsStandbyAsync(ct) ? " (a hot standby, read-only)" : "")}"
                 : $"not running: {cluster.DataDirectory}");
             return ExitCodes.Ok;
-        });
+        }));
+        var standbyData = new Option<string>("--data") { Description = "A new folder for the standby's data", Required = true };
+        var standby = new Command("standby",
+            "Create a hot standby of the private cluster (streaming replication), start it, and print the application role's connection to it " +
+            "(for `ledger serve --read-connection`)") { standbyData };
+        standby.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            RequireEmbedded(parse, "standby");
+            if (Directory.Exists(parse.GetValue(standbyData)!)) throw new CliInputException($"--data: {parse.GetValue(standbyData)} exists; a standby is created in a new folder");
+            var connections = await Cli.ConnectAsync(parse, ct);
+            await Cli.MigrateAsync(connections, quiet: true, ct);
+            var created = await LedgerDatabase.EmbeddedCluster(Cli.Info).CreateStandbyAsync(parse.GetValue(standbyData)!, ct);
+            var port = created.RunningPort()!.Value;
+            Console.Out.WriteLine(created.ConnectionString(port, LedgerDatabase.DatabaseName, LedgerDatabase.ApplicationRole));
+            Cli.Info($"streaming from the primary as {EmbeddedPostgres.StandbyName(created.DataDirectory)}; serve reads from it with " +
+                     "ledger serve --read-connection \"<the line above>\"; stop it with ledger db stop --data " + created.DataDirectory);
+            return ExitCodes.Ok;
+        }));
         // Marten runs with AutoCreate.None: the schema it expects is exported here into a numbered migration, by a
         // developer, when a Marten upgrade or a changed option asks for it (MartenSchemaTests says when).
         var martenSchema = new Command("marten-schema", "Print the DDL Marten expects for the ledger's event store options (for a new migration)");
@@ -113,6 +144,7 @@ public static class DatabaseCommands
         db.Subcommands.Add(start);
         db.Subcommands.Add(backup);
         db.Subcommands.Add(restore);
+        db.Subcommands.Add(standby);
         db.Subcommands.Add(stop);
         db.Subcommands.Add(status);
         db.Subcommands.Add(martenSchema);

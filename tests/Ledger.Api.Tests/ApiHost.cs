@@ -23,6 +23,9 @@ public sealed class ApiHost : IAsyncLifetime
     /// <summary>Configuration the test sets beside the host's own (key, value).</summary>
     public (string Key, string Value)[] Settings { get; init; } = [];
 
+    /// <summary>Configuration that names the test's database (key, value), worked out once it exists.</summary>
+    public Func<TestDatabase, (string Key, string Value)[]>? DatabaseSettings { get; init; }
+
     /// <summary>A superuser connection to the server to create the database on, when not the test server.</summary>
     public string? AdminConnection { get; init; }
 
@@ -60,7 +63,7 @@ public sealed class ApiHost : IAsyncLifetime
         {
             web.UseSetting("Ledger:Connection", Db.App.ConnectionString);
             web.UseSetting("Ledger:BackgroundSeconds", "0");
-            foreach (var (key, value) in Settings) web.UseSetting(key, value);
+            foreach (var (key, value) in Settings.Concat(DatabaseSettings?.Invoke(Db) ?? [])) web.UseSetting(key, value);
             web.ConfigureTestServices(services => services.AddSingleton(Db.App));
         });
     }

@@ -25,25 +25,22 @@ public static class CaseReadEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/cases").WithTags("cases");
-        cases.MapGet("", (HttpContext http, CaseReadLog reads, IClock clock, NpgsqlDataSource dataSource) => ListAsync(http, reads, clock, dataSource))
+        cases.MapGet("", (HttpContext http, CaseReadLog reads, IClock clock, ReadSide read) => ListAsync(http, reads, clock, read))
             .WithName("list_cases")
             .WithSummary("Cases of your region, newest filing first: region, status, kind, flag, campaign, overdue, filed_from, filed_to, limit, offset, purpose")
             .RequireRoles(CaseReaders);
 
-        cases.MapGet("/{id}", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock) =>
-                ShowAsync(http, id, store, regions, reads, clock))
+        cases.MapGet("/{id}", (HttpContext http, string id, ReadSide read, CaseReadLog reads, IClock clock) => ShowAsync(http, id, read, reads, clock))
             .WithName("show_case")
             .WithSummary("A case now, after ?version=N, or as the ledger knew it ?as_of=2025-03-01T00:00+08:00 (also spelled asOf); its deadlines; ETag is the version")
             .RequireRoles(CaseReaders);
 
-        cases.MapGet("/{id}/history", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
-                HistoryAsync(http, id, store, regions, reads))
+        cases.MapGet("/{id}/history", (HttpContext http, string id, ReadSide read, CaseReadLog reads) => HistoryAsync(http, id, read, reads))
             .WithName("case_history")
             .WithSummary("Every event of a case as stored: position, version, type, recorded_at, actor, data, metadata, hashes")
             .RequireRoles(HistoryReaders);
 
-        cases.MapGet("/{id}/redacted", (HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads) =>
-                RedactedAsync(http, id, store, regions, reads))
+        cases.MapGet("/{id}/redacted", (HttpContext http, string id, ReadSide read, CaseReadLog reads) => RedactedAsync(http, id, read, reads))
             .WithName("redacted_case")
             .WithSummary("What may be published of a case: natural persons as 某某, no identity numbers, phones or addresses")
             .RequireRoles(Role.Publisher, Role.Auditor);
@@ -64,7 +61,7 @@ public static class CaseReadEndpoints
             .RequireRoles(Role.Auditor);
     }
 
-    private static async Task<Ok<CaseListResponse>> ListAsync(HttpContext http, CaseReadLog reads, IClock clock, NpgsqlDataSource dataSource)
+    private static async Task<Ok<CaseListResponse>> ListAsync(HttpContext http, CaseReadLog reads, IClock clock, ReadSide read)
     {
         var request = http.Request;
         QueryParameters.OnlyKnown(request, "region", "status", "kind", "flag", "campaign", "overdue", "filed_from", "filed_to", "limit", "offset", "purpose");
@@ -77,7 +74,7 @@ public static class CaseReadEndpoints
         query = query with { Region = Scope.Narrow(caller, query.Region, "region") };
 
         var today = clock.GetCurrentInstant().InZone(DecisionContext.Zone).Date;
-        var (items, total) = await CaseList.QueryAsync(dataSource, query, today, http.RequestAborted);
+        var (items, total) = await CaseList.QueryAsync(read.DataSource, query, today, http.RequestAborted);
         await reads.RecordAsync(caller, [.. items.Select(i => (i.CaseId, i.Region))], "GET /cases", purpose, http.RequestAborted);
         return TypedResults.Ok(new CaseListResponse(total, query.Offset, query.Limit, items));
     }
@@ -110,7 +107,7 @@ public static class CaseReadEndpoints
         return TypedResults.Ok(new InboxResponse(received));
     }
 
-    private static async Task<Ok<CaseResponse>> ShowAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, IClock clock)
+    private static async Task<Ok<CaseResponse>> ShowAsync(HttpContext http, string id, ReadSide read, CaseReadLog reads, IClock clock)
     {
         var request = http.Request;
         // as_of, as the totals and every other query parameter spell it; asOf, the first spelling, stays an alias for the
@@ -126,7 +123,7 @@ public static class CaseReadEndpoints
             throw new ApiProblem(StatusCodes.Status400BadRequest, asOfName, $"give version or {asOfName}, not both");
         Instant? asOf = asOfText is null ? null : TotalsQuery.ParseInstant(asOfText, asOfName);
 
-        var (history, region) = await LoadInScopeAsync(http, id, store, regions, version, asOf);
+        var (history, region) = await LoadInScopeAsync(http, id, read, version, asOf);
         if (version is { } v && history.State.Version < v)
             throw new ApiProblem(StatusCodes.Status404NotFound, "version", $"case {id} is at version {history.State.Version}; there is no version {v}");
         if (history.Entries.Count == 0)
@@ -140,9 +137,9 @@ public static class CaseReadEndpoints
         return TypedResults.Ok(new CaseResponse(id, history.State.Version, asOf, today, history.State, deadlines));
     }
 
-    private static async Task<Ok<CaseHistoryResponse>> HistoryAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads)
+    private static async Task<Ok<CaseHistoryResponse>> HistoryAsync(HttpContext http, string id, ReadSide read, CaseReadLog reads)
     {
-        var (history, _) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/history");
+        var (history, _) = await ReadCaseAsync(http, id, read, reads, "GET /cases/{id}/history");
         http.Response.Headers.ETag = ETags.Of(history.State.Version);
         // A voided step stays in the history; it names the step that voided it, so an auditor reads both together.
         var voidedBy = history.VoidedBy();
@@ -153,9 +150,9 @@ public static class CaseReadEndpoints
             Convert.ToHexStringLower(e.Recorded.PreviousHash), Convert.ToHexStringLower(e.Recorded.Hash)))]));
     }
 
-    private static async Task<Ok<RedactedCaseResponse>> RedactedAsync(HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads)
+    private static async Task<Ok<RedactedCaseResponse>> RedactedAsync(HttpContext http, string id, ReadSide read, CaseReadLog reads)
     {
-        var (history, region) = await ReadCaseAsync(http, id, store, regions, reads, "GET /cases/{id}/redacted");
+        var (history, region) = await ReadCaseAsync(http, id, read, reads, "GET /cases/{id}/redacted");
         var state = history.State;
         return TypedResults.Ok(new RedactedCaseResponse(id, region.Value, Redaction.PublishedPlace(region), state.Kind, state.Status,
             state.Party is { } party ? Redaction.PublishedName(party) : null,
@@ -190,19 +187,19 @@ public static class CaseReadEndpoints
     }
 
     private static async Task<(CaseHistory History, RegionCode Region)> LoadInScopeAsync(
-        HttpContext http, string id, LedgerEventStore store, CaseRegions regions, long? version, Instant? asOf)
+        HttpContext http, string id, ReadSide read, long? version, Instant? asOf)
     {
-        var region = await RequireInScopeAsync(http, id, regions);
-        return (await CaseHistory.LoadAsync(store, id, version, asOf, http.RequestAborted), region);
+        var region = await RequireInScopeAsync(http, id, read.Regions);
+        return (await CaseHistory.LoadAsync(read.Store, id, version, asOf, http.RequestAborted), region);
     }
 
     /// <summary>What every whole-case read does first: only <c>?purpose=</c> is taken, the case must be in scope, the read is recorded.</summary>
     private static async Task<(CaseHistory History, RegionCode Region)> ReadCaseAsync(
-        HttpContext http, string id, LedgerEventStore store, CaseRegions regions, CaseReadLog reads, string endpoint)
+        HttpContext http, string id, ReadSide read, CaseReadLog reads, string endpoint)
     {
         QueryParameters.OnlyKnown(http.Request, "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var loaded = await LoadInScopeAsync(http, id, store, regions, null, null);
+        var loaded = await LoadInScopeAsync(http, id, read, null, null);
         await RecordReadAsync(http, reads, id, loaded.Region, endpoint, purpose);
         return loaded;
     }

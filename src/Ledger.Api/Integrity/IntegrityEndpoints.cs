@@ -13,36 +13,34 @@ public static class IntegrityEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/checkpoints/latest", (HttpContext http, MerkleLog log, NpgsqlDataSource dataSource) =>
-                LatestCheckpointAsync(http, log, dataSource))
+        app.MapGet("/checkpoints/latest", (HttpContext http, ReadSide read) => LatestCheckpointAsync(http, read))
             .WithName("latest_checkpoint").WithTags("integrity")
             .WithSummary("The latest signed checkpoint: the signed note, its fields, the signature and the public key it names")
             .RequireRoles(Role.Auditor, Role.Official);
 
-        app.MapGet("/proofs/inclusion", (HttpContext http, MerkleLog log, CaseRegions regions) =>
-                InclusionAsync(http, log, regions))
+        app.MapGet("/proofs/inclusion", (HttpContext http, ReadSide read) => InclusionAsync(http, read.Log, read.Regions))
             .WithName("inclusion_proof").WithTags("integrity")
             .WithSummary("RFC 9162 inclusion proof of the event at ?position= in the tree of ?tree_size= leaves (default: the latest checkpoint's)")
             .RequireRoles(Role.Auditor);
 
-        app.MapGet("/proofs/consistency", (HttpContext http, MerkleLog log) => ConsistencyAsync(http, log))
+        app.MapGet("/proofs/consistency", (HttpContext http, ReadSide read) => ConsistencyAsync(http, read.Log))
             .WithName("consistency_proof").WithTags("integrity")
             .WithSummary("RFC 9162 consistency proof from the tree of ?from= leaves to the tree of ?to= leaves (default: the latest checkpoint's)")
             .RequireRoles(Role.Auditor);
 
-        app.MapGet("/cases/{id}/dossier", (HttpContext http, string id, CaseRegions regions, DossierExporter exporter, CaseReadLog reads, IClock clock) =>
-                DossierAsync(http, id, regions, exporter, reads, clock))
+        app.MapGet("/cases/{id}/dossier", (HttpContext http, string id, ReadSide read, CaseReadLog reads, IClock clock) =>
+                DossierAsync(http, id, read, reads, clock))
             .WithName("case_dossier").WithTags("integrity", "cases")
             .WithSummary("The case's events exactly as stored, each with its inclusion proof, and the signed checkpoint: `ledger verify-dossier` checks it offline")
             .RequireRoles(Role.Auditor);
     }
 
-    private static async Task<Ok<CheckpointResponse>> LatestCheckpointAsync(HttpContext http, MerkleLog log, NpgsqlDataSource dataSource)
+    private static async Task<Ok<CheckpointResponse>> LatestCheckpointAsync(HttpContext http, ReadSide read)
     {
         QueryParameters.OnlyKnown(http.Request);
-        var checkpoint = await log.LatestCheckpointAsync(http.RequestAborted)
+        var checkpoint = await read.Log.LatestCheckpointAsync(http.RequestAborted)
             ?? throw new ApiProblem(StatusCodes.Status404NotFound, "checkpoint", "no checkpoint has been signed yet");
-        await using var command = dataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1");
+        await using var command = read.DataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.KeyId });
         var publicKey = await command.ExecuteScalarAsync(http.RequestAborted) as string;
         return TypedResults.Ok(new CheckpointResponse(checkpoint.Origin, checkpoint.TreeHash, checkpoint.TreeSize, Convert.ToHexStringLower(checkpoint.RootHash),
@@ -88,12 +86,12 @@ public static class IntegrityEndpoints
         return TypedResults.Ok(new ConsistencyProofResponse(proof.FromSize, proof.ToSize, [.. proof.Path.Select(Convert.ToHexStringLower)]));
     }
 
-    private static async Task<IResult> DossierAsync(HttpContext http, string id, CaseRegions regions, DossierExporter exporter, CaseReadLog reads, IClock clock)
+    private static async Task<IResult> DossierAsync(HttpContext http, string id, ReadSide read, CaseReadLog reads, IClock clock)
     {
         QueryParameters.OnlyKnown(http.Request, "purpose");
         var purpose = CaseReadLog.ValidatePurpose(QueryParameters.Text(http.Request, "purpose"));
-        var region = await CaseReadEndpoints.RequireInScopeAsync(http, id, regions);
-        var dossier = await exporter.ExportAsync(id, clock.GetCurrentInstant(), http.RequestAborted);
+        var region = await CaseReadEndpoints.RequireInScopeAsync(http, id, read.Regions);
+        var dossier = await read.Dossiers.ExportAsync(id, clock.GetCurrentInstant(), http.RequestAborted);
         await reads.RecordAsync(http.Caller(), [(id, region.Value)], "GET /cases/{id}/dossier", purpose, http.RequestAborted);
         return Results.Content(dossier.ToJson(), "application/json; charset=utf-8");
     }

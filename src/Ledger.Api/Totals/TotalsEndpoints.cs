@@ -14,12 +14,12 @@ public static class TotalsEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/totals", (HttpContext http, TotalsReader totals, IClock clock) => TotalsAsync(http, totals, clock))
+        app.MapGet("/totals", (HttpContext http, ReadSide read, IClock clock) => TotalsAsync(http, read.Totals, clock))
             .WithName("totals").WithTags("totals")
             .WithSummary("Penalty totals as `ledger totals` gives them: region, from, to, kind, campaign, flag, by, caliber, as_of, compare")
             .RequireRoles(Role.Official, Role.Auditor);
 
-        app.MapGet("/cases/analysis", (HttpContext http, IClock clock, NpgsqlDataSource dataSource) => AnalysisAsync(http, clock, dataSource))
+        app.MapGet("/cases/analysis", (HttpContext http, IClock clock, ReadSide read) => AnalysisAsync(http, clock, read.DataSource))
             .WithName("case_analysis").WithTags("cases", "totals")
             .WithSummary("The cockpit's 来源、流程、高发 analyses of the leads registered in a period, as the cases stand now: region, from, to, kind, campaign, flag")
             .RequireRoles(Role.Official, Role.Auditor);
