@@ -58,7 +58,9 @@ public static class LedgerApi
         services.AddSingleton<CaseReadLog>();
         services.AddSingleton(CreateReadRouting);
         services.AddSingleton<LedgerBackgroundWork>();
-        services.AddHostedService(sp => sp.GetRequiredService<LedgerBackgroundWork>());
+        // Not a hosted service of every node: an agent Wolverine runs on one node of the database at a time.
+        services.AddSingleton<LedgerBackgroundAgent>();
+        services.AddSingleton<Wolverine.Runtime.Agents.IAgentFamily>(sp => sp.GetRequiredService<LedgerBackgroundAgent>());
 
         services.AddSingleton<WebSessions>();
         services.AddSingleton(sp => FailedAuthentications.From(sp.GetRequiredService<IConfiguration>()));
@@ -114,6 +116,22 @@ public static class LedgerApi
         return app;
     }
 
+    /// <summary>The API on a free port of 127.0.0.1 with <paramref name="settings"/> (<c>Ledger:Connection</c> and so on),
+    /// started, logging only errors (or nothing, when <paramref name="silent"/>: a drill that kills the database expects
+    /// them): what the benchmarks and drills drive over HTTP.</summary>
+    public static async Task<WebApplication> StartOnLoopbackAsync(IReadOnlyDictionary<string, string?> settings, bool silent = false, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        // Only failures are logged: a 500 in a run is a bug to see, not a number to average.
+        if (!silent) builder.Logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Error);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = Build(builder);
+        await app.StartAsync(ct);
+        return app;
+    }
+
     /// <summary>Reads go to the primary, or to the hot standby of <c>Ledger:ReadConnection</c> (<see cref="ReadRouting"/>).</summary>
     private static ReadRouting CreateReadRouting(IServiceProvider services)
     {
@@ -129,7 +147,7 @@ public static class LedgerApi
         return new ReadRouting(primary, replica, settings.ReadWait ?? TimeSpan.FromMilliseconds(500), services.GetRequiredService<ILogger<ReadRouting>>());
     }
 
-    private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, LedgerBackgroundAgent background, CancellationToken ct)
     {
         try
         {
@@ -146,6 +164,8 @@ public static class LedgerApi
                 last_position = reader.GetInt64(1),
                 log_size = reader.IsDBNull(2) ? (long?)null : reader.GetInt64(2),
                 latest_checkpoint_size = reader.IsDBNull(3) ? (long?)null : reader.GetInt64(3),
+                // Whether this node runs the totals, the log and the checkpoints now (one node of the database does).
+                background_here = background.Status == JasperFx.AgentStatus.Running,
             });
         }
         catch (NpgsqlException e)

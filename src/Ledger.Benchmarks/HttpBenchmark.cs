@@ -14,9 +14,6 @@ using Ledger.EventStore;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 using Spectre.Console;
@@ -65,7 +62,7 @@ internal static class HttpBenchmark
             if (withStandby)
             {
                 standby = await LedgerDatabase.EmbeddedCluster(LedgerCli.Info)
-                    .CreateStandbyAsync(Path.Combine(LedgerDatabase.Home(), "clusters", $"bench-standby-{Environment.ProcessId}"), ct);
+                    .CreateStandbyAsync(Path.Combine(LedgerDatabase.Home(), "clusters", $"bench-standby-{Environment.ProcessId}"), ct: ct);
                 readingStandby = await StartApiAsync(application,
                     standby.ConnectionString(standby.RunningPort()!.Value, database, connections.Embedded ? LedgerDatabase.ApplicationRole : EmbeddedPostgres.SuperUser), ct);
             }
@@ -135,23 +132,13 @@ internal static class HttpBenchmark
     }
 
     /// <summary>The API on a free loopback port, reading from <paramref name="readConnection"/> when given, with no background work.</summary>
-    private static async Task<WebApplication> StartApiAsync(string application, string? readConnection, CancellationToken ct)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    private static Task<WebApplication> StartApiAsync(string application, string? readConnection, CancellationToken ct) =>
+        LedgerApi.StartOnLoopbackAsync(new Dictionary<string, string?>
         {
             ["Ledger:Connection"] = application,
             ["Ledger:ReadConnection"] = readConnection,
             ["Ledger:BackgroundSeconds"] = "0",
-        });
-        builder.Logging.ClearProviders();
-        // Only failures are logged: a 500 in a run is a bug to see, not a number to average.
-        builder.Logging.AddSimpleConsole().AddFilter(level => level >= LogLevel.Error);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = LedgerApi.Build(builder);
-        await app.StartAsync(ct);
-        return app;
-    }
+        }, ct: ct);
 
     /// <summary>Stops the benchmark's standby, deletes its files and drops its replication slot (which would keep WAL).</summary>
     private static async Task RemoveStandbyAsync(EmbeddedPostgres standby, string owner)

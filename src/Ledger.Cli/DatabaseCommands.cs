@@ -74,20 +74,51 @@ public static class DatabaseCommands
             return ExitCodes.Ok;
         }));
         var standbyData = new Option<string>("--data") { Description = "A new folder for the standby's data", Required = true };
+        var standbyOf = new Option<string?>("--of") { Description = "The data folder of the primary to copy (after a failover: the promoted one); default .ledger/pg" };
+        var synchronous = new Option<bool>("--synchronous")
+        {
+            Description = "Make it the primary's synchronous standby: a commit is acknowledged only once the standby has it on disk (no loss on failover)",
+        };
         var standby = new Command("standby",
             "Create a hot standby of the private cluster (streaming replication), start it, and print the application role's connection to it " +
-            "(for `ledger serve --read-connection`)") { standbyData };
+            "(for `ledger serve --read-connection`, or for `ledger db promote` when the primary is lost)") { standbyData, standbyOf, synchronous };
         standby.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             RequireEmbedded(parse, "standby");
             if (Directory.Exists(parse.GetValue(standbyData)!)) throw new CliInputException($"--data: {parse.GetValue(standbyData)} exists; a standby is created in a new folder");
-            var connections = await Cli.ConnectAsync(parse, ct);
-            await Cli.MigrateAsync(connections, quiet: true, ct);
-            var created = await LedgerDatabase.EmbeddedCluster(Cli.Info).CreateStandbyAsync(parse.GetValue(standbyData)!, ct);
+            var primary = ClusterOf(parse, standbyOf);
+            if (parse.GetValue(standbyOf) is not null)
+            {
+                if (primary.RunningPort() is null) throw new CliInputException($"--of: no cluster runs in {primary.DataDirectory}; start it with ledger db start --data");
+                if (await primary.IsStandbyAsync(ct)) throw new CliInputException($"--of: the cluster in {primary.DataDirectory} is itself a standby; copy its primary");
+            }
+            else
+            {
+                var connections = await Cli.ConnectAsync(parse, ct);
+                await Cli.MigrateAsync(connections, quiet: true, ct);
+            }
+            var created = await primary.CreateStandbyAsync(parse.GetValue(standbyData)!, parse.GetValue(synchronous), ct);
             var port = created.RunningPort()!.Value;
             Console.Out.WriteLine(created.ConnectionString(port, LedgerDatabase.DatabaseName, LedgerDatabase.ApplicationRole));
-            Cli.Info($"streaming from the primary as {EmbeddedPostgres.StandbyName(created.DataDirectory)}; serve reads from it with " +
-                     "ledger serve --read-connection \"<the line above>\"; stop it with ledger db stop --data " + created.DataDirectory);
+            Cli.Info($"streaming from {primary.DataDirectory} as {EmbeddedPostgres.StandbyName(created.DataDirectory)}" +
+                     (parse.GetValue(synchronous) ? ", synchronously (every commit waits for it)" : "") +
+                     "; serve reads from it with ledger serve --read-connection \"<the line above>\"; stop it with ledger db stop --data " + created.DataDirectory);
+            return ExitCodes.Ok;
+        }));
+        var promoteData = new Option<string>("--data") { Description = "The data folder of the standby to promote", Required = true };
+        var promote = new Command("promote",
+            "Fail over: promote a standby to the primary (pg_ctl promote) and print the application role's connection to it; " +
+            "first make sure the old primary is down and stays down") { promoteData };
+        promote.SetAction((parse, ct) => Cli.RunAsync(async () =>
+        {
+            RequireEmbedded(parse, "promote");
+            var cluster = EmbeddedPostgres.For(parse.GetValue(promoteData)!, Cli.Info);
+            if (cluster.RunningPort() is not { } port) throw new CliInputException($"--data: no cluster runs in {cluster.DataDirectory}; start it with ledger db start --data");
+            if (!await cluster.IsStandbyAsync(ct)) throw new CliInputException($"--data: the cluster in {cluster.DataDirectory} is no standby; it already accepts writes");
+            await cluster.PromoteAsync(ct);
+            Console.Out.WriteLine(cluster.ConnectionString(port, LedgerDatabase.DatabaseName, LedgerDatabase.ApplicationRole));
+            Cli.Info($"{cluster.DataDirectory} is the primary now; point the ledger at it (ledger serve --connection \"<the line above>\"), " +
+                     $"then give it a synchronous standby: ledger db standby --of {cluster.DataDirectory} --data NEW --synchronous");
             return ExitCodes.Ok;
         }));
         // Marten runs with AutoCreate.None: the schema it expects is exported here into a numbered migration, by a
@@ -145,6 +176,7 @@ public static class DatabaseCommands
         db.Subcommands.Add(backup);
         db.Subcommands.Add(restore);
         db.Subcommands.Add(standby);
+        db.Subcommands.Add(promote);
         db.Subcommands.Add(stop);
         db.Subcommands.Add(status);
         db.Subcommands.Add(martenSchema);

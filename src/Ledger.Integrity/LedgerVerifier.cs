@@ -58,6 +58,9 @@ public sealed class LedgerVerifier(
         var found = new List<Discrepancy>();
         var notices = new List<string>();
         var log = new MerkleLog(dataSource);
+        // The log's row, leaves and tiles are read in several statements: no integrator may move the log between them
+        // (a running `ledger serve` integrates every few seconds; it waits while the ledger is verified).
+        await using var still = await log.HoldStillAsync(ct);
         var state = await log.GetStateAsync(ct);
         var hasher = state?.Hasher ?? TreeHasher.Sha256;
 

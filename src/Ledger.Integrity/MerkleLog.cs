@@ -211,12 +211,53 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
                 added += leaves.Count;
                 after = next;
                 progress?.Report(added);
+                // A page short of full held everything readable at its horizon: once that horizon is past what was running
+                // at the call (or we were not asked to wait), the log has caught up with the call. Reading on until a page
+                // comes back empty would never end while writers keep committing (a checkpoint under sustained load
+                // waited until the load paused: found by the failover drill).
+                if (leaves.Count < pageSize && (horizon >= target || DateTime.UtcNow >= deadline))
+                    return new IntegrationResult(added, edge.Size, edge.Root());
             }
         }
         finally
         {
             await using var release = new NpgsqlCommand($"select pg_advisory_unlock({IntegratorLock})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Keeps the log still until the returned handle is disposed: takes the integrator lock on a connection of
+    /// its own, so no integrator (nor a checkpoint, which integrates first) changes the log meanwhile; they wait. The
+    /// verifier reads the log's row, its leaves and its tiles in several statements, which must agree with each other.</summary>
+    public async Task<IAsyncDisposable> HoldStillAsync(CancellationToken ct = default)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var take = new NpgsqlCommand($"select pg_advisory_lock({IntegratorLock})", connection);
+            await take.ExecuteNonQueryAsync(ct);
+            return new HeldStill(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed class HeldStill(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var release = new NpgsqlCommand($"select pg_advisory_unlock({IntegratorLock})", connection);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 

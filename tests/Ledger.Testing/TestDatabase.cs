@@ -170,6 +170,13 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(admin, name, owner, app);
     }
 
+    /// <summary>The one value <paramref name="sql"/> selects, read as the owner.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = Owner.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task<long> CountEventsAsync()
     {
         await using var command = Owner.CreateCommand("select count(*) from ledger.mt_events");

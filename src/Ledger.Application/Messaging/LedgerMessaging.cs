@@ -28,6 +28,12 @@ public static class LedgerMessaging
     /// <summary>Wolverine's envelope, node and dead-letter tables.</summary>
     public const string Schema = "wolverine";
 
+    /// <summary>How often each node tells the database it is alive, and its leader re-evaluates the assignments.</summary>
+    public static readonly TimeSpan HealthCheckInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How old a node's last heartbeat may grow before the others count it dead and take over its agents.</summary>
+    public static readonly TimeSpan StaleNodeTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The handlers of the ledger's messages.</summary>
     public static readonly Type[] Handlers = [typeof(DeadlineReminderHandler), typeof(BureauReferralHandler)];
 
@@ -49,6 +55,12 @@ public static class LedgerMessaging
         // Wolverine's default is 5 s. One short query a second per node.
         options.Durability.ScheduledJobPollingTime = TimeSpan.FromSeconds(1);
         options.Durability.ScheduledJobFirstExecution = TimeSpan.FromSeconds(1);
+        // Nodes of one database elect a leader, which assigns the singular agents (the durability agent that polls these
+        // messages, the ledger's background work) to one node each. A node that stops hands its agents back at once; one
+        // that is killed is noticed when its heartbeat is older than StaleNodeTimeout (Wolverine's defaults, 10 s and a
+        // minute, would leave the totals and the log still for a minute or more).
+        options.Durability.HealthCheckPollingTime = HealthCheckInterval;
+        options.Durability.StaleNodeTimeout = StaleNodeTimeout;
         // A reminder or referral handled while the database cannot be reached is tried again until it can, never moved to
         // the dead letters: a reminder dead-lettered by a restart of PostgreSQL would never record its overdue notice.
         options.Policies.OnException(DatabaseErrors.IsUnreachable)

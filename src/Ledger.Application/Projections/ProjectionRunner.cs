@@ -114,6 +114,11 @@ public sealed class ProjectionRunner(LedgerEventStore store, IProjection project
             {
                 applied += count;
                 progress?.Invoke(new ProjectionProgress(applied, Math.Max(total, applied)));
+                // Done once what was committed before the call is applied, not when no event is left: while writers keep
+                // committing there always is one, and the caller's other work (the log, checkpoints) would wait for a
+                // pause in the load (found by the failover drill). A full batch says more is readable now: go on.
+                if (count < batchSize && !await BehindAsync(target, ct)) return applied;
+                if (waited.Elapsed > (maxWait ?? TimeSpan.FromSeconds(30))) return applied;
                 continue;
             }
             if (!await BehindAsync(target, ct) || waited.Elapsed > (maxWait ?? TimeSpan.FromSeconds(30))) return applied;

@@ -28,8 +28,13 @@ public sealed partial class EmbeddedPostgres
     /// has not received, up to <c>max_slot_wal_keep_size</c>, so a stopped standby can catch up but cannot fill the
     /// primary's disk), sends hot-standby feedback (long reads on it are not cancelled by the primary's vacuum), and is
     /// returned once its WAL receiver streams.
+    /// <para>A <paramref name="synchronous"/> standby is then named in this primary's <c>synchronous_standby_names</c> (it
+    /// replaces any standby named there before) with <c>synchronous_commit = on</c>: from then on a commit is acknowledged
+    /// only once the standby has written it to its disk, so promoting the standby loses no acknowledged write. While it
+    /// is down, commits wait for it (that is the guarantee); a new synchronous standby, or
+    /// <c>alter system reset synchronous_standby_names</c>, lets them through.</para>
     /// </summary>
-    public async Task<EmbeddedPostgres> CreateStandbyAsync(string dataDirectory, CancellationToken ct = default)
+    public async Task<EmbeddedPostgres> CreateStandbyAsync(string dataDirectory, bool synchronous = false, CancellationToken ct = default)
     {
         var port = RunningPort() ?? throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running; start it before adding a standby");
         var standby = For(dataDirectory, _log);
@@ -70,7 +75,9 @@ public sealed partial class EmbeddedPostgres
             $"passfile=''{replicationPassword}'' application_name={name}'\n" +
             $"primary_slot_name = '{name}'\n" +
             "hot_standby = 'on'\n" +
-            "hot_standby_feedback = 'on'\n", ct);
+            "hot_standby_feedback = 'on'\n" +
+            // Copied from the primary, it would name the standby's own peers: promoted, it would wait for them for ever.
+            "synchronous_standby_names = ''\n", ct);
         await File.AppendAllTextAsync(Path.Combine(standby.DataDirectory, "postgresql.conf"),
             $"\n# Chosen for the standby: its primary holds the port above.\nport = {FreePort()}\n", ct);
         await File.WriteAllTextAsync(Path.Combine(standby.DataDirectory, "standby.signal"), "", ct);
@@ -88,11 +95,63 @@ public sealed partial class EmbeddedPostgres
             await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Pooling = false }.ConnectionString);
             await connection.OpenAsync(ct);
             await using var receiving = new NpgsqlCommand("select status from pg_stat_wal_receiver", connection);
-            if (await receiving.ExecuteScalarAsync(ct) as string == "streaming") return standby;
+            if (await receiving.ExecuteScalarAsync(ct) as string == "streaming") break;
             if (DateTime.UtcNow > deadline)
                 throw new EmbeddedPostgresException($"the standby in {standby.DataDirectory} does not stream from 127.0.0.1:{port} after a minute; see its server.log");
             await Task.Delay(100, ct);
         }
+        if (synchronous)
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString);
+            await connection.OpenAsync(ct);
+            foreach (var sql in new[] { $"alter system set synchronous_standby_names = '{name}'", "alter system set synchronous_commit = 'on'", "select pg_reload_conf()" })
+            {
+                await using var set = new NpgsqlCommand(sql, connection);
+                await set.ExecuteNonQueryAsync(ct);
+            }
+            // The reload is asynchronous: wait until the walsender reports the standby as synchronous.
+            var synchronousBy = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                await using var state = new NpgsqlCommand("select sync_state from pg_stat_replication where application_name = $1", connection);
+                state.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                if (await state.ExecuteScalarAsync(ct) as string == "sync") break;
+                if (DateTime.UtcNow > synchronousBy)
+                    throw new EmbeddedPostgresException($"the standby {name} is not reported synchronous by {DataDirectory} after 30 s; see its server.log");
+                await Task.Delay(50, ct);
+            }
+        }
+        return standby;
+    }
+
+    /// <summary>
+    /// Promotes this standby to a primary (<c>pg_ctl promote</c>): it stops replaying, ends recovery on a new timeline and
+    /// accepts writes; returns once it does. The old primary must not come back as a primary (fence it: stop it, or keep
+    /// clients from it); it can only rejoin as a new standby.
+    /// </summary>
+    public async Task PromoteAsync(CancellationToken ct = default)
+    {
+        if (RunningPort() is null) throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running; start it before promoting it");
+        if (!await IsStandbyAsync(ct)) throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is no standby (it already accepts writes)");
+        var (code, output) = await RunAsync("pg_ctl", ct, "promote", "-D", DataDirectory, "-w", "-t", "60");
+        if (code != 0) throw new EmbeddedPostgresException($"pg_ctl promote failed (exit {code}): {output.Trim()}");
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (await IsStandbyAsync(ct))
+        {
+            if (DateTime.UtcNow > deadline) throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is still in recovery a minute after pg_ctl promote");
+            await Task.Delay(20, ct);
+        }
+    }
+
+    /// <summary>Kills the cluster's postmaster with SIGKILL, as a crash of its machine would end it (a drill's failure).
+    /// Its server processes notice and exit by themselves; nothing is flushed or checkpointed.</summary>
+    public void KillPostmaster()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        var pid = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), NumberStyles.None, CultureInfo.InvariantCulture, out var p)
+            ? p : throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running (no postmaster.pid)");
+        using var postmaster = System.Diagnostics.Process.GetProcessById(pid);
+        postmaster.Kill();
     }
 
     /// <summary>Whether this cluster runs as a standby (replays another's WAL, read-only).</summary>
