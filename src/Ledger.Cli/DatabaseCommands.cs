@@ -68,9 +68,20 @@ public static class DatabaseCommands
         status.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var cluster = ClusterOf(parse, statusData);
-            Console.WriteLine(cluster.RunningPort() is { } port
-                ? $"running: {cluster.DataDirectory} on 127.0.0.1:{port}{(await cluster.IsStandbyAsync(ct) ? " (a hot standby, read-only)" : "")}"
-                : $"not running: {cluster.DataDirectory}");
+            if (cluster.RunningPort() is not { } port)
+            {
+                Console.WriteLine($"not running: {cluster.DataDirectory}");
+                return ExitCodes.Ok;
+            }
+            var standby = await cluster.IsStandbyAsync(ct);
+            Console.WriteLine($"running: {cluster.DataDirectory} on 127.0.0.1:{port}{(standby ? " (a hot standby, read-only)" : "")}");
+            if (standby) return ExitCodes.Ok;
+            var (synchronousNames, standbys) = await cluster.ReplicationAsync(ct);
+            foreach (var (name, state, syncState) in standbys) Console.WriteLine($"standby {name}: {state}, {syncState}");
+            // A synchronous standby that is not connected holds every commit: say so, since the API would only seem to hang.
+            if (synchronousNames.Length > 0 && !standbys.Any(s => s.SyncState == "sync"))
+                Console.WriteLine($"WAITING: commits wait for the synchronous standby ({synchronousNames}), which is not connected; start it, " +
+                                  "create another (ledger db standby --synchronous), or accept the risk: alter system reset synchronous_standby_names");
             return ExitCodes.Ok;
         }));
         var standbyData = new Option<string>("--data") { Description = "A new folder for the standby's data", Required = true };

@@ -154,6 +154,22 @@ public sealed partial class EmbeddedPostgres
         postmaster.Kill();
     }
 
+    /// <summary>What a primary says of its replication: the standbys its commits wait for (<c>synchronous_standby_names</c>,
+    /// empty when none) and each standby streaming from it now (its name, state and <c>sync_state</c>).</summary>
+    public async Task<(string SynchronousNames, IReadOnlyList<(string Name, string State, string SyncState)> Standbys)> ReplicationAsync(CancellationToken ct = default)
+    {
+        var port = RunningPort() ?? throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running");
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var names = new NpgsqlCommand("show synchronous_standby_names", connection);
+        var synchronousNames = (string)(await names.ExecuteScalarAsync(ct))!;
+        var standbys = new List<(string, string, string)>();
+        await using var streaming = new NpgsqlCommand("select application_name, state, sync_state from pg_stat_replication order by application_name", connection);
+        await using var reader = await streaming.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) standbys.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        return (synchronousNames, standbys);
+    }
+
     /// <summary>Whether this cluster runs as a standby (replays another's WAL, read-only).</summary>
     public async Task<bool> IsStandbyAsync(CancellationToken ct = default)
     {
