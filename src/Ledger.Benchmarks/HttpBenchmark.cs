@@ -64,7 +64,7 @@ internal static class HttpBenchmark
                 standby = await LedgerDatabase.EmbeddedCluster(LedgerCli.Info)
                     .CreateStandbyAsync(Path.Combine(LedgerDatabase.Home(), "clusters", $"bench-standby-{Environment.ProcessId}"), ct: ct);
                 readingStandby = await StartApiAsync(application,
-                    standby.ConnectionString(standby.RunningPort()!.Value, database, connections.Embedded ? LedgerDatabase.ApplicationRole : EmbeddedPostgres.SuperUser), ct);
+                    standby.ConnectionString(standby.RunningPort()!.Value, database, LedgerDatabase.ApplicationRole), ct);
             }
             await using var standbyApi = readingStandby;
 
@@ -143,9 +143,7 @@ internal static class HttpBenchmark
     /// <summary>Stops the benchmark's standby, deletes its files and drops its replication slot (which would keep WAL).</summary>
     private static async Task RemoveStandbyAsync(EmbeddedPostgres standby, string owner)
     {
-        await standby.StopAsync(CancellationToken.None, immediate: true);
-        Directory.Delete(standby.DataDirectory, recursive: true);
-        foreach (var file in new[] { standby.PasswordFile, standby.DataDirectory + ".lock" }) File.Delete(file);
+        await standby.DeleteAsync();
         await using var admin = LedgerDatabase.CreateDataSource(owner);
         await using var drop = admin.CreateCommand("select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1");
         drop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EmbeddedPostgres.StandbyName(standby.DataDirectory) });

@@ -64,7 +64,7 @@ public static class DatabaseCommands
             return ExitCodes.Ok;
         }));
         var statusData = DataOption();
-        var status = new Command("status", "Say whether the private cluster runs, where, and whether it is a standby") { statusData };
+        var status = new Command("status", "Say whether the private cluster runs, where, whether it is a standby, which standbys stream from it, and whether its commits wait for a missing synchronous standby") { statusData };
         status.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var cluster = ClusterOf(parse, statusData);

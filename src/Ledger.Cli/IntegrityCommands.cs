@@ -261,7 +261,7 @@ public static class IntegrityCommands
             var log = new MerkleLog(dataSource);
             await SignAsync(log, signer, ct);
             Dossier dossier;
-            try { dossier = await new DossierExporter(store, log, dataSource).ExportAsync(caseId, SystemClock.Instance.GetCurrentInstant(), ct); }
+            try { dossier = await new DossierExporter(store, log).ExportAsync(caseId, SystemClock.Instance.GetCurrentInstant(), ct); }
             catch (MerkleLogException e) { throw new CliInputException(e.Message); }
             var path = parse.GetValue(output)!;
             await File.WriteAllTextAsync(path, dossier.ToJson() + "\n", ct);

@@ -35,9 +35,12 @@ public sealed record FailoverDrillOptions(int Rounds, int Clients, string Folder
 /// <param name="Failover">From the kill to the standby accepting writes.</param>
 /// <param name="Events">The ledger's events on the new primary.</param>
 /// <param name="PublishedSize">The size of the last checkpoint the old primary signed and the auditor fetched before the crash.</param>
+/// <param name="Lost">Acknowledged writes the new primary does not hold.</param>
+/// <param name="Duplicated">Writes the new primary holds more than once.</param>
 /// <param name="Problems">What the checks found wrong; none when the round passed.</param>
 public sealed record FailoverRound(
-    int Round, int Acknowledged, int InDoubt, int InDoubtCommitted, TimeSpan Failover, long Events, long PublishedSize, IReadOnlyList<string> Problems)
+    int Round, int Acknowledged, int InDoubt, int InDoubtCommitted, TimeSpan Failover, long Events, long PublishedSize, int Lost, int Duplicated,
+    IReadOnlyList<string> Problems)
 {
     public bool Ok => Problems.Count == 0;
 }
@@ -88,7 +91,7 @@ public sealed class FailoverDrill(FailoverDrillOptions options, Action<string> l
                 events = result.Events;
                 rounds.Add(result);
                 onRound?.Invoke(result);
-                await RemoveAsync(primary);
+                await primary.DeleteAsync(); // what is left of it: its server processes end by themselves
                 primary = promoted;
                 standby = await primary.CreateStandbyAsync(Path.Combine(options.Folder, $"node-{node++}"), synchronous: true, ct);
                 if (!result.Ok) break;
@@ -204,16 +207,18 @@ public sealed class FailoverDrill(FailoverDrillOptions options, Action<string> l
 
         var owner = standby.ConnectionString(standby.RunningPort()!.Value, LedgerDatabase.DatabaseName);
         await using var ownerSource = LedgerDatabase.CreateDataSource(owner);
-        var events = await CheckEveryWriteOnceAsync(ownerSource, round, acknowledged, problems, ct);
+        var (events, lost, duplicated) = await CheckEveryWriteOnceAsync(ownerSource, round, acknowledged, problems, ct);
         var report = await new LedgerVerifier(ownerSource, trusted, published is null ? null : [published]).VerifyAsync(ct: ct);
         foreach (var discrepancy in report.Discrepancies) problems.Add($"verify: {discrepancy}");
-        return (new FailoverRound(round, acknowledged.Count, inDoubt.Count, committedBefore, failover, events, published?.TreeSize ?? 0, [.. problems]),
+        return (new FailoverRound(round, acknowledged.Count, inDoubt.Count, committedBefore, failover, events, published?.TreeSize ?? 0, lost, duplicated,
+                [.. problems]),
             standby, promotedApi);
     }
 
     /// <summary>Every acknowledged write of the round is recorded exactly once (one event under its idempotency key, in its
-    /// case), and nothing of the round is recorded that was not acknowledged. Returns the ledger's events in all.</summary>
-    private static async Task<long> CheckEveryWriteOnceAsync(
+    /// case), and nothing of the round is recorded that was not acknowledged. Returns the ledger's events in all, and the
+    /// acknowledged writes missing and the writes recorded more than once.</summary>
+    private static async Task<(long Events, int Lost, int Duplicated)> CheckEveryWriteOnceAsync(
         NpgsqlDataSource owner, int round, IReadOnlyDictionary<string, string> acknowledged, ConcurrentBag<string> problems, CancellationToken ct)
     {
         var recorded = new Dictionary<string, List<(string StreamId, long Version)>>();
@@ -229,16 +234,25 @@ public sealed class FailoverDrill(FailoverDrillOptions options, Action<string> l
                 at.Add((reader.GetString(0), reader.GetInt64(1)));
             }
         }
+        int lost = 0, duplicated = 0;
         foreach (var (key, caseId) in acknowledged)
         {
-            if (!recorded.TryGetValue(key, out var at)) problems.Add($"{key}: acknowledged, and missing on the new primary");
-            else if (at.Count != 1) problems.Add($"{key}: recorded {at.Count} times ({string.Join(", ", at.Select(e => $"{e.StreamId} v{e.Version}"))})");
+            if (!recorded.TryGetValue(key, out var at))
+            {
+                lost++;
+                problems.Add($"{key}: acknowledged, and missing on the new primary");
+            }
+            else if (at.Count != 1)
+            {
+                duplicated++;
+                problems.Add($"{key}: recorded {at.Count} times ({string.Join(", ", at.Select(e => $"{e.StreamId} v{e.Version}"))})");
+            }
             else if (at[0].StreamId != caseId) problems.Add($"{key}: recorded in {at[0].StreamId}, not {caseId}");
         }
         foreach (var key in recorded.Keys.Where(k => !acknowledged.ContainsKey(k)))
             problems.Add($"{key}: recorded on the new primary, yet neither acknowledged nor found by its retry");
         await using var count = owner.CreateCommand("select count(*) from ledger.events");
-        return (long)(await count.ExecuteScalarAsync(ct))!;
+        return ((long)(await count.ExecuteScalarAsync(ct))!, lost, duplicated);
     }
 
     private static async Task<(int Status, bool Replayed)> SendAsync(HttpClient client, DrillWrite write, CancellationToken ct)
@@ -286,29 +300,6 @@ public sealed class FailoverDrill(FailoverDrillOptions options, Action<string> l
             (await users.AddAsync("drill-recorder", Role.Recorder, region, "14082409998", "drill", ct)).Token,
             (await users.AddAsync("drill-approver", Role.Approver, region, "14082400009", "drill", ct)).Token,
             (await users.AddAsync("drill-auditor", Role.Auditor, null, null, "drill", ct)).Token);
-    }
-
-    /// <summary>Stops what is left of a killed primary (its server processes end by themselves) and deletes it.</summary>
-    private async Task RemoveAsync(EmbeddedPostgres cluster)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(cluster.DataDirectory)) Directory.Delete(cluster.DataDirectory, recursive: true);
-                foreach (var file in new[] { cluster.PasswordFile, cluster.DataDirectory + ".lock" }) File.Delete(file);
-                return;
-            }
-            catch (IOException) when (attempt < 50)
-            {
-                await Task.Delay(100);
-            }
-            catch (IOException e)
-            {
-                log($"could not delete {cluster.DataDirectory} ({e.Message}); delete it by hand");
-                return;
-            }
-        }
     }
 }
 

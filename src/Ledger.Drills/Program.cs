@@ -49,9 +49,10 @@ internal static class DrillProgram
                 if (!parse.GetValue(keep) && Directory.Exists(place)) Directory.Delete(place, recursive: true);
             }
             var failovers = results.Select(r => r.Failover.TotalMilliseconds).Order().ToArray();
-            var table = new Table().AddColumns("rounds", "acknowledged", "in doubt", "committed before the crash", "lost", "rounds with problems", "failover p50 ms", "failover max ms");
+            var table = new Table().AddColumns("rounds", "acknowledged", "in doubt", "committed before the crash", "lost", "duplicated", "rounds with problems",
+                "failover p50 ms", "failover max ms");
             table.AddRow($"{results.Count}", $"{results.Sum(r => r.Acknowledged):N0}", $"{results.Sum(r => r.InDoubt):N0}", $"{results.Sum(r => r.InDoubtCommitted):N0}",
-                $"{results.Sum(r => r.Problems.Count(p => p.Contains("missing", StringComparison.Ordinal)))}", $"{results.Count(r => !r.Ok)}",
+                $"{results.Sum(r => r.Lost)}", $"{results.Sum(r => r.Duplicated)}", $"{results.Count(r => !r.Ok)}",
                 $"{failovers[failovers.Length / 2]:0}", $"{failovers[^1]:0}");
             AnsiConsole.Write(table);
             return results.Count == options.Rounds && results.All(r => r.Ok) ? 0 : 1;

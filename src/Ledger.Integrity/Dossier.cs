@@ -65,7 +65,7 @@ public sealed record DossierEvent(
     [property: JsonPropertyName("inclusion_proof")] IReadOnlyList<string> InclusionProof);
 
 /// <summary>Builds dossiers from the database.</summary>
-public sealed class DossierExporter(LedgerEventStore store, MerkleLog log, NpgsqlDataSource dataSource)
+public sealed class DossierExporter(LedgerEventStore store, MerkleLog log)
 {
     /// <summary>The dossier of a stream against the latest checkpoint, which must already cover all its events
     /// (<see cref="MerkleLog.CheckpointAsync(Signing.CheckpointSigner, string, CancellationToken)"/> issues one).</summary>
@@ -81,13 +81,8 @@ public sealed class DossierExporter(LedgerEventStore store, MerkleLog log, Npgsq
             throw new MerkleLogException(
                 $"stream {streamId}: versions {string.Join(", ", outside.Select(e => e.Version))} are not yet in the latest checkpoint (size {checkpoint.TreeSize}); sign a newer one first");
         var proofs = await log.InclusionProofsAsync([.. events.Select(e => leaves[e.Position].LeafIndex)], checkpoint.TreeSize, ct);
-        string publicKey;
-        await using (var command = dataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1"))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.KeyId });
-            publicKey = await command.ExecuteScalarAsync(ct) as string
+        var publicKey = await log.PublicKeyAsync(checkpoint.KeyId, ct)
                         ?? throw new MerkleLogException($"the public key {checkpoint.KeyId} of the latest checkpoint is not in ledger.signing_keys");
-        }
         return new Dossier(
             Dossier.CurrentFormat, streamId, Dossier.MicrosecondPattern.Format(now),
             new DossierCheckpoint(checkpoint.Note, Convert.ToBase64String(checkpoint.Signature)),

@@ -162,61 +162,19 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
                         next = new GlobalCheckpoint(ulong.Parse(reader.GetString(4), CultureInfo.InvariantCulture), position);
                     }
                 }
-                if (leaves.Count == 0)
+                if (leaves.Count > 0)
                 {
-                    if (horizon >= target || DateTime.UtcNow >= deadline) return new IntegrationResult(added, edge.Size, edge.Root());
-                    await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
-                    continue;
+                    added += await AppendPageAsync(connection, edge, leaves, next, ct);
+                    after = next;
+                    progress?.Report(added);
                 }
-
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                var firstIndex = edge.Size - leaves.Count;
-                await using (var copy = await connection.BeginBinaryImportAsync(
-                    "copy ledger.merkle_leaves (leaf_index, position, stream_id, version) from stdin (format binary)", ct))
-                {
-                    for (var i = 0; i < leaves.Count; i++)
-                    {
-                        await copy.StartRowAsync(ct);
-                        await copy.WriteAsync(firstIndex + i, NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(leaves[i].Position, NpgsqlDbType.Bigint, ct);
-                        await copy.WriteAsync(leaves[i].StreamId, NpgsqlDbType.Text, ct);
-                        await copy.WriteAsync(leaves[i].Version, NpgsqlDbType.Bigint, ct);
-                    }
-                    await copy.CompleteAsync(ct);
-                }
-                var changed = edge.TakeChanged();
-                await using (var tiles = new NpgsqlCommand(
-                    "insert into ledger.merkle_tiles (tile_level, tile_index, hashes) " +
-                    "select * from unnest($1::smallint[], $2::bigint[], $3::bytea[]) " +
-                    "on conflict (tile_level, tile_index) do update set hashes = excluded.hashes", connection, transaction))
-                {
-                    tiles.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [.. changed.Keys.Select(k => (short)k.Level)] });
-                    tiles.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. changed.Keys.Select(k => k.Index)] });
-                    tiles.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. changed.Values] });
-                    await tiles.ExecuteNonQueryAsync(ct);
-                }
-                await using (var update = new NpgsqlCommand(
-                    "update ledger.merkle_log set tree_size = $1, root_hash = $2, integrated_transaction_id = $3::text::xid8, " +
-                    "integrated_position = $4, integrated_at = clock_timestamp() where log_id = 1 and tree_size = $5", connection, transaction))
-                {
-                    update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = edge.Size });
-                    update.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = edge.Root() });
-                    update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = next.TransactionId.ToString(CultureInfo.InvariantCulture) });
-                    update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next.Position });
-                    update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstIndex });
-                    if (await update.ExecuteNonQueryAsync(ct) != 1)
-                        throw new MerkleLogException($"the log is no longer at size {firstIndex}: another integrator wrote to it without the integrator lock");
-                }
-                await transaction.CommitAsync(ct);
-                added += leaves.Count;
-                after = next;
-                progress?.Report(added);
                 // A page short of full held everything readable at its horizon: once that horizon is past what was running
                 // at the call (or we were not asked to wait), the log has caught up with the call. Reading on until a page
                 // comes back empty would never end while writers keep committing (a checkpoint under sustained load
                 // waited until the load paused: found by the failover drill).
                 if (leaves.Count < pageSize && (horizon >= target || DateTime.UtcNow >= deadline))
                     return new IntegrationResult(added, edge.Size, edge.Root());
+                if (leaves.Count == 0) await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
             }
         }
         finally
@@ -224,6 +182,53 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
             await using var release = new NpgsqlCommand($"select pg_advisory_unlock({IntegratorLock})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>Writes one page of leaves, the tiles they changed and the log's new row in one transaction; returns the
+    /// leaves written.</summary>
+    private static async Task<int> AppendPageAsync(
+        NpgsqlConnection connection, TileEdge edge, List<(long Position, string StreamId, long Version)> leaves, GlobalCheckpoint next, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var firstIndex = edge.Size - leaves.Count;
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "copy ledger.merkle_leaves (leaf_index, position, stream_id, version) from stdin (format binary)", ct))
+        {
+            for (var i = 0; i < leaves.Count; i++)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(firstIndex + i, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(leaves[i].Position, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(leaves[i].StreamId, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(leaves[i].Version, NpgsqlDbType.Bigint, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        var changed = edge.TakeChanged();
+        await using (var tiles = new NpgsqlCommand(
+            "insert into ledger.merkle_tiles (tile_level, tile_index, hashes) " +
+            "select * from unnest($1::smallint[], $2::bigint[], $3::bytea[]) " +
+            "on conflict (tile_level, tile_index) do update set hashes = excluded.hashes", connection, transaction))
+        {
+            tiles.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [.. changed.Keys.Select(k => (short)k.Level)] });
+            tiles.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. changed.Keys.Select(k => k.Index)] });
+            tiles.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. changed.Values] });
+            await tiles.ExecuteNonQueryAsync(ct);
+        }
+        await using (var update = new NpgsqlCommand(
+            "update ledger.merkle_log set tree_size = $1, root_hash = $2, integrated_transaction_id = $3::text::xid8, " +
+            "integrated_position = $4, integrated_at = clock_timestamp() where log_id = 1 and tree_size = $5", connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = edge.Size });
+            update.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = edge.Root() });
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = next.TransactionId.ToString(CultureInfo.InvariantCulture) });
+            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next.Position });
+            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = firstIndex });
+            if (await update.ExecuteNonQueryAsync(ct) != 1)
+                throw new MerkleLogException($"the log is no longer at size {firstIndex}: another integrator wrote to it without the integrator lock");
+        }
+        await transaction.CommitAsync(ct);
+        return leaves.Count;
     }
 
     /// <summary>Keeps the log still until the returned handle is disposed: takes the integrator lock on a connection of
@@ -324,6 +329,15 @@ public sealed class MerkleLog(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand($"select {CheckpointColumns} from ledger.merkle_checkpoints order by tree_size");
         return await ReadCheckpointsAsync(command, ct);
+    }
+
+    /// <summary>The public key (PEM) registered for <paramref name="keyId"/> in ledger.signing_keys, or null: what a
+    /// checkpoint's reader is shown beside it (never what a verifier trusts).</summary>
+    public async Task<string?> PublicKeyAsync(string keyId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
+        return await command.ExecuteScalarAsync(ct) as string;
     }
 
     public async Task<Checkpoint?> LatestCheckpointAsync(CancellationToken ct = default)

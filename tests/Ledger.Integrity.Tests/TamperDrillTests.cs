@@ -123,7 +123,7 @@ public sealed class TamperDrillTests : IAsyncLifetime
     [Fact]
     public async Task A_dossier_edited_is_reported_at_the_edited_event_and_an_untouched_one_verifies()
     {
-        var dossier = await new DossierExporter(_ledger.Store, _ledger.Log, _ledger.Db.App).ExportAsync("case-0002", SystemClock.Instance.GetCurrentInstant());
+        var dossier = await new DossierExporter(_ledger.Store, _ledger.Log).ExportAsync("case-0002", SystemClock.Instance.GetCurrentInstant());
         var json = dossier.ToJson();
         var clean = DossierVerifier.Verify(Dossier.FromJson(json), _ledger.TrustedKeys);
         clean.Problems.ShouldBeEmpty();

@@ -32,12 +32,7 @@ public static class PrivateCluster
     public static EmbeddedPostgres New() =>
         EmbeddedPostgres.For(Path.Combine(LedgerDatabase.Home(), "clusters", Guid.NewGuid().ToString("N")[..12]), Console.Error.WriteLine);
 
-    public static async Task RemoveAsync(EmbeddedPostgres cluster)
-    {
-        await cluster.StopAsync(immediate: true);
-        foreach (var path in new[] { cluster.PasswordFile, cluster.DataDirectory + ".lock" }) File.Delete(path);
-        Directory.Delete(cluster.DataDirectory, recursive: true);
-    }
+    public static Task RemoveAsync(EmbeddedPostgres cluster) => cluster.DeleteAsync();
 }
 
 /// <summary>

@@ -25,7 +25,7 @@ public sealed class ReadSide
         Totals = new TotalsReader(dataSource, clock);
         Log = new MerkleLog(dataSource);
         Regions = new CaseRegions(dataSource);
-        Dossiers = new DossierExporter(store, Log, dataSource);
+        Dossiers = new DossierExporter(store, Log);
     }
 
     /// <summary><c>primary</c> or <c>replica</c>, as the <see cref="ReadRouting.ServedByHeader"/> header says.</summary>
@@ -195,9 +195,9 @@ public sealed class ReadRouting : IAsyncDisposable
     private async Task<bool> ReplicaHasReplayedAsync(NpgsqlLogSequenceNumber? needed, CancellationToken ct)
     {
         if (DateTime.UtcNow.Ticks < Interlocked.Read(ref replicaRestsUntil)) return false;
-        // After a rest, one request probes the standby (the others keep to the primary meanwhile).
-        var probing = Volatile.Read(ref probeReplica) && Interlocked.Exchange(ref probeReplica, false);
-        if (!probing && Volatile.Read(ref probeReplica)) return false;
+        // After a rest, the one request that takes the probe asks the standby first; the others keep to the primary meanwhile.
+        var probing = Volatile.Read(ref probeReplica);
+        if (probing && !Interlocked.Exchange(ref probeReplica, false)) return false;
         if (!probing && (needed is not { } pending || (ulong)pending <= Volatile.Read(ref replayedSeen))) return true;
         var target = needed is { } required ? (ulong)required : 0UL;
         var deadline = DateTime.UtcNow + wait;

@@ -40,9 +40,7 @@ public static class IntegrityEndpoints
         QueryParameters.OnlyKnown(http.Request);
         var checkpoint = await read.Log.LatestCheckpointAsync(http.RequestAborted)
             ?? throw new ApiProblem(StatusCodes.Status404NotFound, "checkpoint", "no checkpoint has been signed yet");
-        await using var command = read.DataSource.CreateCommand("select public_key from ledger.signing_keys where key_id = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = checkpoint.KeyId });
-        var publicKey = await command.ExecuteScalarAsync(http.RequestAborted) as string;
+        var publicKey = await read.Log.PublicKeyAsync(checkpoint.KeyId, http.RequestAborted);
         return TypedResults.Ok(new CheckpointResponse(checkpoint.Origin, checkpoint.TreeHash, checkpoint.TreeSize, Convert.ToHexStringLower(checkpoint.RootHash),
             checkpoint.IssuedAt, checkpoint.KeyId, checkpoint.SignatureAlgorithm, checkpoint.Note, Convert.ToBase64String(checkpoint.Signature), publicKey));
     }

@@ -98,6 +98,7 @@ public sealed class ProjectionRunner(LedgerEventStore store, IProjection project
         await using (var last = store.DataSource.CreateCommand("select coalesce(max(position), 0) from ledger.events"))
             target = (long)(await last.ExecuteScalarAsync(ct))!;
         var waited = System.Diagnostics.Stopwatch.StartNew();
+        var wait = maxWait ?? TimeSpan.FromSeconds(30);
         long applied = 0;
         while (true)
         {
@@ -110,19 +111,14 @@ public sealed class ProjectionRunner(LedgerEventStore store, IProjection project
             {
                 continue; // another runner applied that batch; read the checkpoint again
             }
-            if (count > 0)
-            {
-                applied += count;
-                progress?.Invoke(new ProjectionProgress(applied, Math.Max(total, applied)));
-                // Done once what was committed before the call is applied, not when no event is left: while writers keep
-                // committing there always is one, and the caller's other work (the log, checkpoints) would wait for a
-                // pause in the load (found by the failover drill). A full batch says more is readable now: go on.
-                if (count < batchSize && !await BehindAsync(target, ct)) return applied;
-                if (waited.Elapsed > (maxWait ?? TimeSpan.FromSeconds(30))) return applied;
-                continue;
-            }
-            if (!await BehindAsync(target, ct) || waited.Elapsed > (maxWait ?? TimeSpan.FromSeconds(30))) return applied;
-            await Task.Delay(20, ct);
+            applied += count;
+            if (count > 0) progress?.Invoke(new ProjectionProgress(applied, Math.Max(total, applied)));
+            // A full batch says more is readable now: go on. Otherwise done once what was committed before the call is
+            // applied — not when no event is left: while writers keep committing there always is one, and the caller's
+            // other work (the log, checkpoints) would wait for a pause in the load (found by the failover drill).
+            if (count == batchSize && waited.Elapsed <= wait) continue;
+            if (!await BehindAsync(target, ct) || waited.Elapsed > wait) return applied;
+            if (count == 0) await Task.Delay(20, ct);
         }
     }
 

@@ -53,26 +53,14 @@ public sealed partial class EmbeddedPostgres
             await ExecAsync("chown", ct, _runAs, backup.Directory, backup.WalDirectory);
         }
 
-        // Unpooled: the restart below would leave a pooled connection dead for whoever takes it next.
-        var admin = new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString;
         var archiveCommand = $"test ! -f '{backup.WalDirectory}/%f' && cp '%p' '{backup.WalDirectory}/%f'";
         bool archiving;
-        await using (var connection = new NpgsqlConnection(admin))
+        await using (var connection = await OpenAdminAsync(ct))
         {
-            await connection.OpenAsync(ct);
             await using (var mode = new NpgsqlCommand("show archive_mode", connection))
                 archiving = (string)(await mode.ExecuteScalarAsync(ct))! != "off";
-            // One statement each: ALTER SYSTEM may not run inside the implicit transaction of a batch.
             // archive_timeout: a quiet ledger fills a 16 MB segment slowly; a segment is archived at least once a minute.
-            foreach (var sql in new[]
-                     {
-                         "alter system set archive_mode = 'on'", $"alter system set archive_command = '{archiveCommand.Replace("'", "''")}'",
-                         "alter system set archive_timeout = '60s'", "select pg_reload_conf()",
-                     })
-            {
-                await using var set = new NpgsqlCommand(sql, connection);
-                await set.ExecuteNonQueryAsync(ct);
-            }
+            await AlterSystemAsync(connection, ct, "archive_mode = 'on'", $"archive_command = '{archiveCommand.Replace("'", "''")}'", "archive_timeout = '60s'");
         }
         if (!archiving)
         {
@@ -120,21 +108,13 @@ public sealed partial class EmbeddedPostgres
             $"restore_command = 'cp ''{backup.WalDirectory}/%f'' ''%p'''\n" +
             target +
             "recovery_target_action = 'promote'\n", ct);
-        await File.AppendAllTextAsync(Path.Combine(cluster.DataDirectory, "postgresql.conf"),
-            $"\n# Chosen at restore: the source cluster may still hold its own port.\nport = {FreePort()}\n", ct);
         await File.WriteAllTextAsync(Path.Combine(cluster.DataDirectory, "recovery.signal"), "", ct);
-        if (cluster._runAs is not null)
-        {
-            await ExecAsync("chown", ct, "-R", cluster._runAs, cluster.DataDirectory);
-            await ExecAsync("chown", ct, cluster._runAs, backup.Directory, backup.WalDirectory);
-        }
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(cluster.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await cluster.TakeCopiedDataAsync("Chosen at restore: the source cluster may still hold its own port.", ct);
+        if (cluster._runAs is not null) await ExecAsync("chown", ct, cluster._runAs, backup.Directory, backup.WalDirectory);
 
-        string admin;
         try
         {
-            admin = await cluster.StartAsync(ct);
+            await cluster.StartAsync(ct);
         }
         catch (EmbeddedPostgresException) when (until is { } unreached && ServerLogSays(cluster, "recovery ended before configured recovery target was reached"))
         {
@@ -144,17 +124,8 @@ public sealed partial class EmbeddedPostgres
                 $"delete {cluster.DataDirectory} first");
         }
         // The server accepts connections while it still replays; it is restored once it has promoted itself.
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync(ct);
-            await using var recovering = new NpgsqlCommand("select pg_is_in_recovery()", connection);
-            if (!(bool)(await recovering.ExecuteScalarAsync(ct))!) return cluster;
-            if (DateTime.UtcNow > deadline)
-                throw new EmbeddedPostgresException($"the restored cluster in {cluster.DataDirectory} is still replaying WAL after 2 minutes; see its server.log");
-            await Task.Delay(200, ct);
-        }
+        await cluster.WaitUntilItAcceptsWritesAsync(TimeSpan.FromMinutes(2), "is still replaying WAL", ct);
+        return cluster;
     }
 
     private static void RequirePlainPath(string directory)

@@ -42,15 +42,10 @@ public sealed partial class EmbeddedPostgres
             throw new EmbeddedPostgresException($"{standby.DataDirectory} exists; a standby is created in a new folder");
         var name = StandbyName(standby.DataDirectory);
 
-        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString))
+        await using (var connection = await OpenAdminAsync(ct))
         {
-            await connection.OpenAsync(ct);
             // A slot the standby no longer uses would keep WAL for ever: a cap (the standby then needs a new base backup).
-            foreach (var sql in new[] { "alter system set max_slot_wal_keep_size = '4GB'", "alter system set wal_keep_size = '256MB'", "select pg_reload_conf()" })
-            {
-                await using var set = new NpgsqlCommand(sql, connection);
-                await set.ExecuteNonQueryAsync(ct);
-            }
+            await AlterSystemAsync(connection, ct, "max_slot_wal_keep_size = '4GB'", "wal_keep_size = '256MB'");
             // A slot left by an earlier standby in the same folder (removed since) is reused, not refused.
             await using var drop = new NpgsqlCommand(
                 "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = $1 and not active", connection);
@@ -78,22 +73,14 @@ public sealed partial class EmbeddedPostgres
             "hot_standby_feedback = 'on'\n" +
             // Copied from the primary, it would name the standby's own peers: promoted, it would wait for them for ever.
             "synchronous_standby_names = ''\n", ct);
-        await File.AppendAllTextAsync(Path.Combine(standby.DataDirectory, "postgresql.conf"),
-            $"\n# Chosen for the standby: its primary holds the port above.\nport = {FreePort()}\n", ct);
         await File.WriteAllTextAsync(Path.Combine(standby.DataDirectory, "standby.signal"), "", ct);
-        if (standby._runAs is not null) await ExecAsync("chown", ct, "-R", standby._runAs, standby.DataDirectory);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(standby.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.SetUnixFileMode(replicationPassword, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await standby.TakeCopiedDataAsync("Chosen for the standby: its primary holds the port above.", ct);
 
-        var admin = await standby.StartAsync(ct);
+        await standby.StartAsync(ct);
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Pooling = false }.ConnectionString);
-            await connection.OpenAsync(ct);
+            await using var connection = await standby.OpenAdminAsync(ct);
             await using var receiving = new NpgsqlCommand("select status from pg_stat_wal_receiver", connection);
             if (await receiving.ExecuteScalarAsync(ct) as string == "streaming") break;
             if (DateTime.UtcNow > deadline)
@@ -102,13 +89,8 @@ public sealed partial class EmbeddedPostgres
         }
         if (synchronous)
         {
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString);
-            await connection.OpenAsync(ct);
-            foreach (var sql in new[] { $"alter system set synchronous_standby_names = '{name}'", "alter system set synchronous_commit = 'on'", "select pg_reload_conf()" })
-            {
-                await using var set = new NpgsqlCommand(sql, connection);
-                await set.ExecuteNonQueryAsync(ct);
-            }
+            await using var connection = await OpenAdminAsync(ct);
+            await AlterSystemAsync(connection, ct, $"synchronous_standby_names = '{name}'", "synchronous_commit = 'on'");
             // The reload is asynchronous: wait until the walsender reports the standby as synchronous.
             var synchronousBy = DateTime.UtcNow.AddSeconds(30);
             while (true)
@@ -135,12 +117,7 @@ public sealed partial class EmbeddedPostgres
         if (!await IsStandbyAsync(ct)) throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is no standby (it already accepts writes)");
         var (code, output) = await RunAsync("pg_ctl", ct, "promote", "-D", DataDirectory, "-w", "-t", "60");
         if (code != 0) throw new EmbeddedPostgresException($"pg_ctl promote failed (exit {code}): {output.Trim()}");
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (await IsStandbyAsync(ct))
-        {
-            if (DateTime.UtcNow > deadline) throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is still in recovery a minute after pg_ctl promote");
-            await Task.Delay(20, ct);
-        }
+        await WaitUntilItAcceptsWritesAsync(TimeSpan.FromMinutes(1), "is still in recovery after pg_ctl promote", ct);
     }
 
     /// <summary>Kills the cluster's postmaster with SIGKILL, as a crash of its machine would end it (a drill's failure).
@@ -158,9 +135,7 @@ public sealed partial class EmbeddedPostgres
     /// empty when none) and each standby streaming from it now (its name, state and <c>sync_state</c>).</summary>
     public async Task<(string SynchronousNames, IReadOnlyList<(string Name, string State, string SyncState)> Standbys)> ReplicationAsync(CancellationToken ct = default)
     {
-        var port = RunningPort() ?? throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running");
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await OpenAdminAsync(ct);
         await using var names = new NpgsqlCommand("show synchronous_standby_names", connection);
         var synchronousNames = (string)(await names.ExecuteScalarAsync(ct))!;
         var standbys = new List<(string, string, string)>();
@@ -170,12 +145,31 @@ public sealed partial class EmbeddedPostgres
         return (synchronousNames, standbys);
     }
 
+    /// <summary>Makes a data folder copied from another cluster (a base backup) this one's: a port of its own (the copy
+    /// names its source's; <paramref name="why"/> is the comment beside it), owned by the server account, private.</summary>
+    private async Task TakeCopiedDataAsync(string why, CancellationToken ct)
+    {
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"\n# {why}\nport = {FreePort()}\n", ct);
+        if (_runAs is not null) await ExecAsync("chown", ct, "-R", _runAs, DataDirectory);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Waits until this cluster has left recovery (a restore or a promotion finished), at most <paramref name="within"/>.</summary>
+    private async Task WaitUntilItAcceptsWritesAsync(TimeSpan within, string stillWhat, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (await IsStandbyAsync(ct))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new EmbeddedPostgresException($"the cluster in {DataDirectory} {stillWhat} after {within.TotalMinutes:0} minute(s); see its server.log");
+            await Task.Delay(20, ct);
+        }
+    }
+
     /// <summary>Whether this cluster runs as a standby (replays another's WAL, read-only).</summary>
     public async Task<bool> IsStandbyAsync(CancellationToken ct = default)
     {
-        var port = RunningPort() ?? throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running");
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await OpenAdminAsync(ct);
         await using var recovering = new NpgsqlCommand("select pg_is_in_recovery()", connection);
         return (bool)(await recovering.ExecuteScalarAsync(ct))!;
     }

@@ -113,7 +113,32 @@ public sealed partial class EmbeddedPostgres
         if (code != 0) return null;
         // postmaster.pid: line 1 pid, 2 data directory, 3 start time, 4 port.
         var lines = File.ReadAllLines(pidFile);
+        if (lines.Length >= 1 && int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && IsZombie(pid)) return null;
         return lines.Length >= 4 && int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a process that has ended and not been reaped. A killed postmaster
+    /// (<see cref="KillPostmaster"/>) belongs to no parent of ours; where nothing reaps orphans (a container whose first
+    /// process is no init) it stays a zombie, which <c>pg_ctl status</c> takes for a running server and
+    /// <c>pg_ctl stop</c> waits on in vain.</summary>
+    private static bool IsZombie(int pid)
+    {
+        var stat = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+        try
+        {
+            // "pid (command) state …": the state follows the command's closing parenthesis.
+            var text = File.ReadAllText(stat);
+            var after = text.LastIndexOf(')');
+            return after > 0 && after + 2 < text.Length && text[after + 2] == 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Stops the server whose pid is in this data directory's postmaster.pid; nothing else. Immediate: without
@@ -124,6 +149,36 @@ public sealed partial class EmbeddedPostgres
         var (code, output) = await RunAsync("pg_ctl", ct, "stop", "-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w");
         if (code != 0) throw new EmbeddedPostgresException($"pg_ctl stop failed (exit {code}): {output.Trim()}");
         return true;
+    }
+
+    /// <summary>Stops the cluster (immediately) if it runs, and deletes its data folder, password file and start lock:
+    /// a cluster made for a while (a test's, a benchmark's standby, a drill's nodes).</summary>
+    public async Task DeleteAsync()
+    {
+        await StopAsync(CancellationToken.None, immediate: true);
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        foreach (var file in new[] { PasswordFile, DataDirectory + ".lock" }) File.Delete(file);
+    }
+
+    /// <summary>A superuser connection to the running cluster's <c>postgres</c> database, unpooled: a pooled one would
+    /// outlive a restart, a promotion or a kill of the server and fail its next user.</summary>
+    private async Task<NpgsqlConnection> OpenAdminAsync(CancellationToken ct)
+    {
+        var port = RunningPort() ?? throw new EmbeddedPostgresException($"the cluster in {DataDirectory} is not running");
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(port)) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary><c>alter system set</c> each of <paramref name="settings"/> (<c>name = 'value'</c>), then reloads the
+    /// configuration. One statement each: ALTER SYSTEM may not run inside the implicit transaction of a batch.</summary>
+    private static async Task AlterSystemAsync(NpgsqlConnection connection, CancellationToken ct, params string[] settings)
+    {
+        foreach (var sql in settings.Select(setting => $"alter system set {setting}").Append("select pg_reload_conf()"))
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private async Task InitializeAsync(CancellationToken ct)
