@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Ledger.Application;
 using Ledger.Application.Cases;
 using Ledger.Application.Import;
+using Ledger.Application.Nation;
 using Ledger.Application.Typical;
 using Ledger.EventStore;
 using Ledger.Simulation.Reference;
@@ -79,12 +80,17 @@ public static class ImportCommands
     public static Command Reference()
     {
         var seed = new Option<int>("--seed") { Description = "Generate with another seed (the figures stay the same)", DefaultValueFactory = _ => ReferenceDataset.DefaultSeed };
-        var load = new Command("load", "Load the reference dataset (once: loading again writes nothing) and print the reproduced figures beside the published ones") { seed };
+        var province = new Option<string?>("--province")
+        {
+            Description = "Only one province's part (150000 Inner Mongolia: seed 003; 140000 Shanxi: seeds 000 and 002), for a province's own ledger feeding a national one",
+        };
+        var load = new Command("load", "Load the reference dataset (once: loading again writes nothing) and print the reproduced figures beside the published ones") { seed, province };
         load.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             await using var ledger = await CliLedger.StartAsync(parse, ct);
             var loader = new ReferenceLoader(ledger.Get<LedgerEventStore>(), ledger.Get<IClock>(), ledger.Get<CaseCommandHandler>(), ledger.Get<TypicalCaseSelections>());
             var dataset = ReferenceDataset.Generate(parse.GetValue(seed));
+            if (parse.GetValue(province) is { } code) dataset = dataset.Of(TotalsCommands.Arguments(() => NationalFeed.Province(code)));
             var watch = Stopwatch.StartNew();
             Cli.Info($"reference dataset: {dataset.Actions.Count:N0} actions on {dataset.Actions.Select(a => a.CaseId).Distinct().Count():N0} cases");
             var report = await loader.LoadAsync(dataset, ProgressLine(), ct);
@@ -100,11 +106,13 @@ public static class ImportCommands
             }
             return await PrintFiguresAsync(loader, dataset, ct);
         }));
-        var figures = new Command("figures", "Print the published figures beside what the ledger reproduces (as published, and now)") { seed };
+        var figures = new Command("figures", "Print the published figures beside what the ledger reproduces (as published, and now)") { seed, province };
         figures.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
+            var dataset = ReferenceDataset.Generate(parse.GetValue(seed));
+            if (parse.GetValue(province) is { } code) dataset = dataset.Of(TotalsCommands.Arguments(() => NationalFeed.Province(code)));
             await using var dataSource = await TotalsCommands.OpenAsync(parse, ct);
-            return await PrintFiguresAsync(new ReferenceLoader(LedgerEvents.Store(dataSource), SystemClock.Instance), ReferenceDataset.Generate(parse.GetValue(seed)), ct);
+            return await PrintFiguresAsync(new ReferenceLoader(LedgerEvents.Store(dataSource), SystemClock.Instance), dataset, ct);
         }));
         return new Command("reference", "The reference dataset that reproduces the published figures of seeds 000, 002 and 003") { load, figures };
     }

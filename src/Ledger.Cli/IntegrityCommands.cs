@@ -21,7 +21,7 @@ public static class IntegrityCommands
         Description = $"Checkpoint signing key (PKCS#8 PEM; default: ${KeyVariable}, else .ledger/keys/checkpoint.pem, created on first use)",
     };
 
-    private static Option<string[]> TrustedKeysOption(string defaultText) => new("--trusted-key")
+    internal static Option<string[]> TrustedKeysOption(string defaultText) => new("--trusted-key")
     {
         Description = $"A public key (PEM) whose checkpoints you trust; repeatable. Default: {defaultText}",
     };
@@ -64,7 +64,7 @@ public static class IntegrityCommands
 
     /// <summary>The keys given with --trusted-key, else <paramref name="fallback"/>'s paths (a missing or malformed file
     /// is bad input naming the option, never a crash).</summary>
-    private static IReadOnlyCollection<CheckpointPublicKey> TrustedKeys(string[]? paths, Func<IReadOnlyList<string>> fallback)
+    internal static IReadOnlyCollection<CheckpointPublicKey> TrustedKeys(string[]? paths, Func<IReadOnlyList<string>> fallback)
     {
         var keys = new List<CheckpointPublicKey>();
         foreach (var path in paths is { Length: > 0 } ? paths : fallback())
@@ -200,11 +200,7 @@ public static class IntegrityCommands
     public static Command Verify()
     {
         var trusted = TrustedKeysOption("the public key beside the configured signing key");
-        var publishedFiles = new Option<string[]>("--trusted-checkpoint")
-        {
-            Description = "A signed checkpoint kept outside the database (`ledger log checkpoint --out`, or GET /checkpoints/latest saved); repeatable. " +
-                          "Everything it covers must be present and unchanged; what was recorded after the latest is listed by position",
-        };
+        var publishedFiles = TrustedCheckpointOption();
         var command = new Command("verify",
             "Verify the whole ledger: every stream's chain, every leaf, every checkpoint's signature and its consistency with the latest. Exit 0 only when everything verifies")
             { KeyOption, trusted, publishedFiles };
@@ -219,21 +215,35 @@ public static class IntegrityCommands
             });
             var published = (parse.GetValue(publishedFiles) ?? []).Select(ReadPublishedCheckpoint).ToList();
             await using var dataSource = await OpenAsync(parse, ct);
-            var report = await new LedgerVerifier(dataSource, keys, published).VerifyAsync(new Progress<long>(n => { if (n % 200_000 == 0 && n > 0) Cli.Info($"  {n:N0} events"); }), ct);
-            foreach (var notice in report.Notices) Console.Out.WriteLine($"notice: {notice}");
-            foreach (var discrepancy in report.Discrepancies) Console.Out.WriteLine($"DISCREPANCY {discrepancy}");
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(report.Ok ? "OK" : $"FAILED: {report.Discrepancies.Count} discrepancies")}: {report.Events:N0} events in {report.Streams:N0} streams, " +
-                $"{report.Leaves:N0} leaves ({report.PendingEvents:N0} events not yet integrated), {report.Checkpoints} checkpoints" +
-                $"{(report.PublishedCheckpoints > 0 ? $" and {report.PublishedCheckpoints} published" : "")}, " +
-                $"trusted keys {string.Join(", ", keys.Select(k => k.KeyId))}; {report.Elapsed.TotalSeconds:F1} s"));
+            var report = await VerifyAndPrintAsync(dataSource, keys, published, ct);
             return report.Ok ? ExitCodes.Ok : ExitCodes.Failure;
         }));
         return command;
     }
 
+    internal static Option<string[]> TrustedCheckpointOption() => new("--trusted-checkpoint")
+    {
+        Description = "A signed checkpoint kept outside the database (`ledger log checkpoint --out`, or GET /checkpoints/latest saved); repeatable. " +
+                      "Everything it covers must be present and unchanged; what was recorded after the latest is listed by position",
+    };
+
+    /// <summary>Verifies the ledger on <paramref name="dataSource"/> and prints every notice, every discrepancy and the verdict.</summary>
+    internal static async Task<VerificationReport> VerifyAndPrintAsync(
+        NpgsqlDataSource dataSource, IReadOnlyCollection<CheckpointPublicKey> keys, IReadOnlyCollection<Checkpoint> published, CancellationToken ct)
+    {
+        var report = await new LedgerVerifier(dataSource, keys, published).VerifyAsync(new Progress<long>(n => { if (n % 200_000 == 0 && n > 0) Cli.Info($"  {n:N0} events"); }), ct);
+        foreach (var notice in report.Notices) Console.Out.WriteLine($"notice: {notice}");
+        foreach (var discrepancy in report.Discrepancies) Console.Out.WriteLine($"DISCREPANCY {discrepancy}");
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(report.Ok ? "OK" : $"FAILED: {report.Discrepancies.Count} discrepancies")}: {report.Events:N0} events in {report.Streams:N0} streams, " +
+            $"{report.Leaves:N0} leaves ({report.PendingEvents:N0} events not yet integrated), {report.Checkpoints} checkpoints" +
+            $"{(report.PublishedCheckpoints > 0 ? $" and {report.PublishedCheckpoints} published" : "")}, " +
+            $"trusted keys {string.Join(", ", keys.Select(k => k.KeyId))}; {report.Elapsed.TotalSeconds:F1} s"));
+        return report;
+    }
+
     /// <summary>A <c>--trusted-checkpoint</c> file, refused naming the option and the file when it cannot be read.</summary>
-    private static Checkpoint ReadPublishedCheckpoint(string path)
+    internal static Checkpoint ReadPublishedCheckpoint(string path)
     {
         try
         {

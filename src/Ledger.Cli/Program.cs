@@ -15,6 +15,7 @@ root.Subcommands.Add(InboxCommands.Create());
 root.Subcommands.Add(TotalsCommands.Totals());
 root.Subcommands.Add(TypicalCommands.Create());
 root.Subcommands.Add(TotalsCommands.Projections());
+root.Subcommands.Add(NationCommands.Create());
 root.Subcommands.Add(ImportCommands.Import());
 root.Subcommands.Add(ImportCommands.Reference());
 root.Subcommands.Add(IntegrityCommands.Keys());

@@ -17,41 +17,60 @@ public static class TotalsCommands
 {
     public static Command Totals()
     {
-        var region = new Option<string?>("--region") { Description = "GB/T 2260 code: a province (150000), city (140800) or county (140824) and everything under it; omit for all regions" };
-        var from = new Option<string>("--from") { Description = "First day of the period (yyyy-MM-dd), inclusive", Required = true };
-        var to = new Option<string>("--to") { Description = "Last day of the period (yyyy-MM-dd), inclusive", Required = true };
-        var kind = new Option<string?>("--kind") { Description = "trademark, patent, or case kinds such as trademark_infringement (comma-separated)" };
-        var campaign = new Option<string?>("--campaign") { Description = "Only cases of this campaign, e.g. 铁拳2020" };
-        var flag = new Option<string?>("--flag") { Description = "Only cases with this flag, e.g. foreign-related" };
-        var by = new Option<string?>("--by") { Description = "Break down by kind, region, campaign, provision (the law each fine was imposed under), year, quarter or month" };
-        var caliber = new Option<string?>("--caliber") { Description = "Count cases by their filed, decided or closed date (default closed)" };
-        var asOf = new Option<string?>("--as-of") { Description = "The totals as the ledger knew them at this instant, e.g. 2021-02-01T00:00+08:00" };
-        var compare = new Option<string?>("--compare") { Description = "previous-period (环比) or previous-year (同比)" };
+        var question = new TotalsOptions();
         var format = FormatOption();
-        var command = new Command("totals", "Officials: case counts, case value, fines and confiscations, transfers to police")
-        {
-            region, from, to, kind, campaign, flag, by, caliber, asOf, compare, format,
-        };
+        var command = new Command("totals", "Officials: case counts, case value, fines and confiscations, transfers to police");
+        question.AddTo(command);
+        command.Options.Add(format);
         command.SetAction((parse, ct) => Cli.RunAsync(async () =>
         {
             var output = Format(parse.GetValue(format));
-            var query = Arguments(() => TotalsQuery.Parse(parse.GetValue(region), parse.GetValue(from), parse.GetValue(to), parse.GetValue(kind),
-                parse.GetValue(campaign), parse.GetValue(flag), parse.GetValue(by), parse.GetValue(caliber), parse.GetValue(asOf),
-                parse.GetValue(compare), SystemClock.Instance.GetCurrentInstant()));
+            var query = question.Parse(parse);
             await using var dataSource = await OpenAsync(parse, ct);
             var store = LedgerEvents.Store(dataSource);
             // A one-shot process has no runner in the background: bring the projection up to date first.
             await CatchUpAsync(dataSource, new ProjectionRunner(store, new PenaltyTotalsProjection(store)), quiet: output != "table", ct);
             var report = await new TotalsReader(dataSource, SystemClock.Instance).QueryAsync(query, ct);
-            switch (output)
-            {
-                case "json": Console.Out.Write(TotalsReportFormats.Json(report)); Console.Out.WriteLine(); break;
-                case "csv": Console.Out.Write(TotalsReportFormats.Csv(report)); break;
-                default: WriteTable(report); break;
-            }
+            Write(report, output);
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>The question of <c>ledger totals</c> (and <c>ledger nation totals</c>) as options.</summary>
+    internal sealed class TotalsOptions
+    {
+        private readonly Option<string?> region = new("--region") { Description = "GB/T 2260 code: a province (150000), city (140800) or county (140824) and everything under it; omit for all regions" };
+        private readonly Option<string> from = new("--from") { Description = "First day of the period (yyyy-MM-dd), inclusive", Required = true };
+        private readonly Option<string> to = new("--to") { Description = "Last day of the period (yyyy-MM-dd), inclusive", Required = true };
+        private readonly Option<string?> kind = new("--kind") { Description = "trademark, patent, or case kinds such as trademark_infringement (comma-separated)" };
+        private readonly Option<string?> campaign = new("--campaign") { Description = "Only cases of this campaign, e.g. 铁拳2020" };
+        private readonly Option<string?> flag = new("--flag") { Description = "Only cases with this flag, e.g. foreign-related" };
+        private readonly Option<string?> by = new("--by") { Description = "Break down by kind, region, campaign, provision (the law each fine was imposed under), year, quarter or month" };
+        private readonly Option<string?> caliber = new("--caliber") { Description = "Count cases by their filed, decided or closed date (default closed)" };
+        private readonly Option<string?> asOf = new("--as-of") { Description = "The totals as the ledger knew them at this instant, e.g. 2021-02-01T00:00+08:00" };
+        private readonly Option<string?> compare = new("--compare") { Description = "previous-period (环比) or previous-year (同比)" };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { region, from, to, kind, campaign, flag, by, caliber, asOf, compare }) command.Options.Add(option);
+        }
+
+        public TotalsQuery Parse(ParseResult parse) => Arguments(() => TotalsQuery.Parse(parse.GetValue(region), parse.GetValue(from), parse.GetValue(to),
+            parse.GetValue(kind), parse.GetValue(campaign), parse.GetValue(flag), parse.GetValue(by), parse.GetValue(caliber), parse.GetValue(asOf),
+            parse.GetValue(compare), SystemClock.Instance.GetCurrentInstant()));
+    }
+
+    /// <summary>Writes a report as a table, CSV or JSON; the table ends with the projection's place in the log unless
+    /// <paramref name="projectionLine"/> is false (a national report's parts each have their own).</summary>
+    internal static void Write(TotalsReport report, string output, bool projectionLine = true)
+    {
+        switch (output)
+        {
+            case "json": Console.Out.Write(TotalsReportFormats.Json(report)); Console.Out.WriteLine(); break;
+            case "csv": Console.Out.Write(TotalsReportFormats.Csv(report)); break;
+            default: WriteTable(report, projectionLine); break;
+        }
     }
 
     internal static Option<string?> FormatOption() => new("--format") { Description = "table (万元, two decimals), csv or json (exact yuan)" };
@@ -77,7 +96,20 @@ public static class TotalsCommands
         }
     }
 
-    private static void WriteTable(TotalsReport report)
+    /// <summary><see cref="Arguments{T}"/> for an asynchronous call.</summary>
+    internal static async Task<T> ArgumentsAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (DomainRuleViolation e)
+        {
+            throw new CliInputException($"--{e.Field.Replace('_', '-')}: {e.Rule}");
+        }
+    }
+
+    private static void WriteTable(TotalsReport report, bool projectionLine)
     {
         var q = report.Query;
         var filters = string.Join(", ", new[]
@@ -107,6 +139,7 @@ public static class TotalsCommands
         }
         if (q.By == TotalsGrouping.Campaign) AnsiConsole.MarkupLine("A case of two campaigns counts under both; the total counts it once.");
         if (q.By == TotalsGrouping.Provision) AnsiConsole.MarkupLine("Fines and confiscations split exactly by the provision each was imposed under; a case fined under two laws counts on both lines, and once in the total.");
+        if (!projectionLine) return;
         var p = report.Projection;
         AnsiConsole.MarkupLine($"[grey]projection {p.Name} at {p.Checkpoint} ({p.EventsApplied:N0} events applied, {p.EventsBehind:N0} behind)[/]");
     }

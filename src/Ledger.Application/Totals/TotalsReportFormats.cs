@@ -40,7 +40,7 @@ public static class TotalsReportFormats
 
     internal static string Iso(LocalDate date) => date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
 
-    private static readonly JsonSerializerOptions DocumentJson = new()
+    internal static readonly JsonSerializerOptions DocumentJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,

@@ -226,6 +226,9 @@ public sealed partial class EmbeddedPostgres
             // analyses its tables, the cached plan of every foreign-key check still reads mt_streams from end to end
             // (statistics say empty). Looking every 2 s instead of every minute ends that after a few seconds.
             "autovacuum_naptime = 2s",
+            // A province's ledger publishes to the national server by logical replication (migration 0020); the WAL
+            // must carry what a subscriber decodes, and changing this later takes a restart.
+            "wal_level = logical",
             // Chosen once: the cluster comes back where clients expect it after a stop and a start.
             $"port = {FreePort()}",
             "");

@@ -60,6 +60,21 @@ public sealed partial class ReferenceDataset
         TypicalLists = typicalLists;
     }
 
+    /// <summary>
+    /// The part one province's ledger records (provinces feeding the nation, docs/replication.md): its cases (a case id
+    /// begins with its bureau's region code), the figures and corrections of its regions, its typical-case lists.
+    /// </summary>
+    public ReferenceDataset Of(RegionCode province)
+    {
+        bool Within(string caseId) => RegionCode.Parse(caseId[..6]).IsWithin(province);
+        return new ReferenceDataset(
+            [.. Actions.Where(a => Within(a.CaseId))],
+            [.. Figures.Where(f => RegionCode.Parse(f.Region).IsWithin(province))],
+            [.. Corrections.Where(c => c.Region.IsWithin(province))],
+            [.. NamedCases.Where(c => Within(c.CaseId))],
+            [.. TypicalLists.Where(l => l.Region.IsWithin(province))]);
+    }
+
     /// <summary>Generates the dataset; the same seed always gives the same actions, ids and instants.</summary>
     public static ReferenceDataset Generate(int seed = DefaultSeed)
     {
