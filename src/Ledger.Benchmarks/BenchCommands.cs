@@ -28,11 +28,19 @@ public static class BenchCommands
         var runs = new Option<int>("--runs") { Description = "Timed runs of each ledger query (default 200)", DefaultValueFactory = _ => 200 };
         var baselineRuns = new Option<int>("--baseline-runs") { Description = "Timed runs of each plain GROUP BY (default 3)", DefaultValueFactory = _ => 3 };
         var keep = new Option<bool>("--keep") { Description = "Keep the benchmark database and reuse its events next time (no load measured then)" };
+        var loader = new Option<string>("--loader")
+        {
+            Description = "How the simulated events are loaded: marten (Marten's bulk import, with the case view; default) or copy (binary COPY into Marten's " +
+                          "tables, every row still hashed and checked by the database; no case view: for tens of millions of events)",
+            DefaultValueFactory = _ => "marten",
+        };
+        loader.AcceptOnlyFromAmong("marten", "copy");
         var totals = new Command("totals", "Load ten years of simulated cases, rebuild the totals projection, time totals queries against a plain GROUP BY")
         {
-            events, runs, baselineRuns, keep,
+            events, runs, baselineRuns, keep, loader,
         };
-        totals.SetAction((parse, ct) => LedgerCli.RunAsync(() => TotalsBenchmark.RunAsync(parse, parse.GetValue(events), parse.GetValue(runs), parse.GetValue(baselineRuns), parse.GetValue(keep), ct)));
+        totals.SetAction((parse, ct) => LedgerCli.RunAsync(() => TotalsBenchmark.RunAsync(parse, parse.GetValue(events), parse.GetValue(runs), parse.GetValue(baselineRuns),
+            parse.GetValue(keep), parse.GetValue(loader) == "copy", ct)));
         bench.Subcommands.Add(totals);
 
         var actions = new Option<int>("--actions") { Description = "Actions in the file (default 100,000)", DefaultValueFactory = _ => 100_000 };

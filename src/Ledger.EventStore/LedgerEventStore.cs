@@ -291,7 +291,7 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
 
     /// <summary>The header ledger.record_event reads an import's source instant from (and removes: the instant becomes
     /// the event's recorded_at).</summary>
-    private const string RecordedInSourceHeader = "recorded_in_source";
+    public const string RecordedInSourceHeader = "recorded_in_source";
 
     private static Dictionary<string, object> Headers(AppendRequest request)
     {

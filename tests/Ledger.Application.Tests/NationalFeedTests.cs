@@ -230,6 +230,9 @@ public sealed class NationalFeedTests(NationalFeedTests.Federation federation) :
         var unreachable = await Should.ThrowAsync<DomainRuleViolation>(() => NationalFeed.SubscribeAsync(
             federation.NationalAdmin, RegionCode.Parse("130000"), "Host=127.0.0.1;Port=1;Username=ledger;Database=ledger;Timeout=2", TestServer.MigrationsDirectory));
         unreachable.Field.ShouldBe("from");
+        var malformed = await Should.ThrowAsync<DomainRuleViolation>(() => NationalFeed.SubscribeAsync(
+            federation.NationalAdmin, RegionCode.Parse("130000"), "not a connection string", TestServer.MigrationsDirectory));
+        malformed.Field.ShouldBe("from");
         (await NationalFeed.ProvincesAsync(federation.NationalAdmin)).Select(p => p.Province.Value).ShouldBe(["140000", "150000"]);
         await using var admin = new NpgsqlConnection(federation.NationalAdmin);
         await admin.OpenAsync();

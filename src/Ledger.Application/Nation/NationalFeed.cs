@@ -185,15 +185,17 @@ public static class NationalFeed
     // be that province's: a city's or another province's cases in it would be counted under the wrong province.
     private static async Task CheckPublisherAsync(RegionCode province, string provinceConnection, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(provinceConnection) { Pooling = false }.ConnectionString);
+        NpgsqlConnection connection;
         try
         {
+            connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(provinceConnection) { Pooling = false }.ConnectionString);
             await connection.OpenAsync(ct);
         }
-        catch (Exception e) when (e is NpgsqlException or ArgumentException)
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or FormatException)
         {
             throw new DomainRuleViolation("from", $"the province's ledger cannot be reached: {e.Message}");
         }
+        await using var opened = connection;
         await using var command = new NpgsqlCommand(
             "select current_setting('wal_level'), exists (select from pg_publication where pubname = $1), to_regclass('ledger.case_view') is not null", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Publication });
