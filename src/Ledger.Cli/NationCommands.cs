@@ -49,8 +49,18 @@ public static class NationCommands
             Cli.Info($"{province.Value} {province.Name}: subscribed into database {copy.Database}");
             if (parse.GetValue(wait) is > 0 and var seconds)
             {
-                await NationalFeed.WaitUntilCaughtUpAsync(admin, province, publisher, TimeSpan.FromSeconds(seconds), ct);
-                Cli.Info($"{province.Value}: the national copy holds everything the province had committed");
+                try
+                {
+                    await NationalFeed.WaitUntilCaughtUpAsync(admin, province, publisher, TimeSpan.FromSeconds(seconds), ct);
+                    Cli.Info($"{province.Value}: the national copy holds everything the province had committed");
+                }
+                catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+                {
+                    // Subscribed, but the first copy stopped or is still running: say so, not a stack trace.
+                    Console.Error.WriteLine($"error: --wait: {e.Message}");
+                    await PrintStatusAsync(admin, ct);
+                    return ExitCodes.Failure;
+                }
             }
             await PrintStatusAsync(admin, ct);
             return ExitCodes.Ok;
