@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Ledger.Domain;
 using Ledger.EventStore.Hosting;
 using Ledger.EventStore.Migrations;
@@ -109,32 +108,36 @@ public static class NationalFeed
     {
         var result = new List<ProvinceFeedStatus>();
         foreach (var copy in await ProvincesAsync(nationalAdmin, ct))
-        {
-            // Instants are read as NodaTime's: the ledger's data source maps them.
-            await using var source = LedgerDatabase.CreateDataSource(new NpgsqlConnectionStringBuilder(copy.Connection) { Pooling = false }.ConnectionString);
-            await using var connection = await source.OpenConnectionAsync(ct);
-            await using var command = new NpgsqlCommand(
-                """
-                select s.subenabled,
-                       coalesce(e.apply_error_count, 0), coalesce(e.sync_error_count, 0),
-                       (select count(*)::int from pg_subscription_rel r where r.srsubid = s.oid and r.srsubstate <> 'r'),
-                       (select max(w.last_msg_receipt_time) from pg_stat_subscription w where w.subid = s.oid),
-                       (select count(*) from ledger.mt_events),
-                       coalesce((select tree_size from ledger.merkle_log), 0),
-                       c.tree_size, c.issued_at
-                from pg_subscription s
-                left join pg_stat_subscription_stats e on e.subid = s.oid
-                left join lateral (select tree_size, issued_at from ledger.merkle_checkpoints order by tree_size desc limit 1) c on true
-                where s.subname = $1
-                """, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SubscriptionOf(copy.Province) });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) continue;
-            result.Add(new ProvinceFeedStatus(copy.Province, copy.Database, reader.GetBoolean(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<NodaTime.Instant>(4), reader.GetInt64(5), reader.GetInt64(6),
-                reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<NodaTime.Instant>(8)));
-        }
+            if (await StatusOfAsync(copy, ct) is { } status) result.Add(status);
         return result;
+    }
+
+    // Null when the subscription went away since the provinces were listed.
+    private static async Task<ProvinceFeedStatus?> StatusOfAsync(ProvinceCopy copy, CancellationToken ct)
+    {
+        // Instants are read as NodaTime's: the ledger's data source maps them.
+        await using var source = LedgerDatabase.CreateDataSource(new NpgsqlConnectionStringBuilder(copy.Connection) { Pooling = false }.ConnectionString);
+        await using var connection = await source.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            select s.subenabled,
+                   coalesce(e.apply_error_count, 0), coalesce(e.sync_error_count, 0),
+                   (select count(*)::int from pg_subscription_rel r where r.srsubid = s.oid and r.srsubstate <> 'r'),
+                   (select max(w.last_msg_receipt_time) from pg_stat_subscription w where w.subid = s.oid),
+                   (select count(*) from ledger.mt_events),
+                   coalesce((select tree_size from ledger.merkle_log), 0),
+                   c.tree_size, c.issued_at
+            from pg_subscription s
+            left join pg_stat_subscription_stats e on e.subid = s.oid
+            left join lateral (select tree_size, issued_at from ledger.merkle_checkpoints order by tree_size desc limit 1) c on true
+            where s.subname = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SubscriptionOf(copy.Province) });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return new ProvinceFeedStatus(copy.Province, copy.Database, reader.GetBoolean(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<NodaTime.Instant>(4), reader.GetInt64(5), reader.GetInt64(6),
+            reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<NodaTime.Instant>(8));
     }
 
     /// <summary>
@@ -150,10 +153,12 @@ public static class NationalFeed
             await publisher.OpenAsync(ct);
             await using (var position = new NpgsqlCommand("select pg_current_wal_lsn()::text", publisher))
                 target = (string)(await position.ExecuteScalarAsync(ct))!;
+            var copy = (await ProvincesAsync(nationalAdmin, ct)).SingleOrDefault(c => c.Province == province)
+                       ?? throw new DomainRuleViolation("province", $"the national server is not subscribed to {province.Value}");
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (true)
             {
-                var status = (await StatusAsync(nationalAdmin, ct)).SingleOrDefault(s => s.Province == province)
+                var status = await StatusOfAsync(copy, ct)
                              ?? throw new DomainRuleViolation("province", $"the national server is not subscribed to {province.Value}");
                 if (status.Stopped)
                     throw new InvalidOperationException($"the feed of {province.Value} stopped on an error ({status.ApplyErrors} apply, {status.CopyErrors} copy); see the national server's log");
@@ -226,7 +231,7 @@ public static class NationalFeed
     {
         var builder = new NpgsqlConnectionStringBuilder(npgsqlConnection);
         var host = builder.Host ?? "127.0.0.1";
-        var password = builder.Password ?? (builder.Passfile is { } file ? PasswordFile.Lookup(file, host, builder.Port, builder.Database ?? "", builder.Username ?? "") : null);
+        var password = builder.Password ?? (builder.Passfile is { } file ? PgPassFile.Lookup(file, host, builder.Port, builder.Database ?? "", builder.Username ?? "") : null);
         var parts = new List<(string, string)>
         {
             ("host", host),
@@ -245,39 +250,4 @@ public static class NationalFeed
     }
 
     private static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
-}
-
-/// <summary>Reads a PostgreSQL password file (<c>host:port:database:user:password</c>, <c>*</c> matching anything,
-/// <c>\:</c> and <c>\\</c> escaped), as libpq does: the first line that matches.</summary>
-public static class PasswordFile
-{
-    public static string? Lookup(string path, string host, int port, string database, string user)
-    {
-        if (!File.Exists(path)) return null;
-        foreach (var line in File.ReadLines(path))
-        {
-            if (line.Length == 0 || line[0] == '#') continue;
-            var fields = Split(line);
-            if (fields.Count != 5) continue;
-            if (Matches(fields[0], host) && Matches(fields[1], port.ToString(CultureInfo.InvariantCulture)) && Matches(fields[2], database) && Matches(fields[3], user))
-                return fields[4];
-        }
-        return null;
-    }
-
-    private static bool Matches(string pattern, string value) => pattern == "*" || pattern == value;
-
-    private static List<string> Split(string line)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < line.Length; i++)
-        {
-            if (line[i] == '\\' && i + 1 < line.Length) current.Append(line[++i]);
-            else if (line[i] == ':' && fields.Count < 4) { fields.Add(current.ToString()); current.Clear(); }
-            else current.Append(line[i]);
-        }
-        fields.Add(current.ToString());
-        return fields;
-    }
 }

@@ -230,7 +230,12 @@ public sealed class PenaltyTotalsProjection(LedgerEventStore store, int cacheLim
             "copy ledger.totals_monthly (caliber, level, region, kind, month, recorded_month, cases, case_value, fines, confiscations, police) " +
             "from stdin (format binary)", ct))
         {
-            foreach (var (key, sums) in rebuildSums)
+            // Written in month order, the order live updates leave them in (events arrive month by month): a national
+            // question reads a period's months from a few hundred neighbouring pages rather than thousands.
+            var inMonthOrder = rebuildSums
+                .OrderBy(s => s.Key.Caliber, StringComparer.Ordinal).ThenBy(s => s.Key.Level).ThenBy(s => s.Key.Month)
+                .ThenBy(s => s.Key.RecordedMonth).ThenBy(s => s.Key.Region, StringComparer.Ordinal).ThenBy(s => s.Key.Kind, StringComparer.Ordinal);
+            foreach (var (key, sums) in inMonthOrder)
             {
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(key.Caliber, NpgsqlDbType.Text, ct);

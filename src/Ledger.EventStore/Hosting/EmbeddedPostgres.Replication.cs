@@ -61,7 +61,7 @@ public sealed partial class EmbeddedPostgres
         File.Copy(PasswordFile, standby.PasswordFile, overwrite: true);
 
         var replicationPassword = Path.Combine(standby.DataDirectory, ReplicationPasswordFile);
-        var superUserPassword = ReadPasswordFile()[SuperUser];
+        var superUserPassword = PasswordOf(SuperUser) ?? throw new EmbeddedPostgresException($"{PasswordFile} holds no password for {SuperUser}");
         await using (var file = new StreamWriter(new FileStream(replicationPassword, PrivateFile())))
             await file.WriteAsync($"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}:*:{SuperUser}:{superUserPassword}\n");
         await File.AppendAllTextAsync(Path.Combine(standby.DataDirectory, "postgresql.auto.conf"),

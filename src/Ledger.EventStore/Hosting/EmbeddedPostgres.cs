@@ -86,7 +86,7 @@ public sealed partial class EmbeddedPostgres
                     $"pg_ctl start failed (exit {code}) for {DataDirectory}: {output.Trim()}\nSee {Path.Combine(DataDirectory, "server.log")}.");
             port = RunningPort() ?? port;
         }
-        if (!ReadPasswordFile().ContainsKey(LedgerDatabase.ApplicationRole)) await RequirePasswordsAsync(port.Value, ct);
+        if (PasswordOf(LedgerDatabase.ApplicationRole) is null) await RequirePasswordsAsync(port.Value, ct);
         return ConnectionString(port.Value);
     }
 
@@ -258,7 +258,7 @@ public sealed partial class EmbeddedPostgres
     /// </summary>
     private async Task RequirePasswordsAsync(int port, CancellationToken ct)
     {
-        var superUserPassword = ReadPasswordFile().GetValueOrDefault(SuperUser);
+        var superUserPassword = PasswordOf(SuperUser);
         var upgrading = superUserPassword is null;
         superUserPassword ??= NewPassword();
         var applicationPassword = NewPassword();
@@ -294,11 +294,8 @@ public sealed partial class EmbeddedPostgres
 
     private static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
-    private Dictionary<string, string> ReadPasswordFile() =>
-        !File.Exists(PasswordFile) ? []
-        : File.ReadAllLines(PasswordFile).Select(line => line.Split(':'))
-            .Where(fields => fields.Length == 5)
-            .ToDictionary(fields => fields[3], fields => fields[4]);
+    // Our file has one line per role, for any port and database.
+    private string? PasswordOf(string role) => PgPassFile.Lookup(PasswordFile, "127.0.0.1", 0, "", role);
 
     private void WritePasswordFile(string superUserPassword, string? applicationPassword)
     {
