@@ -80,6 +80,34 @@ public sealed class PenaltyTotalsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryRunOfATotalsQuestionIsPlannedForItsOwnValuesAndThePooledConnectionKeepsItsSettings()
+    {
+        var ledger = SimulatedLedger.Generate(seed: 5, count: 40);
+        await ledger.LoadAsync(store);
+        await Runner().CatchUpAsync();
+        // One pooled connection, so every run below uses the connection the checks then look at.
+        await using var oneConnection = Ledger.EventStore.Hosting.LedgerDatabase.CreateDataSource(db.Owner.ConnectionString, maxPoolSize: 1);
+        var reader = new TotalsReader(oneConnection, Now);
+        var query = TotalsQuery.Parse("140000", "2020-01-01", "2020-12-31", null, null, null, "none", "closed", "2021-02-17T10:00+08:00", null, Now.GetCurrentInstant());
+
+        // Prepared after five runs; PostgreSQL would then choose a generic plan after five more with custom ones.
+        for (var run = 0; run < 15; run++)
+            (await reader.QueryAsync(query)).Total.Figures.ShouldBe(ledger.Expected(query, query.Period, TotalsGrouping.None).GetValueOrDefault("", TotalsFigures.Zero));
+
+        await using var plans = oneConnection.CreateCommand(
+            "select coalesce(sum(custom_plans), 0)::bigint, coalesce(sum(generic_plans), 0)::bigint from pg_prepared_statements " +
+            "where statement like '%ledger.totals_monthly%'");
+        await using (var row = await plans.ExecuteReaderAsync())
+        {
+            (await row.ReadAsync()).ShouldBeTrue();
+            row.GetInt64(0).ShouldBeGreaterThan(0, "the totals statement should have been prepared and planned for its values");
+            row.GetInt64(1).ShouldBe(0, "no run of a totals question should take a generic plan");
+        }
+        await using var setting = oneConnection.CreateCommand("show plan_cache_mode");
+        ((string)(await setting.ExecuteScalarAsync())!).ShouldBe("auto", "the setting holds for the question's own transaction only");
+    }
+
+    [Fact]
     public async Task FiltersByKindCampaignAndFlagAndComparisonsAgreeWithFolding()
     {
         var ledger = SimulatedLedger.Generate(seed: 11, count: 180);

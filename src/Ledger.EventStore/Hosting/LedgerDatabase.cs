@@ -58,7 +58,8 @@ public static class LedgerDatabase
     }
 
     /// <summary>The application's one data source. Statements the ledger repeats (the append, stream reads)
-    /// are prepared automatically, which saves the server a parse and plan per call. JIT compilation is off: the
+    /// are prepared automatically, which saves the server a parse and plan per call (a statement whose best plan
+    /// depends on its values, such as a totals question, asks for a plan of its own each run: TotalsReader). JIT compilation is off: the
     /// ledger's statements are short, and a count whose estimate crossed the JIT thresholds (a projection's events
     /// behind, over ten million events) spent about 175 ms compiling itself before a 0.1 ms index-only scan. Dates and
     /// instants are NodaTime's in both directions (Npgsql.NodaTime): <c>timestamptz</c> is an <see cref="NodaTime.Instant"/>,
