@@ -291,9 +291,11 @@ public sealed partial class LedgerEventStore : IAsyncDisposable
 
     /// <summary>The header ledger.record_event reads an import's source instant from (and removes: the instant becomes
     /// the event's recorded_at).</summary>
-    public const string RecordedInSourceHeader = "recorded_in_source";
+    private const string RecordedInSourceHeader = "recorded_in_source";
 
-    private static Dictionary<string, object> Headers(AppendRequest request)
+    /// <summary>The headers an append is stored with: its metadata, and the source's recording instant of an import
+    /// (which <c>ledger.record_event</c> takes out). Public for loaders that write Marten's rows themselves.</summary>
+    public static Dictionary<string, object> Headers(AppendRequest request)
     {
         var headers = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var property in request.Metadata.EnumerateObject()) headers[property.Name] = property.Value.Clone();

@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.Json;
 using Ledger.EventStore;
-using NodaTime.Text;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -64,7 +62,7 @@ public static class CopyLoader
             var next = 0;
             foreach (var request in requests)
             {
-                var headers = Headers(request);
+                var headers = JsonSerializer.Serialize(LedgerEventStore.Headers(request));
                 var version = request.Expected.Value;
                 foreach (var e in request.Events)
                 {
@@ -94,19 +92,5 @@ public static class CopyLoader
         }
         await transaction.CommitAsync(ct);
         return events;
-    }
-
-    // Marten's headers of an import: the append's metadata and the source's recording instant (LedgerEventStore.Headers).
-    private static string Headers(AppendRequest request)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var property in request.Metadata.EnumerateObject()) property.WriteTo(writer);
-            if (request.RecordedInSource is { } source) writer.WriteString(LedgerEventStore.RecordedInSourceHeader, InstantPattern.ExtendedIso.Format(source));
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
